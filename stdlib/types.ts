@@ -191,3 +191,24 @@ export interface OptimizerDef {
 
 /** Learning rate at update number t (0-based) of a rule that runs `total` updates in all. */
 export type LrSchedule = (t: number, total: number) => number;
+
+// ---------------------------------------------------------------------------------------------
+// Stateful helpers (running z-score, moving average): the compiler threads their state through
+// the step function, so no helper keeps hidden mutable state.
+// ---------------------------------------------------------------------------------------------
+
+export interface StatefulFnDef {
+  readonly kind: 'stateful';
+  readonly name: string;
+  readonly options: readonly ArgSpec[];
+  /** Initial state, as named tensors (checkpointed with everything else). */
+  readonly init: (options: ConstArgs) => Readonly<Record<string, tf.Tensor>>;
+  /** Value for input `x` (a scalar) and the next state. Inputs are not disposed. */
+  readonly apply: (
+    state: Readonly<Record<string, tf.Tensor>>,
+    x: tf.Tensor,
+    options: ConstArgs,
+  ) => { readonly value: tf.Tensor; readonly state: Readonly<Record<string, tf.Tensor>> };
+}
+
+export type LibraryEntry = LayerDef | FnDef | StatefulFnDef | LoaderDef | TransformDef | OptimizerDef;

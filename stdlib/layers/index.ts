@@ -1,0 +1,3 @@
+import type { LayerDef } from '../types.js';
+
+export const layers: readonly LayerDef[] = [];

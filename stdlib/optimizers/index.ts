@@ -1,0 +1,3 @@
+import type { OptimizerDef } from '../types.js';
+
+export const optimizers: readonly OptimizerDef[] = [];
