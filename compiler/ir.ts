@@ -1,0 +1,294 @@
+/**
+ * The intermediate representation: what the front half of the compiler (names, shapes,
+ * partitions, checks) hands to lowering (IR → TensorFlow.js step functions) and to `xreg explain`.
+ *
+ * Design notes for the consumer:
+ * - Everything is resolved: no names to look up except registry entry names (`fn`, `layer`,
+ *   `optimizer`, `loader`), parameter paths, split names and loss/metric names (which are also
+ *   inlined, so a consumer never needs to chase a reference).
+ * - Every expression node carries its full shape. The batch dimension is the symbolic dim `'B'`;
+ *   other strings are data dimensions not known until load time (a CSV's width `F`).
+ * - Constant arguments (`dense(256)`, `lr: 0.01`) are already evaluated, `--set` overrides applied.
+ * - Layer nodes name the parameter path of each of the layer's leaf parameters, so lowering looks
+ *   parameters up in the state by path and passes `{ w: ..., b: ... }` to `LayerDef.apply`.
+ * - Plain data: no functions, no classes, so the IR can be printed, hashed and checkpointed.
+ */
+import type { Span } from '../dsl/span.js';
+import type { ConstArgs, ConstValue, Init, ParamRole, Schema, Shape } from '../stdlib/types.js';
+
+export type { ConstArgs, ConstValue, Init, ParamRole, Schema, Shape };
+
+/** The symbolic batch dimension. */
+export const BATCH = 'B';
+
+export type TimeUnit = 'steps' | 'epochs';
+export interface IRDuration {
+  readonly n: number;
+  readonly unit: TimeUnit;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+// ---------------------------------------------------------------------------------------------
+
+/** Partition of a parameter: 'theta', 'rho', a named group, 'hyper' (population), or 'frozen'. */
+export type PartitionName = string;
+
+export interface IRParam {
+  /** Hierarchical path: `theta`, `net.block3.noise.log_sigma`, `net.dense.b`. */
+  readonly path: string;
+  readonly shape: readonly number[];
+  readonly init: Init;
+  readonly role: ParamRole;
+  readonly partition: PartitionName;
+  /** Kept at unit norm: the runtime retracts it onto the sphere after each update. */
+  readonly onSphere: boolean;
+  /** Never updated (declared `frozen` or named by `freeze`). */
+  readonly frozen: boolean;
+  /** The declaration (free parameters) or the layer call that created it (model parameters). */
+  readonly span: Span;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data
+// ---------------------------------------------------------------------------------------------
+
+export interface IRSplit {
+  readonly name: string;
+  readonly fraction: number;
+  /** Use only `from` (a fraction of this split) until `untilEpoch`, then all of it. */
+  readonly grow?: { readonly from: number; readonly untilEpoch: number };
+  /** Phase index in which the split comes into existence; -1 when declared at top level. */
+  readonly phase: number;
+}
+
+export interface IRData {
+  readonly name: string;
+  readonly loader: string;
+  readonly args: ConstArgs;
+  readonly transforms: readonly { readonly name: string; readonly args: ConstArgs }[];
+  /** Fields after every transform, from `LoaderDef.schema` / `TransformDef.schema` (no data read). */
+  readonly schema: Schema;
+  readonly splits: readonly IRSplit[];
+  /** The seed of the split permutation. */
+  readonly seed: number;
+  readonly span: Span;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+// ---------------------------------------------------------------------------------------------
+
+export type BinaryOp = '+' | '-' | '*' | '/' | '@' | '^';
+
+interface Base {
+  /** Full shape of the value (batch included where there is one). */
+  readonly shape: Shape;
+  readonly span: Span;
+}
+
+export type IRExpr =
+  /** A number or an array of numbers (shape gives the layout). */
+  | (Base & { readonly kind: 'const'; readonly value: number | readonly number[] })
+  /** Field of the current mini-batch of `split` (`x`, `y`), shape `[B, ...]`. */
+  | (Base & { readonly kind: 'field'; readonly data: string; readonly split: string; readonly field: string })
+  | (Base & { readonly kind: 'param'; readonly path: string })
+  /** All of `paths`, each flattened, concatenated in order (`flat(params(net))`); shape `[total]`. */
+  | (Base & { readonly kind: 'flatParams'; readonly paths: readonly string[] })
+  /** A runtime scalar bound by `sweep` (its value in the member being run). */
+  | (Base & { readonly kind: 'sweepVar'; readonly name: string })
+  /** A registry `FnDef` call: tensor arguments and constant options. */
+  | (Base & {
+      readonly kind: 'call';
+      readonly fn: string;
+      readonly args: readonly IRExpr[];
+      readonly options: ConstArgs;
+      readonly differentiable: boolean;
+    })
+  /**
+   * A registry `LayerDef` applied to a batch `input` of shape `[B, ...perExample]`.
+   * `params` maps the layer's leaf names (`w`, `log_sigma`) to parameter paths.
+   */
+  | (Base & {
+      readonly kind: 'layer';
+      readonly layer: string;
+      readonly input: IRExpr;
+      readonly params: Readonly<Record<string, string>>;
+      readonly args: ConstArgs;
+      readonly stochastic: boolean;
+    })
+  | (Base & { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: IRExpr; readonly right: IRExpr })
+  | (Base & { readonly kind: 'neg'; readonly operand: IRExpr })
+  /** A reshape inserted by the compiler (a model applied to an unbatched value gets a batch of one). */
+  | (Base & { readonly kind: 'reshape'; readonly operand: IRExpr })
+  /** Monte Carlo average of `samples` independent draws of the randomness in `body`. */
+  | (Base & { readonly kind: 'mean'; readonly samples: number; readonly body: IRExpr })
+  /** `body` with every stochastic layer switched off (ApplyContext.stochastic = false). */
+  | (Base & { readonly kind: 'deterministic'; readonly body: IRExpr })
+  /** A mini-batch estimate of the expectation of `body` over `split` (batch size `batch`). */
+  | (Base & { readonly kind: 'over'; readonly data: string; readonly split: string; readonly batch: number; readonly body: IRExpr })
+  /** A `StatefulFnDef` call; its state lives in the run state under `stateKey` (stable across runs). */
+  | (Base & {
+      readonly kind: 'stateful';
+      readonly fn: string;
+      readonly input: IRExpr;
+      readonly options: ConstArgs;
+      readonly stateKey: string;
+    })
+  /**
+   * A reference to another loss or metric, inlined as `body`. A metric reference is a constant
+   * to every gradient (`stopGradient` true): metrics are observed, never optimized.
+   */
+  | (Base & {
+      readonly kind: 'ref';
+      readonly ref: 'loss' | 'metric';
+      readonly name: string;
+      readonly stopGradient: boolean;
+      readonly body: IRExpr;
+    })
+  /** `alias(e)` inside/after `ensemble N as alias`: the average of `body` over the members. */
+  | (Base & { readonly kind: 'members'; readonly alias: string; readonly body: IRExpr });
+
+// ---------------------------------------------------------------------------------------------
+// Update rules
+// ---------------------------------------------------------------------------------------------
+
+export interface IRSchedule {
+  /** Default: every 1 step. */
+  readonly every: IRDuration;
+  readonly from?: IRDuration;
+  readonly until?: IRDuration;
+}
+
+export type IRGeometry =
+  | { readonly kind: 'none' }
+  /**
+   * Move along / orthogonally to ∇direction (gradient of `direction` w.r.t. the rule's targets):
+   * project the loss gradient onto u = ∇d/‖∇d‖ (along) or onto its complement (orthogonal).
+   */
+  | { readonly kind: 'along' | 'orthogonal'; readonly direction: IRExpr };
+
+export interface IRRule {
+  /** Stable name: `update1`, `update2`, ... in program order (phase rules: `fit.update1`). */
+  readonly name: string;
+  /** Parameter paths this rule differentiates with respect to and updates. */
+  readonly targets: readonly string[];
+  readonly partition: PartitionName;
+  readonly optimizer: { readonly name: string; readonly options: ConstArgs };
+  /** The loss name when the rule names one, else undefined (inline expression). */
+  readonly lossName?: string;
+  readonly loss: IRExpr;
+  /** Every split the loss ranges over (including through referenced losses and metrics). */
+  readonly splits: readonly string[];
+  /** Batch size for every `over` in the loss that does not set its own. */
+  readonly batch: number;
+  readonly schedule: IRSchedule;
+  readonly geometry: IRGeometry;
+  /** `allow reg` was written. */
+  readonly allowReg: boolean;
+  readonly span: Span;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Program
+// ---------------------------------------------------------------------------------------------
+
+export interface IRNamedExpr {
+  readonly name: string;
+  readonly expr: IRExpr;
+  readonly span: Span;
+}
+
+export interface IRPhase {
+  readonly name: string;
+  /** Absent: the phase runs for the run's length. */
+  readonly length?: IRDuration;
+  readonly rules: readonly IRRule[];
+}
+
+export interface IRFigure {
+  readonly name: string;
+  /** `lines`, `scatter`, `reliability`. */
+  readonly kind: string;
+  readonly args: readonly IRExpr[];
+  /** The names of the logged values when the arguments are plain names. */
+  readonly series: readonly string[];
+  readonly span: Span;
+}
+
+export interface IRSweep {
+  readonly variable: string;
+  readonly values: readonly number[];
+  /** Rules, losses and metrics of the body; each member runs the program plus this body. */
+  readonly body: IRBody;
+  readonly select?: { readonly direction: 'lowest' | 'highest'; readonly metric: string };
+}
+
+export interface IREnsemble {
+  readonly size: number;
+  readonly alias?: string;
+  readonly body: IRBody;
+}
+
+export interface IRPopulation {
+  readonly size: number;
+  /** Paths of the `hyper` parameters (partition 'hyper'), resampled by explore. */
+  readonly hyper: readonly string[];
+  readonly body: IRBody;
+  readonly every?: IRDuration;
+  readonly exploit?: { readonly strategy: string; readonly args: readonly number[]; readonly by: IRExpr; readonly byName?: string };
+  readonly explore?: { readonly strategy: string; readonly args: readonly number[] };
+}
+
+export interface IRBody {
+  readonly losses: readonly IRNamedExpr[];
+  readonly metrics: readonly IRNamedExpr[];
+  /** Rules that run in every phase (or for the whole run when there are no phases), in order. */
+  readonly rules: readonly IRRule[];
+}
+
+export interface IRProgram extends IRBody {
+  readonly file: string;
+  readonly seed: number;
+  readonly data: readonly IRData[];
+  /** Every parameter, free and model-owned, sorted by path. */
+  readonly params: readonly IRParam[];
+  /** Partition name → parameter paths (frozen parameters are in 'frozen'). */
+  readonly partitions: Readonly<Record<string, readonly string[]>>;
+  readonly run: { readonly length: IRDuration; readonly batch: number };
+  readonly report?: { readonly every: IRDuration; readonly items: readonly IRNamedExpr[] };
+  readonly figures: readonly IRFigure[];
+  readonly phases: readonly IRPhase[];
+  readonly sweep?: IRSweep;
+  readonly ensemble?: IREnsemble;
+  readonly population?: IRPopulation;
+}
+
+/** Every child of a node, for walkers. */
+export const children = (e: IRExpr): readonly IRExpr[] => {
+  switch (e.kind) {
+    case 'const':
+    case 'field':
+    case 'param':
+    case 'flatParams':
+    case 'sweepVar':
+      return [];
+    case 'call':
+      return e.args;
+    case 'layer':
+      return [e.input];
+    case 'binary':
+      return [e.left, e.right];
+    case 'neg':
+    case 'reshape':
+      return [e.operand];
+    case 'mean':
+    case 'deterministic':
+    case 'over':
+    case 'ref':
+    case 'members':
+      return [e.body];
+    case 'stateful':
+      return [e.input];
+  }
+};
