@@ -1,0 +1,139 @@
+// Chooses the TensorFlow.js backend a run trains on. Without a request the
+// fastest available wins: native TensorFlow on GPU, native TensorFlow on CPU
+// (both optional packages, loaded only if installed), WebAssembly, plain JS.
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import { installHint } from './install-hints.js';
+import { registerWasmKernels } from './wasm-kernels/index.js';
+
+export const BackendRequest = t.keyof({ 'tensorflow-gpu': null, tensorflow: null, wasm: null, cpu: null });
+export type BackendRequest = t.TypeOf<typeof BackendRequest>;
+
+export interface SelectedBackend {
+  /** The tfjs backend name now active: 'tensorflow', 'wasm' or 'cpu'. */
+  readonly name: string;
+  /** Why it was chosen and how it is configured, for the run to print. */
+  readonly detail: string;
+}
+
+/** Loads a module by name; injectable so tests can simulate installed packages. */
+export type ModuleLoader = (specifier: string) => Promise<unknown>;
+
+// A string-typed specifier keeps tsc from resolving (and demanding types for)
+// optional packages that are usually not installed.
+const importByName: ModuleLoader = async (specifier: string) => {
+  const mod: unknown = await import(specifier);
+  return mod;
+};
+
+const nativePackage = { 'tensorflow-gpu': '@tensorflow/tfjs-node-gpu', tensorflow: '@tensorflow/tfjs-node' } as const;
+
+function reason(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0] ?? msg;
+}
+
+async function activate(name: string): Promise<E.Either<string, void>> {
+  try {
+    // setBackend resolves false (and logs) when the backend's factory fails.
+    const ok = await tf.setBackend(name);
+    await tf.ready();
+    return ok && tf.getBackend() === name ? E.right(undefined) : E.left(`tf.setBackend('${name}') failed`);
+  } catch (err) {
+    return E.left(`tf.setBackend('${name}') failed: ${reason(err)}`);
+  }
+}
+
+async function tryNative(kind: 'tensorflow-gpu' | 'tensorflow', load: ModuleLoader): Promise<E.Either<string, SelectedBackend>> {
+  const pkg = nativePackage[kind];
+  try {
+    await load(pkg);
+  } catch (err) {
+    return E.left(`${pkg} is not loadable (${reason(err)})`);
+  }
+  if (tf.findBackendFactory('tensorflow') === null) {
+    return E.left(`${pkg} loaded but registered no 'tensorflow' backend with xreg's @tensorflow/tfjs-core (duplicate tfjs-core install?)`);
+  }
+  const active = await activate('tensorflow');
+  return E.map(() => ({ name: 'tensorflow', detail: `native TensorFlow via ${pkg}` }))(active);
+}
+
+/** The folder holding tfjs-backend-wasm's .wasm binaries on disk. */
+export function wasmBinaryDir(): string {
+  const main = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
+  return path.dirname(main) + path.sep;
+}
+
+async function tryWasm(): Promise<E.Either<string, SelectedBackend>> {
+  let dir: string;
+  try {
+    dir = wasmBinaryDir();
+  } catch (err) {
+    return E.left(`@tensorflow/tfjs-backend-wasm is not resolvable (${reason(err)})`);
+  }
+  // Both settings only take effect before the backend's first initialization.
+  setWasmPaths(dir);
+  // XNNPACK's pool size; tfjs-backend-wasm 4.22 disables threads under Node
+  // (tfjs issue 3830), so this matters only if that changes.
+  setThreadsCount(Math.max(1, availableParallelism()));
+  // Registered before activation so that the setup hooks run at initialization.
+  const kernels = registerWasmKernels();
+  const active = await activate('wasm');
+  if (E.isLeft(active)) return E.left(`${active.left} (binaries looked up in ${dir})`);
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+  const threads = getThreadsCount();
+  return E.right({
+    name: 'wasm',
+    detail: `WebAssembly (XNNPACK${simd ? ', SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}); xreg kernels: ${kernels.join(', ')}`,
+  });
+}
+
+async function tryCpu(): Promise<E.Either<string, SelectedBackend>> {
+  const active = await activate('cpu');
+  return E.map(() => ({ name: 'cpu', detail: 'plain JavaScript (slowest)' }))(active);
+}
+
+function attempt(kind: BackendRequest, load: ModuleLoader): Promise<E.Either<string, SelectedBackend>> {
+  switch (kind) {
+    case 'tensorflow-gpu':
+    case 'tensorflow':
+      return tryNative(kind, load);
+    case 'wasm':
+      return tryWasm();
+    case 'cpu':
+      return tryCpu();
+  }
+}
+
+const fallbackOrder: readonly BackendRequest[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+/**
+ * Activates the requested backend, or without a request the first that loads
+ * from tensorflow-gpu, tensorflow, wasm, cpu. A request that cannot be met is a
+ * Left saying why and how to install what is missing.
+ */
+export async function selectBackend(
+  requested?: BackendRequest,
+  load: ModuleLoader = importByName,
+): Promise<E.Either<string, SelectedBackend>> {
+  if (requested !== undefined) {
+    const result = await attempt(requested, load);
+    return E.mapLeft((why: string) => `backend '${requested}' is unavailable: ${why}. Install: ${installHint[requested]}`)(result);
+  }
+  const skipped: string[] = [];
+  for (const kind of fallbackOrder) {
+    const result = await attempt(kind, load);
+    if (E.isRight(result)) {
+      const why = skipped.length === 0 ? 'first choice' : `skipped ${skipped.join('; ')}`;
+      return E.right({ name: result.right.name, detail: `${result.right.detail} [auto: ${why}]` });
+    }
+    skipped.push(`${kind}: ${result.left}`);
+  }
+  return E.left(`no TensorFlow.js backend could be activated: ${skipped.join('; ')}`);
+}
