@@ -1,0 +1,79 @@
+/** Reading data files with every failure turned into a `DataError` that names the file. */
+import { readFile, stat } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import * as path from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import type { DataError } from '../types.js';
+import { dataError } from './errors.js';
+
+const errnoCode = (e: unknown): string | undefined =>
+  typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+
+const describeFsError = (e: unknown): string => {
+  switch (errnoCode(e)) {
+    case 'ENOENT':
+      return 'file not found';
+    case 'EISDIR':
+      return 'is a folder, not a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'a part of the path is not a folder';
+    default:
+      return e instanceof Error ? `cannot read: ${e.message}` : 'cannot read';
+  }
+};
+
+const exists = async (p: string): Promise<boolean> => {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A relative data path is looked up against the program's folder first, then its ancestors, so
+ * that `csv("data/diabetes.csv")` works from `programs/crossreg/lasso.xreg` in the project tree.
+ * When nothing exists the path against `baseDir` is returned, so the error names that one.
+ */
+export const resolveDataPath = async (p: string, baseDir: string): Promise<string> => {
+  if (path.isAbsolute(p)) return p;
+  let dir = path.resolve(baseDir);
+  for (;;) {
+    const candidate = path.join(dir, p);
+    if (await exists(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(baseDir, p);
+    dir = parent;
+  }
+};
+
+export const readBytes = async (file: string, hint?: string): Promise<E.Either<DataError, Buffer>> => {
+  try {
+    return E.right(await readFile(file));
+  } catch (e) {
+    return E.left(dataError(describeFsError(e), file, hint));
+  }
+};
+
+export const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+
+/** Decompresses gzip data (recognized by its magic bytes, not the file name); other data passes through. */
+export const maybeGunzip = (file: string, b: Buffer): E.Either<DataError, Buffer> => {
+  if (!isGzip(b)) return E.right(b);
+  try {
+    return E.right(gunzipSync(b));
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return E.left(dataError(`starts like gzip but does not decompress (${why}); the file may be truncated or corrupt`, file));
+  }
+};
+
+/** Reads a file, decompressing it when it is gzip. */
+export const readMaybeGzip = async (file: string, hint?: string): Promise<E.Either<DataError, Buffer>> => {
+  const raw = await readBytes(file, hint);
+  return E.isLeft(raw) ? raw : maybeGunzip(file, raw.right);
+};
