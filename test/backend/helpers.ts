@@ -67,3 +67,14 @@ export function relativeError(actual: Result, expected: Result): number {
 export function wasmBackend(): BackendWasm {
   return tf.findBackend('wasm') as BackendWasm;
 }
+
+/**
+ * Remembers the active backend (without initializing one: tf.getBackend() would)
+ * and returns a function that restores it, since tf.setBackend is global.
+ */
+export function rememberBackend(): () => Promise<void> {
+  const name: unknown = tf.engine().backendName;
+  return async () => {
+    if (typeof name === 'string' && name !== '') await tf.setBackend(name);
+  };
+}

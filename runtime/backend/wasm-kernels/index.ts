@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-backprop-input.js';
+import { withBatchedBiasFix } from './fused-mat-mul.js';
 import { withMaterializedTranspose } from './transposed-mat-mul.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
@@ -20,15 +21,21 @@ const missingKernels: readonly tf.KernelConfig[] = [
   unsortedSegmentSumConfig,
 ];
 
-const wrappedMatMuls = ['BatchMatMul', '_FusedMatMul'] as const;
-
-/** Original wasm matmul kernels we replaced, so they can be put back. */
+/** tfjs-backend-wasm's own matmul kernels, captured before we first replaced them. */
 const originals = new Map<string, tf.KernelConfig>();
 const added = new Set<string>();
 
 function replaceKernel(config: tf.KernelConfig): void {
   tf.unregisterKernel(config.kernelName, config.backendName);
   tf.registerKernel(config);
+}
+
+function original(name: string): tf.KernelConfig | undefined {
+  const known = originals.get(name);
+  if (known !== undefined) return known;
+  const current = tf.getKernel(name, 'wasm');
+  if (current !== undefined) originals.set(name, current);
+  return current;
 }
 
 /**
@@ -42,28 +49,25 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): string[] {
     tf.registerKernel(config);
     added.add(config.kernelName);
   }
-  if (options.transposedMatMul ?? true) {
-    for (const name of wrappedMatMuls) {
-      if (originals.has(name)) continue;
-      const original = tf.getKernel(name, 'wasm');
-      if (original === undefined) continue;
-      originals.set(name, original);
-      replaceKernel(withMaterializedTranspose(original));
-    }
-  } else {
-    restoreMatMuls();
+  const transposeFirst = options.transposedMatMul ?? true;
+  const batchMatMul = original('BatchMatMul');
+  if (batchMatMul !== undefined) {
+    replaceKernel(transposeFirst ? withMaterializedTranspose(batchMatMul) : batchMatMul);
   }
-  return [...added, ...[...originals.keys()].map((n) => `${n} (transpose first)`)];
-}
-
-function restoreMatMuls(): void {
-  for (const [, original] of originals) replaceKernel(original);
-  originals.clear();
+  const fused = original('_FusedMatMul');
+  if (fused !== undefined) {
+    replaceKernel(withBatchedBiasFix(transposeFirst ? withMaterializedTranspose(fused) : fused));
+  }
+  const matMuls = transposeFirst
+    ? ['BatchMatMul (transpose first)', '_FusedMatMul (transpose first, batched bias fix)']
+    : ['_FusedMatMul (batched bias fix)'];
+  return [...added, ...matMuls];
 }
 
 /** Puts back tfjs-backend-wasm's own kernels and removes ours. */
 export function unregisterWasmKernels(): void {
-  restoreMatMuls();
+  for (const [, config] of originals) replaceKernel(config);
+  originals.clear();
   for (const name of added) tf.unregisterKernel(name, 'wasm');
   added.clear();
 }
