@@ -12,13 +12,27 @@ export const pixelGrid = (h: number, w: number): { readonly rows: tf.Tensor; rea
   return { rows, cols };
 };
 
+/**
+ * The same values with no link to the gradient tape (tfjs-core has no stopGradient op). The
+ * corner indices must not descend from the differentiated parameters: tfjs requires a float32
+ * gradient for every input on the path, and gather's int32 indices cannot have one.
+ */
+export const detach = (t: tf.Tensor): tf.Tensor => {
+  const engine = tf.engine();
+  const copy = engine.makeTensorFromTensorInfo({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+  // The copy shares t's buffer, so the buffer needs one more reference (as reshape's kernels do).
+  engine.backend.incRef(t.dataId);
+  return copy;
+};
+
 /** `img` [B, H, W, C]; `sx`, `sy` [B, H, W] source columns and rows (in pixels) of each output pixel. */
 export const bilinearSample = (img: tf.Tensor4D, sx: tf.Tensor, sy: tf.Tensor): tf.Tensor4D => {
   const [b, h, w, c] = img.shape;
   const flat = tf.reshape(img, [b * h * w, c]);
-  const batchOffset = tf.reshape(tf.mul(tf.range(0, b, 1, 'int32'), h * w), [b, 1, 1]);
-  const x0 = tf.floor(sx);
-  const y0 = tf.floor(sy);
+  // Index arithmetic stays int32: a plain JS number operand would promote it to float32.
+  const batchOffset = tf.reshape(tf.mul(tf.range(0, b, 1, 'int32'), tf.scalar(h * w, 'int32')), [b, 1, 1]);
+  const x0 = tf.floor(detach(sx));
+  const y0 = tf.floor(detach(sy));
   const fx = tf.sub(sx, x0);
   const fy = tf.sub(sy, y0);
   const corner = (dy: number, dx: number, weight: tf.Tensor): tf.Tensor => {
@@ -33,7 +47,7 @@ export const bilinearSample = (img: tf.Tensor4D, sx: tf.Tensor, sy: tf.Tensor): 
     );
     const xc = tf.cast(tf.clipByValue(xi, 0, w - 1), 'int32');
     const yc = tf.cast(tf.clipByValue(yi, 0, h - 1), 'int32');
-    const idx = tf.reshape(tf.add(batchOffset, tf.add(tf.mul(yc, w), xc)), [-1]);
+    const idx = tf.reshape(tf.add(batchOffset, tf.add(tf.mul(yc, tf.scalar(w, 'int32')), xc)), [-1]);
     const values = tf.reshape(tf.gather(flat, idx), [b, h, w, c]);
     return tf.mul(values, tf.expandDims(tf.mul(weight, inside), -1));
   };
