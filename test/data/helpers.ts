@@ -97,25 +97,25 @@ const concat = (parts: readonly Uint8Array[]): Uint8Array => {
 };
 
 /** One data element, little-endian; data of at most 4 bytes in the small-element form. */
-const element = (type: number, data: Uint8Array, small = true): Uint8Array => {
+const element = (type: number, data: Uint8Array, small = true, le = true): Uint8Array => {
   if (small && data.length <= 4) {
     const out = new Uint8Array(8);
-    new DataView(out.buffer).setUint32(0, (data.length << 16) | type, true);
+    new DataView(out.buffer).setUint32(0, (data.length << 16) | type, le);
     out.set(data, 4);
     return out;
   }
   const padded = (data.length + 7) & ~7;
   const out = new Uint8Array(8 + padded);
   const v = new DataView(out.buffer);
-  v.setUint32(0, type, true);
-  v.setUint32(4, data.length, true);
+  v.setUint32(0, type, le);
+  v.setUint32(4, data.length, le);
   out.set(data, 8);
   return out;
 };
 
-const int32s = (xs: readonly number[]): Uint8Array => {
+const int32s = (xs: readonly number[], le: boolean): Uint8Array => {
   const b = new Uint8Array(4 * xs.length);
-  xs.forEach((x, i) => new DataView(b.buffer).setInt32(4 * i, x, true));
+  xs.forEach((x, i) => new DataView(b.buffer).setInt32(4 * i, x, le));
   return b;
 };
 
@@ -130,37 +130,37 @@ export interface MatVar {
   readonly storage: 'uint8' | 'double';
 }
 
-export const matMatrix = (m: MatVar): Uint8Array => {
+export const matMatrix = (m: MatVar, le = true): Uint8Array => {
   const flags = new Uint8Array(8);
-  new DataView(flags.buffer).setUint32(0, m.mxClass, true);
+  new DataView(flags.buffer).setUint32(0, m.mxClass, le);
   const name = new TextEncoder().encode(m.name);
   let real: Uint8Array;
   if (m.storage === 'uint8') {
-    real = element(MI_UINT8, Uint8Array.from(m.values));
+    real = element(MI_UINT8, Uint8Array.from(m.values), true, le);
   } else {
     const b = new Uint8Array(8 * m.values.length);
-    for (let i = 0; i < m.values.length; i++) new DataView(b.buffer).setFloat64(8 * i, m.values[i] as number, true);
-    real = element(MI_DOUBLE, b);
+    for (let i = 0; i < m.values.length; i++) new DataView(b.buffer).setFloat64(8 * i, m.values[i] as number, le);
+    real = element(MI_DOUBLE, b, true, le);
   }
-  const body = concat([element(MI_UINT32, flags, false), element(MI_INT32, int32s(m.dims), false), element(MI_INT8, name), real]);
-  return element(MI_MATRIX, body, false);
+  const body = concat([element(MI_UINT32, flags, false, le), element(MI_INT32, int32s(m.dims, le), false, le), element(MI_INT8, name, true, le), real]);
+  return element(MI_MATRIX, body, false, le);
 };
 
-export const matFile = (vars: readonly MatVar[], compressed: boolean): Uint8Array => {
+/** A level-5 MAT-file; `le: false` writes it big-endian (endian indicator 'MI'). */
+export const matFile = (vars: readonly MatVar[], compressed: boolean, le = true): Uint8Array => {
   const header = new Uint8Array(128).fill(0x20);
   header.set(new TextEncoder().encode('MATLAB 5.0 MAT-file, written by the xreg test suite'), 0);
   header.fill(0, 116, 124);
-  header[124] = 0x00;
-  header[125] = 0x01;
-  header[126] = 'I'.charCodeAt(0);
-  header[127] = 'M'.charCodeAt(0);
+  new DataView(header.buffer).setUint16(124, 0x0100, le);
+  header[126] = (le ? 'I' : 'M').charCodeAt(0);
+  header[127] = (le ? 'M' : 'I').charCodeAt(0);
   const elements = vars.map((v) => {
-    const m = matMatrix(v);
+    const m = matMatrix(v, le);
     if (!compressed) return m;
     const z = new Uint8Array(deflateSync(m));
     const tag = new Uint8Array(8);
-    new DataView(tag.buffer).setUint32(0, MI_COMPRESSED, true);
-    new DataView(tag.buffer).setUint32(4, z.length, true);
+    new DataView(tag.buffer).setUint32(0, MI_COMPRESSED, le);
+    new DataView(tag.buffer).setUint32(4, z.length, le);
     return concat([tag, z]);
   });
   return concat([header, ...elements]);

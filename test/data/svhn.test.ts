@@ -34,6 +34,13 @@ describe('svhn loader', () => {
     });
   }
 
+  it('reads a big-endian MAT-file', async () => {
+    const file = tmp.file('svhn_be.mat', matFile(svhnVars([2, 10]), true, false));
+    const ds = right(await svhn.load({ path: file }, '.'));
+    expect(Array.from(field(ds, 'y').data)).toEqual([2, 0]);
+    expectImages(ds, cifarValue);
+  });
+
   // Written by SciPy's savemat: checks the reader against a writer other than ours.
   for (const name of ['svhn_scipy_v5.mat', 'svhn_scipy_v5_compressed.mat']) {
     it(`reads ${name}, written by scipy.io.savemat`, async () => {
