@@ -77,3 +77,17 @@ export interface LoweredProgram {
   readonly metrics: readonly LoweredObservable[];
   readonly reports: readonly LoweredObservable[];
 }
+
+/** Choices lowering cannot make from the IR alone. */
+export interface LowerOptions {
+  /**
+   * Values of the `sweep` variables for the member being lowered (`{ lambda: 0.1 }`): a sweep
+   * runs one lowering per member, and a program reading a sweep variable lowers only with its value.
+   */
+  readonly sweep?: Readonly<Record<string, number>>;
+  /**
+   * Steps per epoch, known once the data is loaded; it sets the horizon (`total`) of learning-rate
+   * schedules of rules whose window is in epochs. Without it such a horizon is unbounded.
+   */
+  readonly stepsPerEpoch?: number;
+}

@@ -1,0 +1,178 @@
+/**
+ * Lowering: IR → pure TensorFlow.js step functions (`LoweredProgram`). Everything that can go wrong
+ * with the IR itself (an unknown entry, a non-scalar loss, bad optimizer options, an unsupported
+ * form) is reported here as located diagnostics, before any step runs and without any data.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as E from 'fp-ts/lib/Either.js';
+import { type Diagnostic, error } from '../../dsl/diagnostic.js';
+import type { Span } from '../../dsl/span.js';
+import { optimizers, makeLrSchedule, validateOptimizerOptions } from '../../stdlib/optimizers/index.js';
+import { lookup, type Registry } from '../../stdlib/registry.js';
+import type { LrSchedule, OptimizerDef, OptState, StatefulFnDef } from '../../stdlib/types.js';
+import type { IRBody, IRDuration, IRExpr, IRNamedExpr, IRParam, IRProgram, IRRule } from '../ir.js';
+import { LowerCodes } from './codes.js';
+import { compileExpr, type Ev, type HelperState, statefulNodes, type SweepValues } from './eval.js';
+import { initParam } from './init.js';
+import { needsOf } from './needs.js';
+import { observable } from './observe.js';
+import { ruleLoss, type RuleParts, ruleStep } from './rule.js';
+import { firings } from './schedule.js';
+import type { LoweredObservable, LoweredPhase, LoweredProgram, LoweredRule, LowerOptions, RunState } from './types.js';
+
+export type * from './types.js';
+export { batchKey } from './types.js';
+export { releaseOld, disposeState, stateTensors } from './release.js';
+
+type Lowered<T> = E.Either<Diagnostic[], T>;
+
+const collect = <T>(rs: readonly Lowered<T>[]): Lowered<T[]> => {
+  const errs = rs.flatMap((r) => (E.isLeft(r) ? r.left : []));
+  return errs.length > 0 ? E.left(errs) : E.right(rs.map((r) => (r as E.Right<T>).right));
+};
+
+const scalar = (e: IRExpr, what: string): Lowered<IRExpr> =>
+  e.shape.length === 0
+    ? E.right(e)
+    : E.left([error(LowerCodes.notScalar, `lowering: ${what} must be a scalar, it has shape [${e.shape.join(', ')}]`, e.span)]);
+
+const fileSpan = (file: string): Span => ({ file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } });
+
+const builtin = new Set(optimizers.map((o) => o.name));
+
+const optimizerOf = (r: IRRule, registry: Registry): Lowered<{ def: OptimizerDef; lr: LrSchedule }> => {
+  const bad = (m: string): Lowered<never> => E.left([error(LowerCodes.badOptimizer, `lowering: rule ${r.name}: ${m}`, r.span)]);
+  const def = lookup(registry, r.optimizer.name);
+  if (def === undefined || def.kind !== 'optimizer') return bad(`the registry has no optimizer '${r.optimizer.name}'`);
+  const o = r.optimizer.options;
+  const lr = o['lr'];
+  if (typeof lr !== 'number') return bad(`${r.optimizer.name} needs a number lr`);
+  if (builtin.has(def.name)) {
+    const ok = validateOptimizerOptions(def.name, o);
+    if (E.isLeft(ok)) return bad(ok.left);
+  }
+  const schedule = makeLrSchedule(lr, o);
+  return E.isLeft(schedule) ? bad(schedule.left) : E.right({ def, lr: schedule.right });
+};
+
+interface Ctx {
+  readonly ir: IRProgram;
+  readonly registry: Registry;
+  readonly sweep: SweepValues;
+  readonly options: LowerOptions;
+  readonly params: ReadonlyMap<string, IRParam>;
+}
+
+const lowerRule = (c: Ctx, r: IRRule, length: IRDuration): Lowered<LoweredRule> => {
+  const targets = collect(
+    r.targets.map((p): Lowered<IRParam> => {
+      const param = c.params.get(p);
+      return param !== undefined
+        ? E.right(param)
+        : E.left([error(LowerCodes.unsupported, `lowering: rule ${r.name} targets '${p}', which is not a parameter`, r.span)]);
+    }),
+  );
+  const loss = E.chain((e: IRExpr) => compileExpr(e, c.registry, c.sweep))(scalar(r.loss, `the loss of rule ${r.name}`));
+  const geo = r.geometry;
+  const direction: Lowered<RuleParts['geometry']> =
+    geo.kind === 'none'
+      ? E.right(undefined)
+      : E.map((d: Ev) => ({ kind: geo.kind, direction: d }))(
+          E.chain((e: IRExpr) => compileExpr(e, c.registry, c.sweep))(scalar(geo.direction, `the direction of rule ${r.name}`)),
+        );
+  const opt = optimizerOf(r, c.registry);
+  const errs = [targets, loss, direction, opt].flatMap((x) => (E.isLeft(x) ? x.left : []));
+  if (E.isLeft(targets) || E.isLeft(loss) || E.isLeft(direction) || E.isLeft(opt)) return E.left(errs);
+  const batch = r.batch > 0 ? r.batch : c.ir.run.batch;
+  const parts: RuleParts = {
+    name: r.name,
+    targets: r.targets,
+    onSphere: targets.right.map((p) => p.onSphere),
+    loss: loss.right,
+    ...(direction.right === undefined ? {} : { geometry: direction.right }),
+    optimizer: opt.right.def,
+    options: r.optimizer.options,
+    lr: opt.right.lr,
+    total: firings(r.schedule, length, c.options.stepsPerEpoch),
+  };
+  return E.right({
+    name: r.name,
+    ir: r,
+    needs: needsOf(geo.kind === 'none' ? [r.loss] : [r.loss, geo.direction], batch),
+    step: ruleStep(parts),
+    lossValue: ruleLoss(parts),
+  });
+};
+
+const lowerObservable = (c: Ctx, n: IRNamedExpr, batch: number | 'all', what: string): Lowered<LoweredObservable> =>
+  E.map((ev: Ev) => observable(n.name, needsOf([n.expr], batch), ev))(
+    E.chain((e: IRExpr) => compileExpr(e, c.registry, c.sweep))(scalar(n.expr, `${what} '${n.name}'`)),
+  );
+
+/** The program's own body plus, for a sweep member, the sweep's body. */
+const bodyOf = (ir: IRProgram): IRBody =>
+  ir.sweep === undefined
+    ? ir
+    : {
+        rules: [...ir.rules, ...ir.sweep.body.rules],
+        losses: [...ir.losses, ...ir.sweep.body.losses],
+        metrics: [...ir.metrics, ...ir.sweep.body.metrics],
+      };
+
+const unsupportedForms = (ir: IRProgram): Diagnostic[] => [
+  ...(ir.ensemble === undefined ? [] : [error(LowerCodes.unsupported, 'lowering: ensemble is not supported by lowering yet', fileSpan(ir.file))]),
+  ...(ir.population === undefined
+    ? []
+    : [error(LowerCodes.unsupported, 'lowering: population is not supported by lowering yet', fileSpan(ir.file))]),
+];
+
+export const lowerProgram = (ir: IRProgram, registry: Registry, options: LowerOptions = {}): Lowered<LoweredProgram> => {
+  const c: Ctx = { ir, registry, sweep: options.sweep ?? {}, options, params: new Map(ir.params.map((p) => [p.path, p])) };
+  const body = bodyOf(ir);
+  const rules = collect(body.rules.map((r) => lowerRule(c, r, ir.run.length)));
+  const phases = collect(
+    ir.phases.map((ph) =>
+      E.map((rs: LoweredRule[]): LoweredPhase => ({ name: ph.name, ...(ph.length === undefined ? {} : { length: ph.length }), rules: rs }))(
+        collect(ph.rules.map((r) => lowerRule(c, r, ph.length ?? ir.run.length))),
+      ),
+    ),
+  );
+  const losses = collect(body.losses.map((n) => lowerObservable(c, n, ir.run.batch, 'loss')));
+  const metrics = collect(body.metrics.map((n) => lowerObservable(c, n, 'all', 'metric')));
+  const reports = collect((ir.report?.items ?? []).map((n) => lowerObservable(c, n, 'all', 'report item')));
+  const errs = [...unsupportedForms(ir), ...[rules, phases, losses, metrics, reports].flatMap((x) => (E.isLeft(x) ? x.left : []))];
+  if (errs.length > 0 || E.isLeft(rules) || E.isLeft(phases) || E.isLeft(losses) || E.isLeft(metrics) || E.isLeft(reports)) {
+    return E.left(errs);
+  }
+  const allRules = [...rules.right, ...phases.right.flatMap((p) => p.rules)];
+  const exprs: IRExpr[] = [
+    ...allRules.flatMap((r) => (r.ir.geometry.kind === 'none' ? [r.ir.loss] : [r.ir.loss, r.ir.geometry.direction])),
+    ...[...body.losses, ...body.metrics, ...(ir.report?.items ?? [])].map((n) => n.expr),
+  ];
+  const helperInits = new Map<string, () => HelperState>();
+  for (const node of exprs.flatMap(statefulNodes)) {
+    const def = lookup(registry, node.fn);
+    // compileExpr has already refused any stateful node without a stateful entry.
+    if (def !== undefined && def.kind === 'stateful' && !helperInits.has(node.stateKey)) {
+      const d: StatefulFnDef = def;
+      const o = node.options;
+      helperInits.set(node.stateKey, () => d.init(o));
+    }
+  }
+  const init = (seed: number): RunState => {
+    const params: Record<string, tf.Tensor> = {};
+    for (const p of ir.params) params[p.path] = initParam(p, seed);
+    const opt: Record<string, OptState> = {};
+    for (const r of allRules) {
+      const def = lookup(registry, r.ir.optimizer.name) as OptimizerDef;
+      opt[r.name] = def.init(
+        r.ir.targets.map((p) => params[p] as tf.Tensor),
+        r.ir.optimizer.options,
+      );
+    }
+    const helpers: Record<string, HelperState> = {};
+    for (const [k, f] of helperInits) helpers[k] = f();
+    return { step: 0, params, opt, helpers };
+  };
+  return E.right({ ir, init, rules: rules.right, phases: phases.right, losses: losses.right, metrics: metrics.right, reports: reports.right });
+};

@@ -1,0 +1,34 @@
+/** Fresh parameters from their initializers, each seeded by (run seed, path). */
+import * as tf from '@tensorflow/tfjs-core';
+import { retractToSphere } from '../../stdlib/geometry/index.js';
+import type { IRParam } from '../ir.js';
+import { paramSeed } from './seeds.js';
+
+const draw = (p: IRParam, seed: number): tf.Tensor => {
+  const shape = [...p.shape];
+  const init = p.init;
+  switch (init.kind) {
+    case 'zeros':
+      return tf.zeros(shape);
+    case 'ones':
+      return tf.ones(shape);
+    case 'constant':
+      return tf.fill(shape, init.value);
+    case 'normal':
+      return tf.randomNormal(shape, init.mean, init.std, 'float32', seed);
+    case 'uniform':
+      return tf.randomUniform(shape, init.low, init.high, 'float32', seed);
+    case 'glorot': {
+      const limit = Math.sqrt(6 / Math.max(1, init.fanIn + init.fanOut));
+      return tf.randomUniform(shape, -limit, limit, 'float32', seed);
+    }
+    case 'he':
+      return tf.randomNormal(shape, 0, Math.sqrt(2 / Math.max(1, init.fanIn)), 'float32', seed);
+  }
+};
+
+export const initParam = (p: IRParam, seed: number): tf.Tensor =>
+  tf.tidy(() => {
+    const t = draw(p, paramSeed(seed, p.path));
+    return p.onSphere ? (retractToSphere([t])[0] ?? t) : t;
+  });

@@ -1,0 +1,27 @@
+/** Observed values (losses for the log, metrics, report items) as closures returning numbers. */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Ev, HelperState } from './eval.js';
+import { keepNewHelpers, makeEnv } from './rule.js';
+import { Salt } from './seeds.js';
+import type { BatchNeed, Batches, LoweredObservable, RunState } from './types.js';
+
+/**
+ * Evaluated under tf.tidy, with a stop on every gradient path (nothing is differentiated here).
+ * Helper states advance (a running z-score sees each observation once); everything else is shared.
+ */
+export const observable = (name: string, needs: readonly BatchNeed[], ev: Ev): LoweredObservable => ({
+  name,
+  needs,
+  evaluate: (state: RunState, batches: Batches, key: number) => {
+    const helpers: Record<string, HelperState> = { ...state.helpers };
+    const v = tf.tidy(() => {
+      const out = ev(makeEnv(state, batches, key, Salt.observe, helpers));
+      keepNewHelpers(helpers, state.helpers);
+      // A bare parameter or field is the state's own tensor: the copy is ours to dispose.
+      return out.clone();
+    });
+    const value = v.dataSync()[0] ?? Number.NaN;
+    v.dispose();
+    return { value, state: { ...state, helpers } };
+  },
+});

@@ -1,0 +1,112 @@
+/**
+ * One update rule as a step function: gradients of its loss with respect to its targets only
+ * (every other parameter is a constant to it), the rule's geometry, the optimizer step, and the
+ * sphere retraction.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { projectAlong, projectOrthogonal, retractToSphere, tangentProject } from '../../stdlib/geometry/index.js';
+import type { ConstArgs, LrSchedule, OptimizerDef, OptState } from '../../stdlib/types.js';
+import type { Env, Ev, HelperState } from './eval.js';
+import { Salt, seedStream } from './seeds.js';
+import type { Batches, RunState } from './types.js';
+
+export interface RuleParts {
+  readonly name: string;
+  readonly targets: readonly string[];
+  readonly onSphere: readonly boolean[];
+  readonly loss: Ev;
+  readonly geometry?: { readonly kind: 'along' | 'orthogonal'; readonly direction: Ev };
+  readonly optimizer: OptimizerDef;
+  readonly options: ConstArgs;
+  readonly lr: LrSchedule;
+  /** Firings of the rule in its phase (the schedule's horizon). */
+  readonly total: number;
+}
+
+const needParam = (s: RunState, path: string): tf.Tensor => {
+  const t = s.params[path];
+  if (t === undefined) throw new Error(`internal error: no parameter '${path}' in the state`);
+  return t;
+};
+
+export const makeEnv = (
+  state: RunState,
+  batches: Batches,
+  key: number,
+  salt: number,
+  helpers: Record<string, HelperState>,
+  stochastic = true,
+): Env => ({ params: state.params, batches, stochastic, nextSeed: seedStream(key, salt), helpers });
+
+/** Marks the helper tensors this evaluation made so they outlive the enclosing tidy scopes. */
+export const keepNewHelpers = (helpers: Record<string, HelperState>, before: RunState['helpers']): void => {
+  const old = new Set(Object.values(before).flatMap((h) => Object.values(h)));
+  for (const h of Object.values(helpers)) for (const t of Object.values(h)) if (!old.has(t)) tf.keep(t);
+};
+
+const gradsOf = (f: () => tf.Tensor, xs: readonly tf.Tensor[]): tf.Tensor[] => {
+  const r = tf.engine().gradients(() => f() as tf.Scalar, [...xs], undefined, true);
+  return xs.map((x, i) => r.grads[i] ?? tf.zerosLike(x));
+};
+
+/**
+ * The update direction before the optimizer: ∇L w.r.t. the targets, projected along/orthogonally
+ * to ∇d (jointly over all targets), then made tangent to the sphere for sphere parameters.
+ * `helpers` receives the loss's advanced helper states (kept, when `keep`).
+ */
+export const ruleGradients = (
+  parts: RuleParts,
+  state: RunState,
+  batches: Batches,
+  key: number,
+  helpers: Record<string, HelperState>,
+  keep: boolean,
+): tf.Tensor[] => {
+  const xs = parts.targets.map((p) => needParam(state, p));
+  const g = gradsOf(() => {
+    const v = parts.loss(makeEnv(state, batches, key, Salt.loss, helpers));
+    if (keep) keepNewHelpers(helpers, state.helpers);
+    return v;
+  }, xs);
+  let projected = g;
+  const geo = parts.geometry;
+  if (geo !== undefined) {
+    // The direction's own helper updates (if any) are dropped: it only orients the step.
+    const d = gradsOf(() => geo.direction(makeEnv(state, batches, key, Salt.direction, { ...state.helpers })), xs);
+    projected = geo.kind === 'along' ? projectAlong(g, d) : projectOrthogonal(g, d);
+  }
+  return projected.map((gi, i) => (parts.onSphere[i] === true ? (tangentProject([xs[i] as tf.Tensor], [gi])[0] ?? gi) : gi));
+};
+
+export const ruleStep =
+  (parts: RuleParts) =>
+  (state: RunState, batches: Batches, key: number): RunState => {
+    const opt0 = state.opt[parts.name];
+    if (opt0 === undefined) throw new Error(`internal error: no optimizer state for rule '${parts.name}'`);
+    const xs = parts.targets.map((p) => needParam(state, p));
+    const lr = parts.lr(opt0.t, parts.total);
+    const inputs = new Set<tf.Tensor>([...xs, ...Object.values(opt0.slots).flat()]);
+    const keepOut = (t: tf.Tensor): tf.Tensor => (inputs.has(t) ? t : tf.keep(t));
+    let newParams: tf.Tensor[] = [];
+    let newOpt: OptState = opt0;
+    const helpers: Record<string, HelperState> = { ...state.helpers };
+    tf.tidy(() => {
+      const g = ruleGradients(parts, state, batches, key, helpers, true);
+      const r = parts.optimizer.step(xs, g, opt0, lr, parts.options);
+      newParams = r.params.map((p, i) => keepOut(parts.onSphere[i] === true ? (retractToSphere([p])[0] ?? p) : p));
+      const slots: Record<string, tf.Tensor[]> = {};
+      for (const [k, ts] of Object.entries(r.state.slots)) slots[k] = ts.map(keepOut);
+      newOpt = { t: r.state.t, slots };
+    });
+    const params: Record<string, tf.Tensor> = { ...state.params };
+    parts.targets.forEach((p, i) => {
+      params[p] = newParams[i] as tf.Tensor;
+    });
+    return { step: state.step, params, opt: { ...state.opt, [parts.name]: newOpt }, helpers };
+  };
+
+/** The rule's loss at `state` (helper updates dropped: logging must not advance them). */
+export const ruleLoss =
+  (parts: RuleParts) =>
+  (state: RunState, batches: Batches, key: number): number =>
+    tf.tidy(() => parts.loss(makeEnv(state, batches, key, Salt.loss, { ...state.helpers })).dataSync()[0] ?? Number.NaN);
