@@ -50,7 +50,8 @@ export const metrics: readonly FnDef[] = [
       const m = must(binsOf(o));
       const conf = tf.max(probs, -1);
       const bin = tf.cast(tf.clipByValue(tf.sub(tf.ceil(tf.mul(conf, m)), 1), 0, m - 1), 'int32');
-      const member = tf.cast(tf.oneHot(bin, m), 'float32');
+      // Bin membership [N, M] (oneHot would refuse a single bin).
+      const member = tf.cast(tf.equal(tf.reshape(bin, [-1, 1]), tf.range(0, m, 1, 'int32')), 'float32');
       const gap = tf.sub(tf.matMul(tf.reshape(correct(probs, y), [1, -1]), member), tf.matMul(tf.reshape(conf, [1, -1]), member));
       return tf.div(tf.sum(tf.abs(gap)), conf.shape[0] ?? 1);
     },

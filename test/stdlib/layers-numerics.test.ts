@@ -233,3 +233,24 @@ describe('parameters from infer fit apply', () => {
     expect(out).toEqual([9, 9, 9, 9, 9, 9]);
   });
 });
+
+describe('under tf.variableGrads', () => {
+  it('noise, translate and dense give gradients for every variable and free the rest', () => {
+    const logSigma = tf.variable(tf.scalar(-1));
+    const mag = tf.variable(tf.scalar(1.3));
+    const w = tf.variable(tf.ones([4 * 3, 2]));
+    const x = tf.tensor(Float32Array.from(values(2 * 4 * 3, 3)), [2, 4, 3]);
+    const before = tf.memory().numTensors;
+    const { value, grads } = tf.variableGrads(() => {
+      const ctx = seededCtx(2);
+      const h1 = layer('translate').apply({ magnitude: mag }, x, {}, ctx);
+      const h2 = layer('noise').apply({ log_sigma: logSigma }, h1, {}, ctx);
+      return tf.sum(tf.square(layer('dense').apply({ w }, h2, { units: 2, bias: false }, ctx))) as tf.Scalar;
+    });
+    expect(Object.keys(grads).sort()).toEqual([logSigma.name, mag.name, w.name].sort());
+    for (const g of Object.values(grads)) expect(Array.from(g.dataSync()).every(Number.isFinite)).toBe(true);
+    tf.dispose([value, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([logSigma, mag, w, x]);
+  });
+});
