@@ -1,0 +1,43 @@
+// Timing helpers shared by the wasm benchmarks.
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface Timing {
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly samples: number;
+}
+
+/** Runs `step` `warmup` times untimed, then `samples` times timed; the step must finish its work (read a value). */
+export function timeSteps(step: () => void, warmup: number, samples: number): Timing {
+  for (let i = 0; i < warmup; i++) step();
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const t0 = performance.now();
+    step();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const mid = Math.floor(times.length / 2);
+  const median = times.length % 2 === 1 ? (times[mid] ?? 0) : ((times[mid - 1] ?? 0) + (times[mid] ?? 0)) / 2;
+  return { medianMs: median, minMs: times[0] ?? 0, samples };
+}
+
+export function fmt(ms: number): string {
+  return ms.toFixed(ms < 10 ? 2 : 1).padStart(8);
+}
+
+/** Parses `--name value` integer options with a default; exits with a message on a bad value. */
+export function intOption(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isInteger(v) || v < 1) {
+    console.error(`--${name} needs a positive integer`);
+    process.exit(2);
+  }
+  return v;
+}
+
+export function environment(): string {
+  return `node ${process.version}, tfjs-core ${tf.version_core}`;
+}
