@@ -1,0 +1,71 @@
+/**
+ * Drawing the mini-batches of one step. Each stream (purpose, data, split, batch size) has its own
+ * pure cursor, so training batches do not depend on how often a report looks at the data and a
+ * checkpoint restores every stream exactly. Needs shared by several rules of a step share the batch.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Batch, Batches, BatchNeed } from '../../compiler/lower/types.js';
+import { batchKey } from '../../compiler/lower/types.js';
+import { mixSeeds } from '../../stdlib/data/random.js';
+import { advance, growthView, makeBatch, startCursor, type Cursor } from '../data/index.js';
+import type { PreparedData } from './data.js';
+
+export type Cursors = Readonly<Record<string, Cursor>>;
+export type Purpose = 'train' | 'eval';
+
+export const streamKey = (purpose: Purpose, need: BatchNeed): string => `${purpose}:${batchKey(need.data, need.split)}#${need.batch}`;
+
+/** FNV-1a of a string: a stable number for mixing a stream's name into its seed. */
+export const hashString = (s: string): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+};
+
+export interface Drawn {
+  /** One Batches per need list, in order. */
+  readonly batches: readonly Batches[];
+  readonly cursors: Cursors;
+  readonly dispose: () => void;
+}
+
+export const drawBatches = (
+  needLists: readonly (readonly BatchNeed[])[],
+  data: PreparedData,
+  cursors: Cursors,
+  seed: number,
+  epoch: number,
+  purpose: Purpose,
+): Drawn => {
+  const made = new Map<string, Batch>();
+  const next: Record<string, Cursor> = { ...cursors };
+  const get = (need: BatchNeed): Batch => {
+    const key = streamKey(purpose, need);
+    const hit = made.get(key);
+    if (hit !== undefined) return hit;
+    const dk = batchKey(need.data, need.split);
+    const split = data.splits[dk];
+    if (split === undefined) throw new Error(`internal: no data for split '${dk}'`);
+    const g = data.growth[dk];
+    const view = g === undefined ? split : growthView(split, g, epoch);
+    let batch: Batch;
+    if (need.batch === 'all') {
+      batch = makeBatch(view, Int32Array.from({ length: view.size }, (_, i) => i));
+    } else {
+      const a = advance(next[key] ?? startCursor, need.batch, view.size, mixSeeds(seed, hashString(key)));
+      next[key] = a.cursor;
+      batch = makeBatch(view, a.indices);
+    }
+    made.set(key, batch);
+    return batch;
+  };
+  const batches = needLists.map((needs) => {
+    const out: Record<string, Batch> = {};
+    for (const n of needs) out[batchKey(n.data, n.split)] = get(n);
+    return out;
+  });
+  const dispose = (): void => {
+    for (const b of made.values()) for (const t of Object.values(b) as tf.Tensor[]) t.dispose();
+  };
+  return { batches, cursors: next, dispose };
+};

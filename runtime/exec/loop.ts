@@ -1,0 +1,238 @@
+/**
+ * The executor: trains every member of a program (one model, a sweep, an ensemble or a population),
+ * emits report records, saves checkpoints and stops cleanly when asked.
+ */
+import type { LoweredObservable, LoweredProgram, RunState } from '../../compiler/lower/types.js';
+import type { IRDuration } from '../../compiler/ir.js';
+import { mixSeeds } from '../../stdlib/data/random.js';
+import type { PreparedData } from './data.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { evaluateReport, freshMember, runMember, type MemberState, type ReportRecord, type RunContext } from './member.js';
+import { exploitExplore, higherIsBetter } from './pbt.js';
+import { stepsPerEpoch, toSteps, totalSteps, type LengthOverride } from './schedule.js';
+import type { FinishedMember, Mode, Snapshot } from './snapshot.js';
+import { disposeState } from './state.js';
+
+export interface ExecOptions {
+  readonly seed: number;
+  readonly length?: LengthOverride;
+  /** Save a checkpoint every this many steps of a member (0: only when stopped). */
+  readonly checkpointEvery: number;
+  readonly resume?: Snapshot;
+  readonly save?: (s: Snapshot) => Promise<void>;
+  readonly onReport?: (r: ReportRecord) => void;
+  readonly onStep?: (m: MemberState, info: { readonly total: number; readonly members: number; readonly spe: number }) => void;
+  readonly shouldStop?: () => boolean;
+  /**
+   * The lowered program of sweep member `i` (lowering binds the sweep variable's value); when absent
+   * every member runs `program`.
+   */
+  readonly programFor?: (i: number) => E.Either<string, LoweredProgram>;
+}
+
+export interface ExecResult {
+  readonly outcome: 'completed' | 'interrupted' | 'failed';
+  readonly error?: string;
+  readonly mode: Mode;
+  readonly total: number;
+  readonly stepsPerEpoch: number;
+  readonly members: readonly FinishedMember[];
+  /** Sweep with `select`: the index of the chosen member. */
+  readonly selected?: number;
+  /** The state each member ended in (the caller disposes them); in a sweep only the last member's. */
+  readonly states: readonly RunState[];
+  readonly records: number;
+  readonly seconds: number;
+  readonly stepsRun: number;
+}
+
+export const modeOf = (p: LoweredProgram): Mode =>
+  p.ir.population !== undefined ? 'population' : p.ir.ensemble !== undefined ? 'ensemble' : p.ir.sweep !== undefined ? 'sweep' : 'single';
+
+const byName = (p: LoweredProgram, name: string): LoweredObservable | undefined =>
+  p.reports.find((o) => o.name === name) ?? p.losses.find((o) => o.name === name) ?? p.metrics.find((o) => o.name === name);
+
+/** What each report shows: the `report` items (named losses and metrics resolved), else every loss and metric. */
+export const reportPlan = (p: LoweredProgram, total: number): { every: IRDuration; items: LoweredObservable[] } => {
+  const r = p.ir.report;
+  if (r === undefined) {
+    return { every: { n: Math.max(1, Math.floor(total / 10)), unit: 'steps' }, items: [...p.losses, ...p.metrics, ...p.reports] };
+  }
+  const items = r.items.map((it) => byName(p, it.name)).filter((o): o is LoweredObservable => o !== undefined);
+  // A sweep's `select` metric must be observed even if the report does not list it.
+  const sel = p.ir.sweep?.select?.metric;
+  if (sel !== undefined && !items.some((o) => o.name === sel)) {
+    const o = byName(p, sel);
+    if (o !== undefined) items.push(o);
+  }
+  return { every: r.every, items };
+};
+
+/** Seed of member `i`: the run seed for the first, an unrelated stream for the others. */
+export const memberSeed = (seed: number, i: number): number => (i === 0 ? seed : mixSeeds(seed, 0xe5e, i));
+
+const lowerIsBetter = (name: string): boolean => !higherIsBetter(name);
+
+const track = (
+  stats: Record<number, { final: Record<string, number>; best: Record<string, number> }>,
+  r: ReportRecord,
+  member: number,
+): void => {
+  const s = (stats[member] ??= { final: {}, best: {} });
+  for (const [k, v] of Object.entries(r.values)) {
+    s.final[k] = v;
+    const b = s.best[k];
+    if (b === undefined || Number.isNaN(b) || (lowerIsBetter(k) ? v < b : v > b)) s.best[k] = v;
+  }
+};
+
+export const execute = async (program: LoweredProgram, data: PreparedData, o: ExecOptions): Promise<ExecResult> => {
+  const started = Date.now();
+  const ir = program.ir;
+  const spe = stepsPerEpoch(data.main.size, ir.run.batch);
+  const total = o.resume?.total ?? totalSteps(ir.run.length, spe, o.length);
+  const mode = modeOf(program);
+  const plan = reportPlan(program, total);
+  const ctx: RunContext = { program, data, spe, total, report: plan, multi: mode !== 'single' };
+  const count =
+    mode === 'sweep' ? (ir.sweep?.values.length ?? 1) : mode === 'ensemble' ? (ir.ensemble?.size ?? 1) : mode === 'population' ? (ir.population?.size ?? 1) : 1;
+  const programOf = (i: number): E.Either<string, LoweredProgram> => (o.programFor === undefined ? E.right(program) : o.programFor(i));
+  const makeMember = (p: LoweredProgram, i: number): MemberState => {
+    const sw = ir.sweep;
+    const seed = mode === 'single' || mode === 'sweep' ? o.seed : memberSeed(o.seed, i);
+    return freshMember(p, i, seed, mode === 'sweep' && sw !== undefined ? sw.values[i] : undefined);
+  };
+
+  let records = o.resume?.records ?? 0;
+  let stepsRun = 0;
+  const stats: Record<number, { final: Record<string, number>; best: Record<string, number> }> = structuredClone(
+    (o.resume?.liveStats ?? {}) as Record<number, { final: Record<string, number>; best: Record<string, number> }>,
+  );
+  const finished: FinishedMember[] = [...(o.resume?.finished ?? [])];
+  let live: MemberState[] = [...(o.resume?.live ?? [])];
+  let exploitedAt = o.resume?.exploitedAt ?? 0;
+
+  const snapshot = (): Snapshot => ({ mode, total, live, finished, liveStats: stats, records, exploitedAt });
+  const save = async (): Promise<void> => {
+    if (o.save !== undefined) await o.save(snapshot());
+  };
+  const hooksFor = (slot: number) => ({
+    onReport: (r: ReportRecord) => {
+      records++;
+      track(stats, r, r.member ?? 0);
+      o.onReport?.(r);
+    },
+    onStep: (m: MemberState) => {
+      stepsRun++;
+      o.onStep?.(m, { total, members: count, spe });
+    },
+    afterStep: async (m: MemberState) => {
+      live[slot] = m;
+      if (o.checkpointEvery > 0 && m.state.step % o.checkpointEvery === 0 && m.state.step < total) await save();
+    },
+    ...(o.shouldStop !== undefined ? { shouldStop: o.shouldStop } : {}),
+  });
+  const finish = (m: MemberState): FinishedMember => {
+    const s = stats[m.index] ?? { final: {}, best: {} };
+    delete stats[m.index];
+    return { index: m.index, seed: m.seed, ...(m.sweepValue !== undefined ? { sweepValue: m.sweepValue } : {}), final: s.final, best: s.best };
+  };
+  const result = (outcome: ExecResult['outcome'], states: RunState[], error?: string): ExecResult => {
+    const sel = ir.sweep?.select;
+    let selected: number | undefined;
+    if (outcome === 'completed' && sel !== undefined) {
+      let bestV = NaN;
+      for (const f of finished) {
+        const v = f.final[sel.metric];
+        if (v === undefined || Number.isNaN(v)) continue;
+        if (selected === undefined || (sel.direction === 'lowest' ? v < bestV : v > bestV)) {
+          selected = f.index;
+          bestV = v;
+        }
+      }
+    }
+    return {
+      outcome,
+      ...(error !== undefined ? { error } : {}),
+      mode,
+      total,
+      stepsPerEpoch: spe,
+      members: finished,
+      ...(selected !== undefined ? { selected } : {}),
+      states,
+      records,
+      seconds: (Date.now() - started) / 1000,
+      stepsRun,
+    };
+  };
+
+  if (mode !== 'population') {
+    let last: RunState | undefined;
+    const states: RunState[] = [];
+    for (let i = finished.length; i < count; i++) {
+      const p = programOf(i);
+      if (E.isLeft(p)) return result('failed', last !== undefined ? [last] : [], p.left);
+      const start = live[0] ?? makeMember(p.right, i);
+      live = [start];
+      const r = await runMember({ ...ctx, program: p.right }, start, total, hooksFor(0));
+      live = [r.member];
+      if (r.reason === 'stopped') {
+        await save();
+        return result('interrupted', [r.member.state]);
+      }
+      finished.push(finish(r.member));
+      live = [];
+      // Sweeps keep only the member being trained in memory; ensembles return every member.
+      if (mode === 'ensemble') states.push(r.member.state);
+      else {
+        if (last !== undefined) disposeState(last);
+        last = r.member.state;
+      }
+    }
+    return result('completed', mode === 'ensemble' ? states : last !== undefined ? [last] : []);
+  }
+
+  // Population: members advance together, one interval at a time, then exploit/explore.
+  const pop = ir.population;
+  const interval = pop?.every !== undefined ? Math.max(1, toSteps(pop.every, spe)) : total;
+  if (live.length === 0) live = Array.from({ length: count }, (_, i) => makeMember(program, i));
+  const exploit = async (at: number): Promise<void> => {
+    const ex = pop?.exploit;
+    if (ex === undefined || pop === undefined) return;
+    const name = ex.byName ?? '';
+    const obs = byName(program, name);
+    const scores = live.map((m, i) => {
+      if (obs === undefined) return NaN;
+      const r = evaluateReport({ ...ctx, report: { every: plan.every, items: [obs] } }, m);
+      live[i] = { ...m, cursors: r.cursors };
+      return r.values[obs.name] ?? NaN;
+    });
+    const res = exploitExplore(live, scores, {
+      fraction: ex.args[0] ?? 0.2,
+      factors: pop.explore?.args ?? [0.8, 1.2],
+      hyper: pop.hyper,
+      higherIsBetter: higherIsBetter(name),
+      seed: mixSeeds(o.seed, at),
+    });
+    live = [...res.members];
+    exploitedAt = at;
+  };
+  for (;;) {
+    const min = Math.min(...live.map((m) => m.state.step));
+    if (min >= total) break;
+    if (min > 0 && min % interval === 0 && exploitedAt < min && live.every((m) => m.state.step === min)) await exploit(min);
+    const blockEnd = Math.min(total, (Math.floor(min / interval) + 1) * interval);
+    for (let i = 0; i < live.length; i++) {
+      const m = live[i] as MemberState;
+      if (m.state.step >= blockEnd) continue;
+      const r = await runMember(ctx, m, blockEnd, hooksFor(i));
+      live[i] = r.member;
+      if (r.reason === 'stopped') {
+        await save();
+        return result('interrupted', live.map((x) => x.state));
+      }
+    }
+  }
+  for (const m of live) finished.push(finish(m));
+  return result('completed', live.map((m) => m.state));
+};

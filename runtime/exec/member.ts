@@ -1,0 +1,138 @@
+/** One member's training: steps over a range, report records, threading state and cursors. */
+import type { IRDuration } from '../../compiler/ir.js';
+import type { LoweredObservable, LoweredProgram, LoweredRule, RunState } from '../../compiler/lower/types.js';
+import { mixSeeds } from '../../stdlib/data/random.js';
+import { drawBatches, type Cursors } from './batches.js';
+import type { PreparedData } from './data.js';
+import { epochOf, fires, phaseAt, reportDue } from './schedule.js';
+import { releaseOld } from '../../compiler/lower/release.js';
+
+export interface MemberState {
+  readonly index: number;
+  readonly seed: number;
+  readonly sweepValue?: number;
+  readonly state: RunState;
+  readonly cursors: Cursors;
+}
+
+export interface ReportRecord {
+  readonly step: number;
+  readonly epoch: number;
+  readonly member?: number;
+  readonly values: Readonly<Record<string, number>>;
+}
+
+export interface RunContext {
+  readonly program: LoweredProgram;
+  readonly data: PreparedData;
+  readonly spe: number;
+  readonly total: number;
+  readonly report: { readonly every: IRDuration; readonly items: readonly LoweredObservable[] };
+  /** Whether records carry a member index (sweeps, ensembles, populations). */
+  readonly multi: boolean;
+}
+
+export interface StepHooks {
+  readonly onStep?: (m: MemberState) => void;
+  readonly onReport?: (r: ReportRecord) => void;
+  /** Checked after every step; true stops the run there (Ctrl-C). */
+  readonly shouldStop?: () => boolean;
+  /** Called after every step (the loop saves checkpoints here). */
+  readonly afterStep?: (m: MemberState) => Promise<void>;
+}
+
+/** The rules that fire at `step`, in program order: the run-wide ones, then the active phase's. */
+export const firingRules = (p: LoweredProgram, step: number, spe: number): LoweredRule[] => {
+  const out = p.rules.filter((r) => fires(r.ir.schedule, step, spe));
+  const ph = phaseAt(p.phases, step, spe);
+  if (ph !== undefined) {
+    const phase = p.phases[ph.index];
+    if (phase !== undefined) out.push(...phase.rules.filter((r) => fires(r.ir.schedule, step - ph.start, spe)));
+  }
+  return out;
+};
+
+/** The random key of rule `rule` at `step`: a hash, so that a resumed run draws the same noise. */
+export const stepKey = (seed: number, step: number, rule: number): number => mixSeeds(seed, step, rule) | 0;
+
+/** One step of one member: every firing rule in order, batches disposed, step advanced. */
+export const runStep = (ctx: RunContext, m: MemberState): { member: MemberState; fired: readonly LoweredRule[] } => {
+  const s = m.state.step;
+  const rules = firingRules(ctx.program, s, ctx.spe);
+  const drawn = drawBatches(rules.map((r) => r.needs), ctx.data, m.cursors, m.seed, epochOf(s, ctx.spe), 'train');
+  let state = m.state;
+  try {
+    rules.forEach((r, i) => {
+      const next = r.step(state, drawn.batches[i] ?? {}, stepKey(m.seed, s, i));
+      releaseOld(state, next);
+      state = next;
+    });
+  } finally {
+    drawn.dispose();
+  }
+  return { member: { ...m, state: { ...state, step: s + 1 }, cursors: drawn.cursors }, fired: rules };
+};
+
+/** Values of the report items at the member's current state; helper states advanced by observing are dropped. */
+export const evaluateReport = (ctx: RunContext, m: MemberState): { values: Record<string, number>; cursors: Cursors } => {
+  const s = m.state.step;
+  const drawn = drawBatches(ctx.report.items.map((o) => o.needs), ctx.data, m.cursors, m.seed, epochOf(s, ctx.spe), 'eval');
+  const values: Record<string, number> = {};
+  try {
+    ctx.report.items.forEach((o, i) => {
+      const r = o.evaluate(m.state, drawn.batches[i] ?? {}, mixSeeds(m.seed, s, 0x7e9047, i) | 0);
+      releaseOld(r.state, m.state);
+      values[o.name] = r.value;
+    });
+  } finally {
+    drawn.dispose();
+  }
+  return { values, cursors: drawn.cursors };
+};
+
+export const makeRecord = (ctx: RunContext, m: MemberState, values: Readonly<Record<string, number>>): ReportRecord => ({
+  step: m.state.step,
+  epoch: epochOf(m.state.step, ctx.spe),
+  ...(ctx.multi ? { member: m.index } : {}),
+  values,
+});
+
+export type StopReason = 'done' | 'stopped';
+
+/** Lets signal handlers (Ctrl-C) run between steps: a synchronous loop would never yield to them. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs `m` until `state.step === to`, emitting a record whenever a report is due and at the run's
+ * last step; stops early, between two steps, when `shouldStop` says so.
+ */
+export const runMember = async (
+  ctx: RunContext,
+  start: MemberState,
+  to: number,
+  hooks: StepHooks,
+): Promise<{ member: MemberState; reason: StopReason }> => {
+  let m = start;
+  while (m.state.step < to) {
+    m = runStep(ctx, m).member;
+    const done = m.state.step;
+    if (ctx.report.items.length > 0 && (reportDue(ctx.report.every, done, ctx.spe) || done === ctx.total)) {
+      const r = evaluateReport(ctx, m);
+      m = { ...m, cursors: r.cursors };
+      hooks.onReport?.(makeRecord(ctx, m, r.values));
+    }
+    hooks.onStep?.(m);
+    await hooks.afterStep?.(m);
+    await yieldToEventLoop();
+    if (hooks.shouldStop?.() === true && m.state.step < ctx.total) return { member: m, reason: 'stopped' };
+  }
+  return { member: m, reason: 'done' };
+};
+
+export const freshMember = (p: LoweredProgram, index: number, seed: number, sweepValue?: number): MemberState => ({
+  index,
+  seed,
+  ...(sweepValue !== undefined ? { sweepValue } : {}),
+  state: p.init(seed),
+  cursors: {},
+});

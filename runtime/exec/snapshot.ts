@@ -1,0 +1,29 @@
+/** Everything a run needs to continue exactly where it stopped: what a checkpoint holds. */
+import type { MemberState } from './member.js';
+
+export type Mode = 'single' | 'sweep' | 'ensemble' | 'population';
+
+export interface FinishedMember {
+  readonly index: number;
+  readonly seed: number;
+  readonly sweepValue?: number;
+  /** The last reported value of each report item. */
+  readonly final: Readonly<Record<string, number>>;
+  /** The best (lowest for losses/errors, highest otherwise) reported value of each item. */
+  readonly best: Readonly<Record<string, number>>;
+}
+
+export interface Snapshot {
+  readonly mode: Mode;
+  readonly total: number;
+  /** Members being trained now (one in sequential modes, all of a population). */
+  readonly live: readonly MemberState[];
+  /** Sequential modes: members already trained, in order. */
+  readonly finished: readonly FinishedMember[];
+  /** Last and best values seen so far of the live members (so a resumed summary is complete). */
+  readonly liveStats: Readonly<Record<number, { readonly final: Record<string, number>; readonly best: Record<string, number> }>>;
+  /** metrics.jsonl records written so far (a resumed run drops any written after the checkpoint). */
+  readonly records: number;
+  /** Population: the last step at which exploit/explore ran. */
+  readonly exploitedAt: number;
+}

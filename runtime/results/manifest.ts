@@ -1,0 +1,75 @@
+/** manifest.json: what was run, how, with what, and how it ended. */
+import { createHash } from 'node:crypto';
+import { promises as fs, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import * as t from 'io-ts';
+import { writeAtomic } from '../checkpoint/store.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+// Synchronous: read once at start-up.
+const require_read = (f: string): string => readFileSync(f, 'utf8');
+
+export const sha256Text = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+export const Manifest = t.intersection([
+  t.type({
+    program: t.type({ path: t.string, sha256: t.string }),
+    seed: t.number,
+    backend: t.type({ name: t.string, detail: t.string }),
+    versions: t.type({ node: t.string, tfjs: t.string, xreg: t.string }),
+    command: t.array(t.string),
+    overrides: t.record(t.string, t.union([t.number, t.boolean, t.string])),
+    started: t.string,
+    totalSteps: t.number,
+    stepsPerEpoch: t.number,
+    outcome: t.keyof({ running: null, completed: null, interrupted: null, failed: null }),
+  }),
+  t.partial({
+    ended: t.string,
+    stepsRun: t.number,
+    seconds: t.number,
+    phases: t.array(t.type({ name: t.string, seconds: t.number })),
+    resumedFrom: t.array(t.type({ step: t.number, at: t.string })),
+    error: t.string,
+    selected: t.number,
+  }),
+]);
+export type Manifest = t.TypeOf<typeof Manifest>;
+
+const packageVersion = (name: string): string => {
+  try {
+    const req = createRequire(import.meta.url);
+    const pkgFile = req.resolve(`${name}/package.json`);
+    const raw: unknown = JSON.parse(require_read(pkgFile));
+    return typeof raw === 'object' && raw !== null && 'version' in raw && typeof raw.version === 'string' ? raw.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+};
+
+
+const xregVersion = (): string => {
+  try {
+    const raw: unknown = JSON.parse(require_read(path.join(path.dirname(new URL(import.meta.url).pathname), '../../package.json')));
+    return typeof raw === 'object' && raw !== null && 'version' in raw && typeof raw.version === 'string' ? raw.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+};
+
+export const versions = (): Manifest['versions'] => ({ node: process.version, tfjs: packageVersion('@tensorflow/tfjs-core'), xreg: xregVersion() });
+
+export const writeManifest = async (dir: string, m: Manifest): Promise<void> =>
+  writeAtomic(path.join(dir, MANIFEST_FILE), Buffer.from(JSON.stringify(m, null, 2) + '\n', 'utf8'));
+
+export const readManifest = async (dir: string): Promise<Manifest | undefined> => {
+  try {
+    const raw: unknown = JSON.parse(await fs.readFile(path.join(dir, MANIFEST_FILE), 'utf8'));
+    const d = Manifest.decode(raw);
+    return d._tag === 'Right' ? d.right : undefined;
+  } catch {
+    return undefined;
+  }
+};

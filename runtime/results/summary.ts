@@ -1,0 +1,29 @@
+/** The table printed at the end of a run: final and best value of every reported item, per member. */
+import type { FinishedMember } from '../exec/snapshot.js';
+
+const fmt = (v: number | undefined): string => (v === undefined ? '-' : Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(4) : v.toPrecision(6));
+
+const table = (rows: readonly (readonly string[])[]): string => {
+  const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd()).join('\n');
+};
+
+/** One row per (member, value); members are labelled by sweep value or index when there are several. */
+export const summaryTable = (members: readonly FinishedMember[], selected?: number): string => {
+  const rows: string[][] = [];
+  const many = members.length > 1;
+  // A 1000-member sweep would print 1000 blocks: show the first, the selected and the last few.
+  const shown = members.length <= 12 ? members : members.filter((m, i) => i < 3 || i >= members.length - 3 || m.index === selected);
+  rows.push(many ? ['member', 'value', 'final', 'best'] : ['value', 'final', 'best']);
+  for (const m of shown) {
+    const label = `${m.sweepValue !== undefined ? `${m.index} (=${fmt(m.sweepValue)})` : String(m.index)}${m.index === selected ? ' *' : ''}`;
+    for (const name of Object.keys(m.final)) {
+      const cells = [name, fmt(m.final[name]), fmt(m.best[name])];
+      rows.push(many ? [label, ...cells] : cells);
+    }
+  }
+  const lines = [table(rows)];
+  if (shown.length < members.length) lines.push(`(${members.length - shown.length} more members in metrics.jsonl)`);
+  if (selected !== undefined) lines.push(`selected: member ${selected} (*)`);
+  return lines.join('\n');
+};
