@@ -18,6 +18,7 @@ const probe = (): Float32Array[] => {
   const w = tf.tensor(Float32Array.from(values(3 * 3 * 2 * 3, 5)), [3, 3, 2, 3]);
   const b = tf.zeros([3]);
   const input = tf.tensor(Float32Array.from(x), [2, 6, 5, 2]);
+  const dw = tf.tensor(Float32Array.from(values(6 * 5 * 3 * 4, 6)), [6 * 5 * 3, 4]);
   const loss = (m: tf.Tensor, s: tf.Tensor, wt: tf.Tensor): tf.Scalar => {
     const ctx = seededCtx(9);
     const h1 = layer('rotate').apply({ magnitude: m }, input, {}, ctx);
@@ -25,7 +26,7 @@ const probe = (): Float32Array[] => {
     const h3 = layer('conv2d').apply({ w: wt, b }, h2, { filters: 3, kernel: 3 }, ctx);
     const h4 = layer('layer_norm').apply({}, h3, { affine: false }, ctx);
     const h5 = layer('mult_noise').apply({ log_sigma: s }, h4, {}, ctx);
-    const logits = layer('dense').apply({ w: tf.ones([6 * 5 * 3, 4]), b: tf.zeros([4]) }, h5, { units: 4 }, ctx);
+    const logits = layer('dense').apply({ w: dw, b: tf.zeros([4]) }, h5, { units: 4 }, ctx);
     return func('cross_entropy').apply([logits, tf.tensor([1, 3], [2], 'int32')], { smoothing: 0.1 }) as tf.Scalar;
   };
   const before = tf.memory().numTensors;
@@ -33,10 +34,10 @@ const probe = (): Float32Array[] => {
     const g = tf.valueAndGrads(loss)([mag, ls, w]);
     return { value: g.value, grads: g.grads };
   });
-  const out = [value, ...grads].map((t) => t.dataSync().slice());
+  const out = [value, ...grads].map((t) => Float32Array.from(t.dataSync()));
   tf.dispose([value, ...grads]);
   expect(tf.memory().numTensors).toBe(before);
-  tf.dispose([mag, ls, w, b, input]);
+  tf.dispose([mag, ls, w, b, input, dw]);
   return out;
 };
 
