@@ -1,0 +1,238 @@
+/**
+ * What lowering means beyond the numerics of one gradient: rule isolation and ordering, noise
+ * switches, Monte Carlo means, threaded helper state, memory, initialization, and refusals.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as E from 'fp-ts/lib/Either.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lowerProgram } from '../../compiler/lower/index.js';
+import { releaseOld } from '../../compiler/lower/release.js';
+import type { Batches, LoweredProgram, RunState } from '../../compiler/lower/types.js';
+import { LowerCodes } from '../../compiler/lower/codes.js';
+import type { IRExpr, IRProgram } from '../../compiler/ir.js';
+import { standardLibrary } from '../../stdlib/registry.js';
+import { expectAllClose } from '../helpers/finite-diff.js';
+import { bin, call, field, layer, numbers, over, p, param, program, rule, span } from './lower-ir.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const lower = (ir: IRProgram): LoweredProgram => {
+  const r = lowerProgram(ir, standardLibrary);
+  if (E.isLeft(r)) throw new Error(r.left.map((d) => d.message).join('\n'));
+  return r.right;
+};
+const f64 = (t: tf.Tensor | undefined): Float64Array => Float64Array.from((t as tf.Tensor).dataSync());
+const batchX = (n: number, d: number, seed: number): tf.Tensor => tf.tensor(Float32Array.from(numbers(n * d, seed)), [n, d]);
+
+describe('rules', () => {
+  // update1: a on l2(a − b); update2: b on l2(a − b). Each sees the state the previous one made.
+  const loss = call('l2', [bin('-', param('a', [3]), param('b', [3]), [3])]);
+  const ir = program(
+    [p('a', [3], { kind: 'normal', mean: 0, std: 1 }), p('b', [3], { kind: 'normal', mean: 0, std: 1 })],
+    [rule('update1', ['a'], loss, {}, 0.1), rule('update2', ['b'], loss, {}, 0.1)],
+  );
+
+  it('differentiate only their own targets, and the second sees the first one’s output', () => {
+    const lw = lower(ir);
+    const s0 = lw.init(1);
+    const [r1, r2] = lw.rules;
+    if (r1 === undefined || r2 === undefined) throw new Error('two rules');
+    const s1 = r1.step(s0, {}, 0);
+    expect(s1.params['b']).toBe(s0.params['b']);
+    expect(s1.opt['update2']).toBe(s0.opt['update2']);
+    const a0 = f64(s0.params['a']);
+    const b0 = f64(s0.params['b']);
+    const a1 = a0.map((a, i) => a - 0.1 * 2 * (a - (b0[i] ?? 0)));
+    expectAllClose(f64(s1.params['a']), a1, 1e-5, 1e-6);
+    const s2 = r2.step(s1, {}, 0);
+    expect(s2.params['a']).toBe(s1.params['a']);
+    // ∂/∂b l2(a − b) = −2(a − b), at a₁ (not a₀)
+    const b1 = b0.map((b, i) => b + 0.1 * 2 * ((a1[i] ?? 0) - b));
+    expectAllClose(f64(s2.params['b']), b1, 1e-5, 1e-6);
+    // Inputs are not disposed by a step.
+    expect(s0.params['a']?.isDisposed).toBe(false);
+  });
+});
+
+describe('randomness', () => {
+  const n = 6;
+  const d = 4;
+  const x = field('test', 'x', ['B', d]);
+  const noisy = (): IRExpr => layer('noise', x, { log_sigma: 'noise.log_sigma' }, ['B', d], {}, true);
+  const params = [p('noise.log_sigma', [], { kind: 'constant', value: 0 }, { role: 'noise_scale' })];
+  const metricOf = (name: string, body: IRExpr) => ({ name, expr: over('test', call('mean', [body])), span });
+  const det: IRExpr = { kind: 'deterministic', body: noisy(), shape: ['B', d], span };
+  const mc: IRExpr = { kind: 'mean', samples: 2, body: noisy(), shape: ['B', d], span };
+  const twoDraws = bin('/', bin('+', noisy(), noisy(), ['B', d]), { kind: 'const', value: 2, shape: [], span }, ['B', d]);
+  const ir = program(params, [], {
+    metrics: [metricOf('det', det), metricOf('one', noisy()), metricOf('mc', mc), metricOf('two', twoDraws), metricOf('plain', x)],
+  });
+
+  it('deterministic switches noise off; a key reproduces its draws; mean[K] averages K fresh draws', () => {
+    const lw = lower(ir);
+    const s = lw.init(0);
+    const batches: Batches = { 'd.test': { x: batchX(n, d, 3) } };
+    const v = (name: string, key: number): number => {
+      const m = lw.metrics.find((o) => o.name === name);
+      if (m === undefined) throw new Error(name);
+      return m.evaluate(s, batches, key).value;
+    };
+    const plain = v('plain', 0);
+    expect(v('det', 1)).toBeCloseTo(plain, 6);
+    expect(v('det', 2)).toBe(v('det', 1));
+    expect(Math.abs(v('one', 1) - plain)).toBeGreaterThan(1e-3);
+    expect(v('one', 1)).toBe(v('one', 1));
+    expect(v('one', 1)).not.toBe(v('one', 2));
+    expect(v('mc', 1)).not.toBe(v('one', 1));
+    // Draw i of mean[2] is the i-th draw of the key, as in two noisy evaluations written out.
+    expect(v('mc', 1)).toBeCloseTo(v('two', 1), 6);
+    expect(lw.metrics[0]?.needs).toEqual([{ data: 'd', split: 'test', batch: 'all' }]);
+  });
+});
+
+describe('stateful helpers', () => {
+  // metric z = zscore(mean(x) over train, momentum: 0.99)
+  const z: IRExpr = {
+    kind: 'stateful',
+    fn: 'zscore',
+    input: over('train', call('mean', [field('train', 'x', ['B', 2])])),
+    options: { momentum: 0.99 },
+    stateKey: 'metric.z.zscore1',
+    shape: [],
+    span,
+  };
+  const ir = program([], [], { metrics: [{ name: 'z', expr: z, span }] });
+
+  it('zscore threads its state across evaluations', () => {
+    const lw = lower(ir);
+    const s0 = lw.init(0);
+    const [m] = lw.metrics;
+    if (m === undefined) throw new Error('metric');
+    const b1: Batches = { 'd.train': { x: tf.tensor([[1, 2], [3, 4]]) } };
+    const b2: Batches = { 'd.train': { x: tf.tensor([[0, 0], [1, 1]]) } };
+    const e1 = m.evaluate(s0, b1, 0);
+    expect(e1.value).toBeCloseTo(0, 6);
+    expect(e1.state.params).toBe(s0.params);
+    const e2 = m.evaluate(e1.state, b2, 0);
+    // second value: α = 1/2, mean = m₁ + δ/2, var = δ²/4, so z = (δ/2)/(|δ|/2) = sign(δ), δ = 0.5 − 2.5
+    expect(e2.value).toBeCloseTo(-1, 4);
+    expect(f64(e2.state.helpers['metric.z.zscore1']?.['count'])[0]).toBe(2);
+    // From the initial state the same batch is the first value again: the state is what differs.
+    expect(m.evaluate(s0, b2, 0).value).toBeCloseTo(0, 6);
+    expect(f64(s0.helpers['metric.z.zscore1']?.['count'])[0]).toBe(0);
+  });
+});
+
+describe('memory', () => {
+  it('numTensors stays flat over 200 steps when the caller releases the replaced tensors', () => {
+    const n = 8;
+    const d = 3;
+    const h = layer('dense', field('train', 'x', ['B', d]), { w: 'w1', b: 'b1' }, ['B', 4], { units: 4 });
+    const hn = layer('noise', h, { log_sigma: 'ls' }, ['B', 4], {}, true);
+    const out = layer('dense', call('relu', [hn], ['B', 4]), { w: 'w2' }, ['B', 1], { units: 1, bias: false });
+    const loss = over('train', call('mse', [out, field('train', 'y', ['B'])]));
+    const zs: IRExpr = { kind: 'stateful', fn: 'zscore', input: loss, options: {}, stateKey: 'z', shape: [], span };
+    const ir = program(
+      [
+        p('w1', [d, 4], { kind: 'glorot', fanIn: d, fanOut: 4 }),
+        p('b1', [4], { kind: 'zeros' }),
+        p('ls', [], { kind: 'constant', value: -2 }),
+        p('w2', [4, 1], { kind: 'glorot', fanIn: 4, fanOut: 1 }),
+      ],
+      [
+        { ...rule('update1', ['w1', 'b1', 'w2'], zs), optimizer: { name: 'adam', options: { lr: 0.01 } } },
+        rule('update2', ['ls'], loss, { geometry: { kind: 'along', direction: call('l2', [param('ls', [])]) } }, 0.01),
+      ],
+      { metrics: [{ name: 'zl', expr: zs, span }] },
+    );
+    const lw = lower(ir);
+    const batches: Batches = { 'd.train': { x: batchX(n, d, 5), y: tf.tensor(Float32Array.from(numbers(n, 6)), [n]) } };
+    let s: RunState = lw.init(4);
+    const run = (k: number): void => {
+      for (const r of lw.rules) {
+        const next = r.step(s, batches, k);
+        releaseOld(s, next);
+        s = next;
+      }
+      const [m] = lw.metrics;
+      if (m === undefined) throw new Error('metric');
+      const e = m.evaluate(s, batches, k);
+      releaseOld(s, e.state);
+      s = { ...e.state, step: s.step + 1 };
+    };
+    run(0);
+    const before = tf.memory().numTensors;
+    for (let k = 1; k <= 200; k++) run(k);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(s.opt['update1']?.t).toBe(201);
+    expect(Number.isFinite(f64(s.params['w1'])[0] ?? Number.NaN)).toBe(true);
+  });
+});
+
+describe('init', () => {
+  const base = [p('a', [4], { kind: 'normal', mean: 0, std: 1 }), p('s', [5], { kind: 'uniform', low: -1, high: 1 }, { onSphere: true })];
+
+  it('seeds each parameter by path, normalizes sphere parameters, and builds optimizer and helper states', () => {
+    const one = lower(program(base, [{ ...rule('update1', ['a'], call('l2', [param('a', [4])])), optimizer: { name: 'sgd', options: { lr: 0.1, momentum: 0.9 } } }]));
+    const more = lower(program([p('0first', [2], { kind: 'normal', mean: 0, std: 1 }), ...base], []));
+    const s1 = one.init(9);
+    const s2 = more.init(9);
+    expect(f64(s2.params['a'])).toEqual(f64(s1.params['a']));
+    expect(f64(s2.params['s'])).toEqual(f64(s1.params['s']));
+    expect(f64(one.init(10).params['a'])).not.toEqual(f64(s1.params['a']));
+    expect(Math.hypot(...f64(s1.params['s']))).toBeCloseTo(1, 6);
+    expect(s1.opt['update1']?.slots['momentum_buffer']?.length).toBe(1);
+    expect(s1.step).toBe(0);
+  });
+});
+
+describe('lowering without data, and refusals', () => {
+  const d = 5;
+  const fit = over('train', call('mse', [bin('@', field('train', 'x', ['B', d]), param('w', [d]), ['B']), field('train', 'y', ['B'])]), 64);
+  const gen = over('reg', call('mse', [bin('@', field('reg', 'x', ['B', d]), param('w', [d]), ['B']), field('reg', 'y', ['B'])]));
+  const params = [p('w', [d], { kind: 'zeros' })];
+
+  it('lowers with no data loaded and lists what each rule and metric reads', () => {
+    const ir = program(params, [rule('update1', ['w'], fit), rule('update2', ['w'], gen, { batch: 16 })], {
+      metrics: [{ name: 'gen_all', expr: gen, span }],
+      losses: [{ name: 'gen', expr: gen, span }],
+    });
+    const lw = lower(ir);
+    expect(lw.rules.map((r) => r.needs)).toEqual([[{ data: 'd', split: 'train', batch: 64 }], [{ data: 'd', split: 'reg', batch: 16 }]]);
+    expect(lw.metrics[0]?.needs).toEqual([{ data: 'd', split: 'reg', batch: 'all' }]);
+    expect(lw.losses[0]?.needs).toEqual([{ data: 'd', split: 'reg', batch: 8 }]);
+  });
+
+  it('refuses the ensemble mean, non-scalar losses and report items, and unknown entries, with located codes', () => {
+    const members: IRExpr = { kind: 'members', alias: 'nets', body: param('w', [d]), shape: [d], span };
+    const codes = (ir: IRProgram): string[] => {
+      const r = lowerProgram(ir, standardLibrary);
+      return E.isLeft(r) ? r.left.map((x) => x.code) : [];
+    };
+    expect(codes(program(params, [rule('update1', ['w'], call('l2', [members]))]))).toEqual([LowerCodes.unsupported]);
+    expect(codes(program(params, [rule('update1', ['w'], param('w', [d]))]))).toEqual([LowerCodes.notScalar]);
+    expect(codes(program(params, [], { report: { every: { n: 1, unit: 'steps' }, items: [{ name: 'w', expr: param('w', [d]), span }] } }))).toEqual([
+      LowerCodes.notScalar,
+    ]);
+    expect(codes(program(params, [rule('update1', ['w'], call('no_such_fn', [param('w', [d])]))]))).toEqual([LowerCodes.unknownEntry]);
+    expect(codes(program(params, [{ ...rule('update1', ['w'], call('l2', [param('w', [d])])), optimizer: { name: 'sgd', options: { lr: 0.1, momentum: -1 } } }]))).toEqual([
+      LowerCodes.badOptimizer,
+    ]);
+  });
+
+  it('reads a sweep variable from the member’s values, and refuses to lower without them', () => {
+    const lam: IRExpr = { kind: 'sweepVar', name: 'lambda', shape: [], span };
+    const reg = bin('*', lam, call('l2', [param('w', [d])]), []);
+    const ir = program(params, [rule('update1', ['w'], reg, {}, 0.5)]);
+    expect(E.isLeft(lowerProgram(ir, standardLibrary))).toBe(true);
+    const r = lowerProgram(ir, standardLibrary, { sweep: { lambda: 0.1 } });
+    if (E.isLeft(r)) throw new Error('should lower');
+    const s0: RunState = { ...r.right.init(0), params: { w: tf.ones([d]) } };
+    const s1 = r.right.rules[0]?.step(s0, {}, 0);
+    // w − 0.5 · 0.1 · 2w
+    expectAllClose(f64(s1?.params['w']), new Array<number>(d).fill(0.9), 1e-6, 1e-7);
+  });
+});
