@@ -236,3 +236,52 @@ describe('lowering without data, and refusals', () => {
     expectAllClose(f64(s1?.params['w']), new Array<number>(d).fill(0.9), 1e-6, 1e-7);
   });
 });
+
+describe('references, phases and schedule horizons', () => {
+  it('a metric referenced in a loss is a constant to the gradient; a loss reference is not', () => {
+    const l2w = call('l2', [param('w', [2])]);
+    const ref = (r: 'loss' | 'metric'): IRExpr => ({ kind: 'ref', ref: r, name: 'm', stopGradient: r === 'metric', body: l2w, shape: [], span });
+    const step = (r: 'loss' | 'metric'): Float64Array => {
+      const lw = lower(program([p('w', [2], { kind: 'ones' })], [rule('update1', ['w'], bin('+', l2w, ref(r), []), {}, 0.1)]));
+      return f64(lw.rules[0]?.step(lw.init(0), {}, 0).params['w']);
+    };
+    expectAllClose(step('metric'), [0.8, 0.8], 1e-6, 1e-7); // 1 − 0.1 · 2
+    expectAllClose(step('loss'), [0.6, 0.6], 1e-6, 1e-7); // 1 − 0.1 · 4
+  });
+
+  it('phase rules are lowered with their own optimizer states', () => {
+    const loss = call('l2', [param('w', [2])]);
+    const ir = program([p('w', [2], { kind: 'ones' })], [], {
+      phases: [
+        { name: 'fit', length: { n: 10, unit: 'steps' }, rules: [rule('fit.update1', ['w'], loss)] },
+        { name: 'calibrate', rules: [{ ...rule('calibrate.update1', ['w'], loss), optimizer: { name: 'adam', options: { lr: 0.1 } } }] },
+      ],
+    });
+    const lw = lower(ir);
+    expect(lw.phases.map((ph) => [ph.name, ph.rules.map((r) => r.name)])).toEqual([
+      ['fit', ['fit.update1']],
+      ['calibrate', ['calibrate.update1']],
+    ]);
+    const s = lw.init(0);
+    expect(Object.keys(s.opt).sort()).toEqual(['calibrate.update1', 'fit.update1']);
+    expect(Object.keys(s.opt['calibrate.update1']?.slots ?? {}).length).toBeGreaterThan(0);
+  });
+
+  it('a cosine schedule spans the rule’s firings: from step 5 of a 10-step run is a horizon of 5 updates', () => {
+    const loss = call('l2', [param('w', [1])]);
+    const ir = program([p('w', [1], { kind: 'ones' })], [
+      rule('update1', ['w'], loss, { optimizer: { name: 'sgd', options: { lr: 0.1, schedule: 'cosine', min_lr: 0 } }, schedule: { every: { n: 1, unit: 'steps' }, from: { n: 5, unit: 'steps' } } }),
+    ], { run: { length: { n: 10, unit: 'steps' }, batch: 8 } });
+    const lw = lower(ir);
+    const r = lw.rules[0];
+    if (r === undefined) throw new Error('rule');
+    // Updates t = 0..4 of T = 5: η_t = 0.05 (1 + cos(π t / 5)); w ← w (1 − 2 η_t).
+    let s = lw.init(0);
+    let w = 1;
+    for (let t = 0; t < 5; t++) {
+      s = r.step(s, {}, t);
+      w *= 1 - 2 * 0.05 * (1 + Math.cos((Math.PI * t) / 5));
+    }
+    expectAllClose(f64(s.params['w']), [w], 1e-5, 1e-7);
+  });
+});
