@@ -1,0 +1,61 @@
+/**
+ * Dead complexity controls, found statically on the IR: a rule's target is live when a path of
+ * differentiable nodes leads from the loss to it. Non-differentiable functions and metric
+ * references cut paths; under `deterministic` a stochastic layer's noise scales and magnitudes
+ * are not used at all (the paper's warning: a deterministic validation loss has ∇ρ = 0).
+ */
+import { error, type Diagnostic } from '../../dsl/diagnostic.js';
+import type { ParamRole } from '../../stdlib/types.js';
+import { Codes } from '../codes.js';
+import type { IRExpr } from '../ir.js';
+import { children } from '../ir.js';
+import type { CheckedRule } from './leakage.js';
+
+const offWhenDeterministic: readonly ParamRole[] = ['noise_scale', 'magnitude'];
+
+export const reachable = (e: IRExpr, roleOf: (path: string) => ParamRole | undefined, det = false, out: Set<string> = new Set()): Set<string> => {
+  switch (e.kind) {
+    case 'param':
+      out.add(e.path);
+      return out;
+    case 'flatParams':
+      e.paths.forEach((p) => out.add(p));
+      return out;
+    case 'call':
+      if (!e.differentiable) return out;
+      break;
+    case 'ref':
+      if (e.stopGradient) return out;
+      break;
+    case 'deterministic':
+      return reachable(e.body, roleOf, true, out);
+    case 'layer':
+      for (const p of Object.values(e.params)) {
+        const role = roleOf(p);
+        if (det && e.stochastic && role !== undefined && offWhenDeterministic.includes(role)) continue;
+        out.add(p);
+      }
+      break;
+    default:
+      break;
+  }
+  for (const c of children(e)) reachable(c, roleOf, det, out);
+  return out;
+};
+
+export const checkReachability = (rules: readonly CheckedRule[], roleOf: (path: string) => ParamRole | undefined, diags: Diagnostic[]): void => {
+  for (const r of rules) {
+    const live = reachable(r.rule.loss, roleOf);
+    const dead = r.rule.targets.filter((p) => !live.has(p));
+    if (dead.length === 0) continue;
+    const shown = dead.slice(0, 4).join(', ') + (dead.length > 4 ? `, … (${dead.length} in all)` : '');
+    diags.push(
+      error(
+        Codes.deadParam,
+        `${r.rule.partition === 'rho' ? 'ρ parameter' : 'parameter'}${dead.length > 1 ? 's' : ''} ${shown} ${dead.length > 1 ? 'have' : 'has'} no differentiable path to the loss of rule ${r.rule.name}, so ${dead.length > 1 ? 'their' : 'its'} gradient is always zero`,
+        r.lossSpan,
+        'noise scales need a stochastic loss (mean[K] e, not deterministic e); accuracy and ECE are not differentiable; metrics are constants',
+      ),
+    );
+  }
+};

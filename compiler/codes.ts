@@ -1,0 +1,44 @@
+/**
+ * Stable diagnostic codes of the compiler (the parser owns E01xx). Tests and tools match on these,
+ * never on the wording of messages.
+ */
+export const Codes = {
+  // names and arguments
+  unknownName: 'E0201',
+  duplicate: 'E0202',
+  unknownArg: 'E0203',
+  missingArg: 'E0204',
+  argType: 'E0205',
+  tooManyArgs: 'E0206',
+  importRead: 'E0207',
+  importCycle: 'E0208',
+  notConstant: 'E0209',
+  fieldOutsideOver: 'E0210',
+  wrongKind: 'E0211',
+  unknownOverride: 'W0212',
+  recursive: 'E0213',
+  // types and shapes
+  broadcast: 'E0301',
+  matmul: 'E0302',
+  inferFailed: 'E0303',
+  unknownDim: 'E0304',
+  sharedShape: 'E0305',
+  notScalar: 'E0306',
+  // partitions
+  twoPartitions: 'E0401',
+  noPartition: 'E0402',
+  badSelector: 'E0403',
+  emptySelector: 'E0404',
+  // checks
+  testLeak: 'E0501',
+  thetaOnReg: 'E0502',
+  deadParam: 'E0503',
+  neverFires: 'E0504',
+  untilBeforeFrom: 'E0505',
+  everyZero: 'E0506',
+  untilAfterEnd: 'W0507',
+  unknownSplit: 'E0508',
+  splitNotYet: 'E0509',
+  metricAsLoss: 'E0510',
+  noData: 'E0511',
+} as const;

@@ -1,0 +1,390 @@
+/**
+ * The front half of the compiler: AST → checked IR. Touches no data: shapes come from the
+ * loaders' static schemas. Elaboration runs twice so that selectors inside expressions
+ * (`flat(params(net))`) see every parameter whatever the order of declarations.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { Expr, Program } from '../dsl/ast.js';
+import { error, hasErrors, sortDiagnostics, type Diagnostic } from '../dsl/diagnostic.js';
+import { parseProgram } from '../dsl/parse.js';
+import { standardLibrary, type Registry } from '../stdlib/registry.js';
+import { checkLeakage, type CheckedRule } from './checks/leakage.js';
+import { checkReachability } from './checks/reachability.js';
+import { checkSchedules } from './checks/schedules.js';
+import { checkSplitOrder } from './checks/splits.js';
+import { Codes } from './codes.js';
+import type { IRDuration, IRExpr, IRFigure, IRNamedExpr, IRPhase, IRPopulation, IRProgram, IRRule } from './ir.js';
+import { assignPartitions, type RuleTargets } from './partitions/assign.js';
+import { dotted, selectParams } from './partitions/selectors.js';
+import { gatherDecls, type Container, type PlacedDecl, type ReadFile } from './resolve/imports.js';
+import { buildGlobals, evalLets } from './resolve/scope.js';
+import { elabRule, localFor, splitsOf, type RuleDraft } from './rules.js';
+import type { Ctx, ParamEntry } from './types/context.js';
+import { elabData, elabSplit, toIRData, type DataDraft, type SplitDraft } from './types/data.js';
+import { asTensor, constLookup, elab, elabRef, lookupGlobal, unknownName } from './types/elaborate.js';
+import { evalConst } from './resolve/consts.js';
+import { declareParam } from './types/params.js';
+
+export const DEFAULT_BATCH = 32;
+/** A program without `run` trains for this long. */
+export const DEFAULT_RUN: IRDuration = { n: 10, unit: 'epochs' };
+
+export interface CompileOptions {
+  readonly readFile?: ReadFile;
+  readonly overrides?: Readonly<Record<string, number | string | boolean>>;
+  readonly registry?: Registry;
+}
+
+export interface CompileResult {
+  readonly ir?: IRProgram;
+  readonly diagnostics: Diagnostic[];
+}
+
+const noFiles: ReadFile = (p) => E.left(`no file reader was given (reading ${p})`);
+
+const paramPath = (p: PlacedDecl, name: string): string => (p.ns === '' ? name : `${p.ns}.${name}`);
+
+interface Drafts {
+  rules: RuleDraft[];
+  losses: (IRNamedExpr & { container: Container })[];
+  metrics: (IRNamedExpr & { container: Container })[];
+  report: IRNamedExpr[];
+  figures: IRFigure[];
+  population: { -readonly [K in 'every' | 'exploit' | 'explore']?: IRPopulation[K] };
+}
+
+/** One elaboration pass over every declaration that holds expressions. */
+const elaborateAll = (ctx: Ctx, decls: readonly PlacedDecl[]): Drafts => {
+  const out: Drafts = { rules: [], losses: [], metrics: [], report: [], figures: [], population: {} };
+  let ruleCount = 0;
+  for (const p of decls) {
+    const d = p.decl;
+    switch (d.kind) {
+      case 'Loss':
+      case 'Metric': {
+        const g = lookupGlobal(ctx, p.ns, d.name.name);
+        if (g === undefined || g.global.decl !== d) break;
+        // a loss or metric without `over` is completed by the `over` of its user (`acc over reg`)
+        const own: Diagnostic[] = [];
+        const saved = ctx.diags;
+        ctx.diags = own;
+        const ir = elabRef(ctx, g, d.name.name, d.name.span, localFor(d.name.name, d.body, ctx, p.container, p.ns));
+        ctx.diags = saved;
+        if (own.some((x) => x.code === Codes.fieldOutsideOver)) break;
+        ctx.diags.push(...own);
+        if (ir !== null) (d.kind === 'Loss' ? out.losses : out.metrics).push({ name: d.name.name, expr: ir, span: d.span, container: p.container });
+        break;
+      }
+      case 'Update': {
+        ruleCount++;
+        const name = p.container.kind === 'phase' ? `${p.container.name}.update${ruleCount}` : `update${ruleCount}`;
+        const r = elabRule(ctx, d, name, p.container, p.ns);
+        if (r !== undefined) out.rules.push(r);
+        break;
+      }
+      case 'Report':
+        for (const it of d.items) {
+          const e: Expr = it.value ?? { kind: 'Name', name: it.name.name, span: it.name.span };
+          const v = elab(ctx, e, localFor(it.name.name, e, ctx, p.container, p.ns));
+          if (v !== null) out.report.push({ name: it.name.name, expr: asTensor(ctx, v), span: it.span });
+        }
+        break;
+      case 'Figure': {
+        const b = d.body;
+        if (b.kind !== 'Call' || b.callee.kind !== 'Name') {
+          ctx.diags.push(error(Codes.wrongKind, 'a figure is a call: lines(a, b), scatter(x, y), reliability(probs, y)', b.span));
+          break;
+        }
+        const series: string[] = [];
+        const args: IRExpr[] = [];
+        const reported = new Set(decls.flatMap((q) => (q.decl.kind === 'Report' ? q.decl.items.map((i) => i.name.name) : [])));
+        for (const a of b.args) {
+          const n = dotted(a.value);
+          if (n !== undefined && (reported.has(n) || lookupGlobal(ctx, p.ns, n) !== undefined)) {
+            series.push(n);
+            continue;
+          }
+          if (n !== undefined) {
+            unknownName(ctx, localFor(d.name.name, b, ctx, p.container, p.ns), n, a.value.span);
+            continue;
+          }
+          const v = elab(ctx, a.value, localFor(d.name.name, b, ctx, p.container, p.ns));
+          if (v !== null) args.push(asTensor(ctx, v));
+        }
+        out.figures.push({ name: d.name.name, kind: b.callee.name, args, series, span: d.span });
+        break;
+      }
+      case 'EveryDecl': {
+        out.population.every = { n: d.every.amount.value, unit: d.every.unit };
+        for (const a of d.actions) {
+          const s = a.strategy;
+          const sname = s.kind === 'Call' && s.callee.kind === 'Name' ? s.callee.name : s.kind === 'Name' ? s.name : '?';
+          const nums = s.kind === 'Call' ? s.args.flatMap((x) => (x.value.kind === 'Number' ? [x.value.value] : [])) : [];
+          if (a.kind === 'Explore') out.population.explore = { strategy: sname, args: nums };
+          else {
+            const v = elab(ctx, a.by, localFor('exploit', a.by, ctx, p.container, p.ns));
+            const inner = a.by.kind === 'Over' ? a.by.body : a.by;
+            const byName = inner.kind === 'Name' ? inner.name : undefined;
+            if (v !== null)
+              out.population.exploit = { strategy: sname, args: nums, by: asTensor(ctx, v), ...(byName !== undefined ? { byName } : {}) };
+          }
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return out;
+};
+
+export const compileProgram = (program: Program, opts: CompileOptions = {}): CompileResult => {
+  const registry = opts.registry ?? standardLibrary;
+  const diags: Diagnostic[] = [];
+  const gathered = gatherDecls(program, opts.readFile ?? noFiles, parseProgram);
+  diags.push(...gathered.diagnostics);
+  const decls = gathered.decls;
+  const globals = buildGlobals(decls, diags);
+  evalLets(globals, opts.overrides ?? {}, diags, program.span);
+
+  const ctx: Ctx = {
+    registry,
+    diags,
+    globals,
+    params: new Map(),
+    known: new Map(),
+    dims: new Map(),
+    splits: new Map(),
+    schemas: new Map(),
+    stack: [],
+    naming: new WeakMap(),
+  };
+  const top = (p: PlacedDecl, name: string, body: Expr) => localFor(name, body, ctx, p.container, p.ns);
+
+  // data, splits, free parameters
+  const data: DataDraft[] = [];
+  const splits: SplitDraft[] = [];
+  for (const p of decls) {
+    const d = p.decl;
+    if (d.kind === 'Data') {
+      const r = elabData(ctx, d, top(p, d.name.name, d.source));
+      if (r !== undefined) data.push(r);
+    }
+  }
+  for (const p of decls) {
+    const d = p.decl;
+    if (d.kind === 'Split') {
+      const r = elabSplit(ctx, d, p.container, top(p, d.data.name, d.data as unknown as Expr));
+      if (r !== undefined) splits.push(r);
+    }
+    if (d.kind === 'Param') declareParam(ctx, d, paramPath(p, d.name.name), top(p, d.name.name, { kind: 'ErrorExpr', span: d.span }));
+  }
+  const free = new Map(ctx.params);
+
+  // pass 1 discovers model parameters; pass 2 elaborates with all of them known
+  ctx.diags = [];
+  elaborateAll(ctx, decls);
+  ctx.known = ctx.params;
+  ctx.params = new Map(free);
+  ctx.diags = diags;
+  const drafts = elaborateAll(ctx, decls);
+
+  // freezes, targets, partitions
+  const frozen = new Set<string>();
+  const selEnv = { lookup: (n: string) => globals.get(n), params: ctx.params, diags };
+  for (const p of decls) {
+    if (p.decl.kind === 'Freeze') for (const path of selectParams(p.decl.target, selEnv) ?? []) frozen.add(path);
+    if (p.decl.kind === 'Partition') selectParams(p.decl.target, selEnv);
+  }
+  const run = decls.find((p) => p.decl.kind === 'Run')?.decl;
+  const runLength: IRDuration | undefined = run?.kind === 'Run' ? { n: run.length.amount.value, unit: run.length.unit } : undefined;
+  const runBatch = run?.kind === 'Run' ? run.batch?.value : undefined;
+  const batch = runBatch ?? DEFAULT_BATCH;
+
+  const checked: (CheckedRule & { draft: RuleDraft })[] = [];
+  for (const r of drafts.rules) {
+    const targets = selectParams(r.decl.target, selEnv);
+    if (targets === undefined) continue;
+    if (targets.length === 0) {
+      diags.push(error(Codes.emptySelector, 'this selects no parameters', r.decl.target.span, 'a model has parameters only once it is applied in a loss or metric'));
+      continue;
+    }
+    const splitSet = [...splitsOf(r.loss)];
+    const partDecl = r.decl.target.kind === 'Name' ? globals.get(r.decl.target.name) : undefined;
+    const partition =
+      partDecl?.global.kind === 'partition' ? r.decl.target.kind === 'Name' ? r.decl.target.name : 'theta' : splitSet.includes('train') ? 'theta' : splitSet.includes('reg') ? 'rho' : 'theta';
+    const overBatch = (() => {
+      const stack: IRExpr[] = [r.loss];
+      while (stack.length > 0) {
+        const e = stack.pop()!;
+        if (e.kind === 'over' && e.batch > 0) return e.batch;
+        if (e.kind !== 'const' && e.kind !== 'field' && e.kind !== 'param' && e.kind !== 'flatParams' && e.kind !== 'sweepVar')
+          stack.push(...(e.kind === 'call' ? e.args : e.kind === 'layer' ? [e.input] : e.kind === 'binary' ? [e.left, e.right] : e.kind === 'neg' || e.kind === 'reshape' ? [e.operand] : e.kind === 'stateful' ? [e.input] : [e.body]));
+      }
+      return undefined;
+    })();
+    const rule: IRRule = {
+      name: r.name,
+      targets,
+      partition,
+      optimizer: r.optimizer,
+      ...(r.lossName !== undefined ? { lossName: r.lossName } : {}),
+      loss: r.loss,
+      splits: splitSet,
+      batch: r.batch ?? overBatch ?? batch,
+      schedule: r.schedule,
+      geometry: r.geometry,
+      allowReg: r.allowReg,
+      span: r.decl.span,
+    };
+    const rt: RuleTargets = { name: r.name, partition, targets, geometry: r.geometry.kind, container: r.container, targetSpan: r.decl.target.span };
+    checked.push({ rule, targets: rt, lossSpan: r.decl.loss.span, draft: r });
+  }
+
+  const allParams = [...ctx.params.values()];
+  const assigned = assignPartitions(
+    checked.map((c) => c.targets),
+    allParams.map((p) => ({ path: p.path, frozen: p.frozen || frozen.has(p.path), hyper: p.hyper, span: p.span })),
+    diags,
+  );
+
+  checkLeakage(checked, diags);
+  checkReachability(checked, (path) => ctx.params.get(path)?.role, diags);
+  const phaseLengths = new Map<number, IRDuration | undefined>();
+  for (const p of decls) if (p.decl.kind === 'Phase' && p.container.kind !== 'phase') phaseLengths.set(phaseLengths.size, p.decl.length ? { n: p.decl.length.amount.value, unit: p.decl.length.unit } : runLength);
+  checkSchedules(
+    checked.map((c) => {
+      const len = c.draft.container.kind === 'phase' ? phaseLengths.get(c.draft.container.index) : runLength;
+      return { rule: c.rule.name, schedule: c.rule.schedule, spans: c.draft.scheduleSpans, ruleSpan: c.rule.span, ...(len !== undefined ? { length: len } : {}) };
+    }),
+    diags,
+  );
+  checkSplitOrder(checked, ctx.splits, diags);
+
+  const sorted = dedupe(sortDiagnostics(diags));
+  if (hasErrors(sorted)) return { diagnostics: sorted };
+  return { ir: buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, runLength, batch), diagnostics: sorted };
+};
+
+const dedupe = (ds: readonly Diagnostic[]): Diagnostic[] => {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.code}|${d.span.file}|${d.span.start.offset}|${d.span.end.offset}|${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+};
+
+const buildIR = (
+  program: Program,
+  decls: readonly PlacedDecl[],
+  ctx: Ctx,
+  drafts: Drafts,
+  checked: readonly (CheckedRule & { draft: RuleDraft })[],
+  assigned: { partitionOf: Map<string, string>; partitions: Record<string, string[]> },
+  frozen: ReadonlySet<string>,
+  data: readonly DataDraft[],
+  splits: readonly SplitDraft[],
+  runLength: IRDuration | undefined,
+  batch: number,
+): IRProgram => {
+  const rulesIn = (pred: (c: Container) => boolean): IRRule[] => checked.filter((c) => pred(c.draft.container)).map((c) => c.rule);
+  const namedIn = (list: readonly (IRNamedExpr & { container: Container })[], kind: Container['kind']): IRNamedExpr[] =>
+    list.filter((l) => l.container.kind === kind).map(({ name, expr, span }) => ({ name, expr, span }));
+  const bodyOf = (kind: Container['kind']) => ({
+    rules: rulesIn((c) => c.kind === kind),
+    losses: namedIn(drafts.losses, kind),
+    metrics: namedIn(drafts.metrics, kind),
+  });
+  const topBody = {
+    rules: rulesIn((c) => c.kind === 'top'),
+    losses: [...namedIn(drafts.losses, 'top'), ...namedIn(drafts.losses, 'phase')],
+    metrics: [...namedIn(drafts.metrics, 'top'), ...namedIn(drafts.metrics, 'phase')],
+  };
+  const phases: IRPhase[] = [];
+  for (const p of decls) {
+    if (p.decl.kind !== 'Phase') continue;
+    const index = phases.length;
+    phases.push({
+      name: p.decl.name.name,
+      ...(p.decl.length !== undefined ? { length: { n: p.decl.length.amount.value, unit: p.decl.length.unit } } : {}),
+      rules: rulesIn((c) => c.kind === 'phase' && c.index === index),
+    });
+  }
+  const params = [...ctx.params.values()]
+    .map((p: ParamEntry) => ({
+      path: p.path,
+      shape: p.shape,
+      init: p.init,
+      role: p.role,
+      partition: assigned.partitionOf.get(p.path) ?? 'frozen',
+      onSphere: p.onSphere,
+      frozen: p.frozen || frozen.has(p.path),
+      span: p.span,
+    }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+  const seedDecl = decls.find((p) => p.decl.kind === 'Seed')?.decl;
+  const report = decls.find((p) => p.decl.kind === 'Report')?.decl;
+  const sweep = decls.find((p) => p.decl.kind === 'Sweep')?.decl;
+  const ensemble = decls.find((p) => p.decl.kind === 'Ensemble')?.decl;
+  const population = decls.find((p) => p.decl.kind === 'Population')?.decl;
+  const sweepValues = sweep?.kind === 'Sweep' ? sweepValuesOf(sweep.values, ctx) : [];
+  return {
+    file: program.file,
+    seed: seedDecl?.kind === 'Seed' ? seedDecl.value.value : 0,
+    data: data.map((d) => toIRData(d, splits)),
+    params,
+    partitions: assigned.partitions,
+    ...topBody,
+    run: { length: runLength ?? DEFAULT_RUN, batch },
+    ...(report?.kind === 'Report' ? { report: { every: { n: report.every.amount.value, unit: report.every.unit }, items: drafts.report } } : {}),
+    figures: drafts.figures,
+    phases,
+    ...(sweep?.kind === 'Sweep'
+      ? {
+          sweep: {
+            variable: sweep.variable.name,
+            values: sweepValues,
+            body: bodyOf('sweep'),
+            ...(sweep.select !== undefined ? { select: { direction: sweep.select.direction, metric: sweep.select.metric.name } } : {}),
+          },
+        }
+      : {}),
+    ...(ensemble?.kind === 'Ensemble'
+      ? { ensemble: { size: ensemble.size.value, ...(ensemble.alias !== undefined ? { alias: ensemble.alias.name } : {}), body: bodyOf('ensemble') } }
+      : {}),
+    ...(population?.kind === 'Population'
+      ? {
+          population: {
+            size: population.size.value,
+            hyper: params.filter((p) => p.partition === 'hyper').map((p) => p.path),
+            body: bodyOf('population'),
+            ...drafts.population,
+          },
+        }
+      : {}),
+  };
+};
+
+/** Sweep values: a constant list or range (`logspace(-3, 1, 1000)`, `[0.1, 1]`, a `let`). */
+const sweepValuesOf = (e: Expr, ctx: Ctx): number[] => {
+  const r = evalConst(e, constLookup(ctx, { vars: new Map(), ns: '', prefix: '', names: new Map(), declName: 'sweep', container: { kind: 'top' } }));
+  if (E.isLeft(r)) {
+    ctx.diags.push(r.left);
+    return [];
+  }
+  const v = r.right;
+  return Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : typeof v === 'number' ? [v] : [];
+};
+
+/** Parses and compiles a program text. */
+export const compileText = (text: string, file: string, opts: CompileOptions = {}): CompileResult => {
+  const parsed = parseProgram(text, file);
+  const parseDiags = [...parsed.diagnostics];
+  if (hasErrors(parseDiags)) return { diagnostics: sortDiagnostics(parseDiags) };
+  const r = compileProgram(parsed.program, opts);
+  return { ...r, diagnostics: sortDiagnostics([...parseDiags, ...r.diagnostics]) };
+};
+
+export { type IRProgram } from './ir.js';

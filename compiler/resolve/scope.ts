@@ -1,0 +1,155 @@
+/**
+ * The top-level scope: every declared name (in every block, since blocks share one namespace),
+ * duplicate declarations, `let` constants with `--set` overrides, and name lookup with hints.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type {
+  DataDecl,
+  EnsembleDecl,
+  FnDecl,
+  LayerDecl,
+  LetDecl,
+  LossDecl,
+  MetricDecl,
+  ModelDecl,
+  ParamDecl,
+  PartitionDecl,
+  SweepDecl,
+} from '../../dsl/ast.js';
+import type { Span } from '../../dsl/span.js';
+import { error, warning, type Diagnostic } from '../../dsl/diagnostic.js';
+import type { ConstValue } from '../../stdlib/types.js';
+import { Codes } from '../codes.js';
+import { evalConst } from './consts.js';
+import type { Container, PlacedDecl } from './imports.js';
+
+export type Global =
+  | { readonly kind: 'let'; readonly decl: LetDecl; value?: ConstValue }
+  | { readonly kind: 'data'; readonly decl: DataDecl }
+  | { readonly kind: 'param'; readonly decl: ParamDecl }
+  | { readonly kind: 'fn'; readonly decl: FnDecl }
+  | { readonly kind: 'layer'; readonly decl: LayerDecl }
+  | { readonly kind: 'model'; readonly decl: ModelDecl }
+  | { readonly kind: 'loss'; readonly decl: LossDecl }
+  | { readonly kind: 'metric'; readonly decl: MetricDecl }
+  | { readonly kind: 'partition'; readonly decl: PartitionDecl }
+  | { readonly kind: 'sweepVar'; readonly decl: SweepDecl }
+  | { readonly kind: 'ensemble'; readonly decl: EnsembleDecl };
+
+export interface GlobalEntry {
+  readonly global: Global;
+  readonly ns: string;
+  readonly container: Container;
+  readonly span: Span;
+}
+
+/** Names the language itself gives meaning to, offered as "did you mean" candidates. */
+export const languageForms = [
+  'params',
+  'weights',
+  'biases',
+  'noise_scales',
+  'magnitudes',
+  'grad',
+  'normal',
+  'uniform',
+  'logspace',
+  'linspace',
+  'truncation',
+  'perturb',
+  'lines',
+  'scatter',
+  'reliability',
+  'x',
+  'y',
+] as const;
+
+const qualified = (ns: string, name: string): string => (ns === '' ? name : `${ns}.${name}`);
+
+export const buildGlobals = (decls: readonly PlacedDecl[], diags: Diagnostic[]): Map<string, GlobalEntry> => {
+  const globals = new Map<string, GlobalEntry>();
+  const add = (name: string, span: Span, global: Global, p: PlacedDecl): void => {
+    const key = qualified(p.ns, name);
+    const prev = globals.get(key);
+    if (prev !== undefined) {
+      diags.push({
+        ...error(Codes.duplicate, `'${name}' is already declared`, span),
+        related: [{ span: prev.span, message: 'first declared here' }],
+      });
+      return;
+    }
+    globals.set(key, { global, ns: p.ns, container: p.container, span });
+  };
+  for (const p of decls) {
+    const d = p.decl;
+    switch (d.kind) {
+      case 'Let':
+        add(d.name.name, d.name.span, { kind: 'let', decl: d }, p);
+        break;
+      case 'Data':
+        add(d.name.name, d.name.span, { kind: 'data', decl: d }, p);
+        break;
+      case 'Param':
+        add(d.name.name, d.name.span, { kind: 'param', decl: d }, p);
+        break;
+      case 'Fn':
+        add(d.name.name, d.name.span, { kind: 'fn', decl: d }, p);
+        break;
+      case 'Layer':
+        add(d.name.name, d.name.span, { kind: 'layer', decl: d }, p);
+        break;
+      case 'Model':
+        add(d.name.name, d.name.span, { kind: 'model', decl: d }, p);
+        break;
+      case 'Loss':
+        add(d.name.name, d.name.span, { kind: 'loss', decl: d }, p);
+        break;
+      case 'Metric':
+        add(d.name.name, d.name.span, { kind: 'metric', decl: d }, p);
+        break;
+      case 'Partition':
+        add(d.name.name, d.name.span, { kind: 'partition', decl: d }, p);
+        break;
+      case 'Sweep':
+        add(d.variable.name, d.variable.span, { kind: 'sweepVar', decl: d }, p);
+        break;
+      case 'Ensemble':
+        if (d.alias !== undefined) add(d.alias.name, d.alias.span, { kind: 'ensemble', decl: d }, p);
+        break;
+      default:
+        break;
+    }
+  }
+  return globals;
+};
+
+/**
+ * Evaluates every `let` in order; a `--set name=value` override replaces the written value
+ * (and must name a `let`). Later lets may use earlier ones.
+ */
+export const evalLets = (
+  globals: Map<string, GlobalEntry>,
+  overrides: Readonly<Record<string, number | string | boolean>>,
+  diags: Diagnostic[],
+  programSpan: Span,
+): void => {
+  const lets = [...globals.values()].flatMap((g) => (g.global.kind === 'let' ? [g.global] : []));
+  for (const name of Object.keys(overrides)) {
+    if (!lets.some((l) => l.decl.name.name === name))
+      diags.push(warning(Codes.unknownOverride, `--set ${name}: the program has no 'let ${name}'`, programSpan));
+  }
+  for (const l of lets) {
+    const o = overrides[l.decl.name.name];
+    if (o !== undefined) {
+      l.value = o;
+      continue;
+    }
+    const v = evalConst(l.decl.value, (n) => {
+      const g = globals.get(n);
+      if (g?.global.kind === 'let' && g.global.value !== undefined) return E.right(g.global.value);
+      return E.left(`'${n}' is not a constant defined before this 'let'`);
+    });
+    if (E.isLeft(v)) diags.push(v.left);
+    else l.value = v.right;
+  }
+};

@@ -1,0 +1,147 @@
+/** `update` declarations: loss, optimizer, schedule, batch and geometry elaborated; targets later. */
+import type { Expr, UpdateDecl } from '../dsl/ast.js';
+import { error } from '../dsl/diagnostic.js';
+import type { Span } from '../dsl/span.js';
+import { suggest } from '../dsl/suggest.js';
+import type { ConstArgs } from '../stdlib/types.js';
+import { Codes } from './codes.js';
+import { children, type IRDuration, type IRExpr, type IRGeometry, type IRSchedule } from './ir.js';
+import { bindConstArgs } from './resolve/args.js';
+import type { Container } from './resolve/imports.js';
+import type { Ctx, Local } from './types/context.js';
+import { asTensor, constLookup, elab, elabRef, lookupGlobal, unknownName } from './types/elaborate.js';
+import { namingFor } from './types/stages.js';
+
+export interface RuleDraft {
+  readonly decl: UpdateDecl;
+  readonly name: string;
+  readonly container: Container;
+  readonly lossName?: string;
+  readonly loss: IRExpr;
+  readonly optimizer: { readonly name: string; readonly options: ConstArgs };
+  readonly schedule: IRSchedule;
+  readonly scheduleSpans: { every?: Span; from?: Span; until?: Span };
+  readonly geometry: IRGeometry;
+  readonly allowReg: boolean;
+  readonly batch?: number;
+}
+
+const duration = (d: { amount: { value: number }; unit: 'steps' | 'epochs' }): IRDuration => ({ n: d.amount.value, unit: d.unit });
+
+export const localFor = (name: string, body: Expr, ctx: Ctx, container: Container, ns: string): Local => ({
+  vars: new Map(),
+  ns,
+  prefix: name,
+  names: namingFor(ctx, body, ns, false),
+  declName: name,
+  container,
+});
+
+const elabOptimizer = (ctx: Ctx, e: Expr, local: Local): RuleDraft['optimizer'] | undefined => {
+  const head = e.kind === 'Name' ? { name: e.name, args: [], span: e.span } : e.kind === 'Call' && e.callee.kind === 'Name' ? { name: e.callee.name, args: e.args, span: e.callee.span } : undefined;
+  if (head === undefined) return void ctx.diags.push(error(Codes.wrongKind, 'an optimizer is a name or a call, e.g. adam(lr: 1e-3)', e.span));
+  const entry = ctx.registry.entries.get(head.name);
+  if (entry === undefined) {
+    const opts = [...ctx.registry.entries.values()].filter((x) => x.kind === 'optimizer').map((x) => x.name);
+    const hint = suggest(head.name, opts);
+    return void ctx.diags.push(error(Codes.unknownName, `unknown optimizer '${head.name}'`, head.span, hint !== undefined ? `did you mean '${hint}'?` : opts.length > 0 ? `optimizers: ${opts.join(', ')}` : undefined));
+  }
+  if (entry.kind !== 'optimizer') return void ctx.diags.push(error(Codes.wrongKind, `'${head.name}' is a ${entry.kind}, not an optimizer`, head.span));
+  return { name: head.name, options: bindConstArgs(`optimizer '${head.name}'`, entry.options, head.args, constLookup(ctx, local), e.span, ctx.diags) };
+};
+
+export const elabRule = (ctx: Ctx, decl: UpdateDecl, name: string, container: Container, ns: string): RuleDraft | undefined => {
+  const local = localFor(name, decl.loss, ctx, container, ns);
+  let loss: IRExpr | null = null;
+  let lossName: string | undefined;
+  if (decl.loss.kind === 'Name') {
+    const g = lookupGlobal(ctx, ns, decl.loss.name);
+    if (g?.global.kind === 'metric') {
+      ctx.diags.push(
+        error(Codes.metricAsLoss, `'${decl.loss.name}' is a metric: metrics are observed, never optimized`, decl.loss.span, `declare it as 'loss ${decl.loss.name} = ...' to optimize it`),
+      );
+      return undefined;
+    }
+    if (g?.global.kind === 'loss') {
+      lossName = decl.loss.name;
+      loss = elabRef(ctx, g, decl.loss.name, decl.loss.span, local);
+    } else if (g === undefined && !ctx.registry.entries.has(decl.loss.name)) {
+      unknownName(ctx, local, decl.loss.name, decl.loss.span);
+      return undefined;
+    }
+  }
+  if (lossName === undefined) {
+    const v = elab(ctx, decl.loss, local);
+    loss = v === null ? null : asTensor(ctx, v);
+  }
+  const optimizer = elabOptimizer(ctx, decl.optimizer, local);
+  let every: IRDuration = { n: 1, unit: 'steps' };
+  let from: IRDuration | undefined;
+  let until: IRDuration | undefined;
+  const scheduleSpans: RuleDraft['scheduleSpans'] = {};
+  let geometry: IRGeometry = { kind: 'none' };
+  let allowReg = false;
+  let batch: number | undefined;
+  for (const c of decl.clauses) {
+    switch (c.kind) {
+      case 'Every':
+        every = duration(c.every);
+        scheduleSpans.every = c.span;
+        break;
+      case 'From':
+        from = duration(c.at);
+        scheduleSpans.from = c.span;
+        break;
+      case 'Until':
+        until = duration(c.at);
+        scheduleSpans.until = c.span;
+        break;
+      case 'Batch':
+        batch = c.size.value;
+        break;
+      case 'Allow':
+        if (c.what.name === 'reg') allowReg = true;
+        else ctx.diags.push(error(Codes.unknownName, `'allow ${c.what.name}' means nothing: only 'allow reg' exists`, c.what.span));
+        break;
+      case 'Along':
+      case 'OrthogonalTo': {
+        const d = c.direction;
+        if (d.kind !== 'Call' || d.callee.kind !== 'Name' || d.callee.name !== 'grad' || d.args.length !== 1 || d.args[0] === undefined) {
+          ctx.diags.push(error(Codes.wrongKind, 'a direction is written grad(e): the gradient of e with respect to the updated parameters', d.span));
+          break;
+        }
+        const dv = elab(ctx, d.args[0].value, localFor(`${name}.direction`, d, ctx, container, ns));
+        if (dv !== null) geometry = { kind: c.kind === 'Along' ? 'along' : 'orthogonal', direction: asTensor(ctx, dv) };
+        break;
+      }
+    }
+  }
+  if (loss === null || optimizer === undefined) return undefined;
+  const schedule: IRSchedule = { every, ...(from !== undefined ? { from } : {}), ...(until !== undefined ? { until } : {}) };
+  return {
+    decl,
+    name,
+    container,
+    ...(lossName !== undefined ? { lossName } : {}),
+    loss,
+    optimizer,
+    schedule,
+    scheduleSpans,
+    geometry,
+    allowReg,
+    ...(batch !== undefined ? { batch } : {}),
+  };
+};
+
+/** Every split an expression ranges over, through inlined losses and metrics too. */
+export const splitsOf = (e: IRExpr, out: Set<string> = new Set()): Set<string> => {
+  if (e.kind === 'over') out.add(e.split);
+  for (const c of children(e)) splitsOf(c, out);
+  return out;
+};
+
+/** The `over` nodes of an expression on a given split (for locating diagnostics). */
+export const oversOn = (e: IRExpr, split: string): IRExpr[] => {
+  const here = e.kind === 'over' && e.split === split ? [e] : [];
+  return [...here, ...children(e).flatMap((c) => oversOn(c, split))];
+};

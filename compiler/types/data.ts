@@ -1,0 +1,122 @@
+/** `data` and `split` declarations: loader and transforms resolved, schema computed, no data read. */
+import * as E from 'fp-ts/lib/Either.js';
+import type { DataDecl, Expr, SplitDecl } from '../../dsl/ast.js';
+import { error } from '../../dsl/diagnostic.js';
+import type { ConstArgs, Schema } from '../../stdlib/types.js';
+import { Codes } from '../codes.js';
+import type { IRData, IRSplit } from '../ir.js';
+import { bindConstArgs } from '../resolve/args.js';
+import { evalConst } from '../resolve/consts.js';
+import type { Container } from '../resolve/imports.js';
+import type { Ctx, Local } from './context.js';
+import { constLookup, unknownName } from './elaborate.js';
+
+export interface DataDraft {
+  readonly decl: DataDecl;
+  readonly loader: string;
+  readonly args: ConstArgs;
+  readonly transforms: { name: string; args: ConstArgs }[];
+  readonly schema: Schema;
+}
+
+const head = (e: Expr) =>
+  e.kind === 'Name' ? { name: e.name, args: [], span: e.span } : e.kind === 'Call' && e.callee.kind === 'Name' ? { name: e.callee.name, args: e.args, span: e.callee.span } : undefined;
+
+export const elabData = (ctx: Ctx, decl: DataDecl, local: Local): DataDraft | undefined => {
+  const stages = decl.source.kind === 'Pipe' ? decl.source.stages : [decl.source];
+  const [first, ...rest] = stages;
+  const h = first === undefined ? undefined : head(first);
+  if (h === undefined || first === undefined) {
+    ctx.diags.push(error(Codes.wrongKind, 'data comes from a loader call, e.g. csv("file.csv")', decl.source.span));
+    return undefined;
+  }
+  const loader = ctx.registry.entries.get(h.name);
+  if (loader === undefined) return void unknownName(ctx, local, h.name, h.span);
+  if (loader.kind !== 'loader') {
+    ctx.diags.push(error(Codes.wrongKind, `'${h.name}' is a ${loader.kind}, not a data loader`, h.span));
+    return undefined;
+  }
+  const args = bindConstArgs(`loader '${h.name}'`, loader.args, h.args, constLookup(ctx, local), first.span, ctx.diags);
+  const s0 = loader.schema(args);
+  if (E.isLeft(s0)) {
+    ctx.diags.push(error(Codes.inferFailed, `${h.name}: ${s0.left}`, first.span));
+    return undefined;
+  }
+  let schema = s0.right;
+  const transforms: { name: string; args: ConstArgs }[] = [];
+  for (const st of rest) {
+    const th = head(st);
+    const t = th === undefined ? undefined : ctx.registry.entries.get(th.name);
+    if (th === undefined) {
+      ctx.diags.push(error(Codes.wrongKind, 'a data transform is a name or a call', st.span));
+      return undefined;
+    }
+    if (t === undefined) return void unknownName(ctx, local, th.name, th.span);
+    if (t.kind !== 'transform') {
+      ctx.diags.push(error(Codes.wrongKind, `'${th.name}' is a ${t.kind}, not a data transform`, th.span));
+      return undefined;
+    }
+    const targs = bindConstArgs(`transform '${th.name}'`, t.args, th.args, constLookup(ctx, local), st.span, ctx.diags);
+    const s = t.schema(schema, targs);
+    if (E.isLeft(s)) {
+      ctx.diags.push(error(Codes.inferFailed, `${th.name}: ${s.left}`, st.span));
+      return undefined;
+    }
+    schema = s.right;
+    transforms.push({ name: th.name, args: targs });
+  }
+  ctx.schemas.set(decl.name.name, schema);
+  return { decl, loader: h.name, args, transforms, schema };
+};
+
+export interface SplitDraft {
+  readonly decl: SplitDecl;
+  readonly splits: IRSplit[];
+  readonly seed: number;
+}
+
+export const elabSplit = (ctx: Ctx, decl: SplitDecl, container: Container, local: Local): SplitDraft | undefined => {
+  if (!ctx.schemas.has(decl.data.name) && !ctx.globals.has(decl.data.name)) return void unknownName(ctx, local, decl.data.name, decl.data.span);
+  const phase = container.kind === 'phase' ? container.index : -1;
+  const splits: IRSplit[] = [];
+  const num = (e: Expr): number | undefined => {
+    const v = evalConst(e, constLookup(ctx, local));
+    if (E.isLeft(v)) return void ctx.diags.push(v.left);
+    if (typeof v.right !== 'number' || v.right < 0 || v.right > 1)
+      return void ctx.diags.push(error(Codes.argType, 'a split fraction is a number between 0 and 1', e.span));
+    return v.right;
+  };
+  for (const en of decl.entries) {
+    const prev = ctx.splits.get(en.name.name);
+    if (prev !== undefined) {
+      ctx.diags.push({ ...error(Codes.duplicate, `split '${en.name.name}' is already declared`, en.name.span), related: [{ span: prev.span, message: 'first declared here' }] });
+      continue;
+    }
+    const fraction = num(en.fraction);
+    if (fraction === undefined) continue;
+    let grow: IRSplit['grow'];
+    if (en.grow !== undefined) {
+      const from = num(en.grow.from);
+      if (from !== undefined) grow = { from, untilEpoch: en.grow.until.amount.value };
+    }
+    ctx.splits.set(en.name.name, { data: decl.data.name, phase, span: en.name.span });
+    splits.push(grow === undefined ? { name: en.name.name, fraction, phase } : { name: en.name.name, fraction, grow, phase });
+  }
+  const total = splits.reduce((s, x) => s + x.fraction, 0);
+  if (total > 1 + 1e-9) ctx.diags.push(error(Codes.argType, `the split fractions add up to ${total.toFixed(3)}, more than 1`, decl.span));
+  return { decl, splits, seed: decl.seed?.value ?? 0 };
+};
+
+export const toIRData = (d: DataDraft, splits: readonly SplitDraft[]): IRData => {
+  const mine = splits.filter((s) => s.decl.data.name === d.decl.name.name);
+  return {
+    name: d.decl.name.name,
+    loader: d.loader,
+    args: d.args,
+    transforms: d.transforms,
+    schema: d.schema,
+    splits: mine.flatMap((s) => s.splits),
+    seed: mine[0]?.seed ?? 0,
+    span: d.decl.span,
+  };
+};

@@ -1,0 +1,425 @@
+/**
+ * Elaboration: AST expressions to shaped IR. Names resolve through the local scope, then the
+ * program's declarations, then the registry; user functions, models, losses and metrics are
+ * inlined; layer calls create parameters at stable hierarchical paths.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { Argument, CallExpr, Expr } from '../../dsl/ast.js';
+import { error, type Diagnostic } from '../../dsl/diagnostic.js';
+import type { Span } from '../../dsl/span.js';
+import { suggest } from '../../dsl/suggest.js';
+import type { FnDef, Shape, StatefulFnDef } from '../../stdlib/types.js';
+import { Codes } from '../codes.js';
+import { BATCH, type IRExpr } from '../ir.js';
+import { bindConstArgs } from '../resolve/args.js';
+import type { ConstLookup } from '../resolve/consts.js';
+import { evalConst } from '../resolve/consts.js';
+import { languageForms, type GlobalEntry } from '../resolve/scope.js';
+import { dotted, roleSelectors, selectParams } from '../partitions/selectors.js';
+import type { Ctx, Local, LocalVar, Val } from './context.js';
+import { isParamSet } from './context.js';
+import { broadcast, formatShape, matmul, resolveShape } from './shape.js';
+import { applyStage, namingFor } from './stages.js';
+
+export const lookupGlobal = (ctx: Ctx, ns: string, name: string): GlobalEntry | undefined =>
+  (ns !== '' ? ctx.globals.get(`${ns}.${name}`) : undefined) ?? ctx.globals.get(name);
+
+export const constLookup =
+  (ctx: Ctx, local: Local): ConstLookup =>
+  (name) => {
+    const v = local.vars.get(name);
+    if (v?.kind === 'const') return E.right(v.value);
+    if (v !== undefined) return E.left(`'${name}' is a tensor, not a constant`);
+    const g = lookupGlobal(ctx, local.ns, name);
+    if (g?.global.kind === 'let') {
+      return g.global.value === undefined ? E.left(`'${name}' has no value`) : E.right(g.global.value);
+    }
+    if (g !== undefined) return E.left(`'${name}' is a ${g.global.kind}, not a constant`);
+    return E.left(`unknown constant '${name}'`);
+  };
+
+const push = (ctx: Ctx, d: Diagnostic): null => {
+  ctx.diags.push(d);
+  return null;
+};
+
+/** Every name that could have been meant at this point, most local first. */
+const candidates = (ctx: Ctx, local: Local): string[] => [
+  ...local.vars.keys(),
+  ...ctx.globals.keys(),
+  ...ctx.registry.entries.keys(),
+  ...languageForms,
+];
+
+export const unknownName = (ctx: Ctx, local: Local, name: string, span: Span): null => {
+  const hint = suggest(name, candidates(ctx, local));
+  return push(ctx, error(Codes.unknownName, `unknown name '${name}'`, span, hint === undefined ? undefined : `did you mean '${hint}'?`));
+};
+
+export const constNode = (value: number | readonly number[], span: Span): IRExpr => ({
+  kind: 'const',
+  value,
+  shape: typeof value === 'number' ? [] : [value.length],
+  span,
+});
+
+/** A tensor from a value: parameter sets become their flattened concatenation. */
+export const asTensor = (ctx: Ctx, v: Val): IRExpr => {
+  if (!isParamSet(v)) return v;
+  const total = v.paths.reduce((n, p) => n + (ctx.params.get(p) ?? ctx.known.get(p))!.shape.reduce((a, b) => a * b, 1), 0);
+  return { kind: 'flatParams', paths: v.paths, shape: [total], span: v.span };
+};
+
+const fromLocal = (v: LocalVar, span: Span): Val | null => {
+  switch (v.kind) {
+    case 'tensor':
+      return v.expr;
+    case 'params':
+      return { kind: 'paramSet', paths: v.paths, span };
+    case 'const':
+      if (typeof v.value === 'number') return constNode(v.value, span);
+      return null;
+  }
+};
+
+/** The paths of a model's (or path prefix's) parameters, by the selectors' rules. */
+const selectorVal = (ctx: Ctx, local: Local, e: Expr): Val | null => {
+  const all = new Map([...ctx.known, ...ctx.params]);
+  const paths = selectParams(e, { lookup: (n) => lookupGlobal(ctx, local.ns, n), params: all, diags: ctx.diags });
+  if (paths === undefined) return null;
+  return { kind: 'paramSet', paths, span: e.span };
+};
+
+export const elab = (ctx: Ctx, e: Expr, local: Local): Val | null => {
+  switch (e.kind) {
+    case 'Number':
+      return constNode(e.value, e.span);
+    case 'String':
+    case 'Bool':
+      return push(ctx, error(Codes.wrongKind, `a ${e.kind === 'String' ? 'string' : 'boolean'} is not a tensor`, e.span));
+    case 'List': {
+      const vals: number[] = [];
+      for (const it of e.items) {
+        const v = evalConst(it, constLookup(ctx, local));
+        if (E.isLeft(v)) return push(ctx, v.left);
+        if (typeof v.right !== 'number') return push(ctx, error(Codes.wrongKind, 'a tensor literal holds numbers', it.span));
+        vals.push(v.right);
+      }
+      return constNode(vals, e.span);
+    }
+    case 'Name':
+      return elabName(ctx, e.name, e.span, local);
+    case 'Member': {
+      const name = dotted(e);
+      if (name !== undefined && lookupGlobal(ctx, local.ns, name) !== undefined) return elabName(ctx, name, e.span, local);
+      if (name !== undefined) {
+        const p = ctx.params.get(name) ?? ctx.known.get(name);
+        if (p !== undefined) return { kind: 'param', path: name, shape: p.shape, span: e.span };
+        return selectorVal(ctx, local, e);
+      }
+      return push(ctx, error(Codes.wrongKind, 'records have no fields here', e.span));
+    }
+    case 'Unary': {
+      const v = elab(ctx, e.operand, local);
+      if (v === null) return null;
+      const t = asTensor(ctx, v);
+      return e.op === '+' ? t : { kind: 'neg', operand: t, shape: t.shape, span: e.span };
+    }
+    case 'Binary':
+      return elabBinary(ctx, e.op, e.left, e.right, e.span, local);
+    case 'Pipe': {
+      const [first, ...rest] = e.stages;
+      if (first === undefined) return null;
+      const v0 = elab(ctx, first, local);
+      if (v0 === null) return null;
+      let cur: IRExpr = asTensor(ctx, v0);
+      for (const s of rest) {
+        const next = applyStage(ctx, s, cur, local);
+        if (next === null) return null;
+        cur = next;
+      }
+      return cur;
+    }
+    case 'Over': {
+      const name = e.split.name;
+      const info = ctx.splits.get(name);
+      if (info === undefined) {
+        const names = [...ctx.splits.keys()];
+        const hint = suggest(name, names);
+        return push(
+          ctx,
+          error(
+            Codes.unknownSplit,
+            `split '${name}' does not exist${hint !== undefined ? `; did you mean '${hint}'?` : ''}`,
+            e.split.span,
+            names.length > 0 ? `the splits are ${names.join(', ')}` : 'declare one with `split DATA { train: 0.8, reg: 0.2 }`',
+          ),
+        );
+      }
+      const body = elab(ctx, e.body, { ...local, split: { data: info.data, split: name } });
+      if (body === null) return null;
+      const t = asTensor(ctx, body);
+      return { kind: 'over', data: info.data, split: name, batch: e.batch?.value ?? 0, body: t, shape: t.shape, span: e.span };
+    }
+    case 'Mean': {
+      const k = evalConst(e.samples, constLookup(ctx, local));
+      if (E.isLeft(k)) return push(ctx, k.left);
+      if (typeof k.right !== 'number' || !Number.isInteger(k.right) || k.right < 1)
+        return push(ctx, error(Codes.argType, 'mean[K] needs a positive integer K', e.samples.span));
+      const body = elab(ctx, e.body, local);
+      if (body === null) return null;
+      const t = asTensor(ctx, body);
+      return { kind: 'mean', samples: k.right, body: t, shape: t.shape, span: e.span };
+    }
+    case 'Deterministic': {
+      const body = elab(ctx, e.body, local);
+      if (body === null) return null;
+      const t = asTensor(ctx, body);
+      return { kind: 'deterministic', body: t, shape: t.shape, span: e.span };
+    }
+    case 'Call':
+      return elabCall(ctx, e, local);
+    case 'ErrorExpr':
+      return null;
+  }
+};
+
+const elabName = (ctx: Ctx, name: string, span: Span, local: Local): Val | null => {
+  const lv = local.vars.get(name);
+  if (lv !== undefined) {
+    const v = fromLocal(lv, span);
+    return v ?? push(ctx, error(Codes.wrongKind, `'${name}' is a constant ${typeof (lv.kind === 'const' ? lv.value : 0)}, not a tensor`, span));
+  }
+  const g = lookupGlobal(ctx, local.ns, name);
+  if (g === undefined) {
+    // data fields are names only inside an expression that ranges over a split
+    if (local.split !== undefined) {
+      const schema = ctx.schemas.get(local.split.data);
+      const f = schema?.[name];
+      if (f !== undefined)
+        return { kind: 'field', data: local.split.data, split: local.split.split, field: name, shape: [BATCH, ...f.shape], span };
+    } else if ([...ctx.schemas.values()].some((s) => s[name] !== undefined)) {
+      return push(
+        ctx,
+        error(Codes.fieldOutsideOver, `'${name}' is a data field: it exists only inside an expression that ranges over a split`, span, `add 'over train' (or another split) to the expression`),
+      );
+    }
+    if (ctx.registry.entries.has(name))
+      return push(ctx, error(Codes.wrongKind, `'${name}' is a ${ctx.registry.entries.get(name)!.kind} of the standard library; call it`, span));
+    return unknownName(ctx, local, name, span);
+  }
+  const gl = g.global;
+  switch (gl.kind) {
+    case 'let':
+      if (typeof gl.value === 'number') return constNode(gl.value, span);
+      return push(ctx, error(Codes.wrongKind, `'${name}' is not a number`, span));
+    case 'param': {
+      const path = g.ns === '' ? name : `${g.ns}.${gl.decl.name.name}`;
+      const p = ctx.params.get(path);
+      return p === undefined ? null : { kind: 'param', path, shape: p.shape, span };
+    }
+    case 'loss':
+    case 'metric':
+      return elabRef(ctx, g, name, span, local);
+    case 'partition':
+      return selectorVal(ctx, local, { kind: 'Name', name, span });
+    case 'sweepVar':
+      if (local.container.kind !== 'sweep')
+        return push(ctx, error(Codes.unknownName, `'${name}' is the sweep variable: it exists only inside the sweep's body`, span));
+      return { kind: 'sweepVar', name, shape: [], span };
+    default:
+      return push(ctx, error(Codes.wrongKind, `'${name}' is a ${gl.kind}; ${gl.kind === 'data' ? 'use its fields x, y inside `over`' : 'call it'}`, span));
+  }
+};
+
+/** A loss or metric referenced by name: its body, inlined (a metric is a constant to gradients). */
+export const elabRef = (ctx: Ctx, g: GlobalEntry, name: string, span: Span, local: Local): IRExpr | null => {
+  const gl = g.global;
+  if (gl.kind !== 'loss' && gl.kind !== 'metric') return null;
+  if (ctx.stack.includes(name))
+    return push(ctx, error(Codes.recursive, `'${name}' is defined in terms of itself (${[...ctx.stack, name].join(' -> ')})`, span));
+  ctx.stack.push(name);
+  const body = elab(ctx, gl.decl.body, {
+    vars: new Map(),
+    ns: g.ns,
+    prefix: name,
+    names: namingFor(ctx, gl.decl.body, g.ns, false),
+    declName: name,
+    container: local.container,
+    ...(local.split !== undefined ? { split: local.split } : {}),
+  });
+  ctx.stack.pop();
+  if (body === null) return null;
+  const t = asTensor(ctx, body);
+  return { kind: 'ref', ref: gl.kind, name, stopGradient: gl.kind === 'metric', body: t, shape: t.shape, span };
+};
+
+const elabBinary = (ctx: Ctx, op: '+' | '-' | '*' | '/' | '@' | '^', le: Expr, re: Expr, span: Span, local: Local): IRExpr | null => {
+  const lv = elab(ctx, le, local);
+  const rv = elab(ctx, re, local);
+  if (lv === null || rv === null) return null;
+  const l = asTensor(ctx, lv);
+  const r = asTensor(ctx, rv);
+  if (op === '@') {
+    const m = matmul(ctx.dims, l.shape, r.shape);
+    if ('error' in m) return push(ctx, error(Codes.matmul, m.error, span));
+    return { kind: 'binary', op, left: l, right: r, shape: m.shape, span };
+  }
+  const b = broadcast(ctx.dims, l.shape, r.shape);
+  if (b === undefined)
+    return push(
+      ctx,
+      error(
+        Codes.broadcast,
+        `cannot combine ${formatShape(resolveShape(ctx.dims, l.shape))} ${op} ${formatShape(resolveShape(ctx.dims, r.shape))}: the shapes do not broadcast`,
+        span,
+      ),
+    );
+  return { kind: 'binary', op, left: l, right: r, shape: b, span };
+};
+
+const calleeName = (e: CallExpr): string | undefined => dotted(e.callee);
+
+const elabCall = (ctx: Ctx, e: CallExpr, local: Local): Val | null => {
+  const name = calleeName(e);
+  if (name === undefined) return push(ctx, error(Codes.wrongKind, 'only named functions can be called', e.callee.span));
+  if (roleSelectors[name] !== undefined && lookupGlobal(ctx, local.ns, name) === undefined) return selectorVal(ctx, local, e);
+  if (name === 'grad' || name === 'normal' || name === 'uniform')
+    return push(
+      ctx,
+      error(Codes.wrongKind, `${name}(...) cannot appear here`, e.callee.span, name === 'grad' ? 'grad(e) gives a direction after `along` or `orthogonal to`' : `${name}(...) initializes a parameter after '~'`),
+    );
+  const g = lookupGlobal(ctx, local.ns, name);
+  if (g !== undefined) {
+    const gl = g.global;
+    switch (gl.kind) {
+      case 'fn':
+        return inlineFn(ctx, g, e.args, undefined, e.span, local);
+      case 'model': {
+        const [arg, ...extra] = e.args;
+        if (arg === undefined || extra.length > 0 || arg.name !== undefined)
+          return push(ctx, error(Codes.tooManyArgs, `model '${name}' takes one input`, e.span));
+        const v = elab(ctx, arg.value, local);
+        if (v === null) return null;
+        return applyModel(ctx, g, asTensor(ctx, v), local);
+      }
+      case 'ensemble': {
+        const [arg] = e.args;
+        if (arg === undefined || e.args.length !== 1) return push(ctx, error(Codes.tooManyArgs, `${name}(e) takes one expression`, e.span));
+        const v = elab(ctx, arg.value, local);
+        if (v === null) return null;
+        const t = asTensor(ctx, v);
+        return { kind: 'members', alias: name, body: t, shape: t.shape, span: e.span };
+      }
+      case 'layer':
+        return push(ctx, error(Codes.wrongKind, `'${name}' is a layer: apply it with |>`, e.callee.span, `x |> ${name}(...)`));
+      default:
+        return push(ctx, error(Codes.wrongKind, `'${name}' is a ${gl.kind}, not a function`, e.callee.span));
+    }
+  }
+  const entry = ctx.registry.entries.get(name);
+  if (entry === undefined) return unknownName(ctx, local, name, e.callee.span);
+  switch (entry.kind) {
+    case 'fn':
+      return callFn(ctx, entry, undefined, e.args, e.span, local);
+    case 'stateful':
+      return callStateful(ctx, entry, undefined, e.args, e.span, local);
+    case 'layer':
+      return push(ctx, error(Codes.wrongKind, `'${name}' is a layer: apply it with |>`, e.callee.span, `x |> ${name}(...)`));
+    default:
+      return push(ctx, error(Codes.wrongKind, `'${name}' is a${entry.kind === 'optimizer' ? 'n' : ''} ${entry.kind}, not a function`, e.callee.span));
+  }
+};
+
+/** Inlines a user `fn`: its parameters bound to the elaborated arguments. */
+export const inlineFn = (ctx: Ctx, g: GlobalEntry, args: readonly Argument[], piped: IRExpr | undefined, span: Span, local: Local): IRExpr | null => {
+  if (g.global.kind !== 'fn') return null;
+  const decl = g.global.decl;
+  const given = (piped === undefined ? 0 : 1) + args.length;
+  if (given !== decl.params.length)
+    return push(ctx, error(given > decl.params.length ? Codes.tooManyArgs : Codes.missingArg, `'${decl.name.name}' takes ${decl.params.length} argument${decl.params.length === 1 ? '' : 's'}, got ${given}`, span));
+  const vars = new Map<string, LocalVar>();
+  const params = [...decl.params];
+  if (piped !== undefined) vars.set(params.shift()!.name, { kind: 'tensor', expr: piped });
+  for (const [i, a] of args.entries()) {
+    const v = elab(ctx, a.value, local);
+    if (v === null) return null;
+    vars.set(params[i]!.name, isParamSet(v) ? { kind: 'params', paths: v.paths } : { kind: 'tensor', expr: v });
+  }
+  const body = elab(ctx, decl.body, { ...local, vars, ns: g.ns, names: namingFor(ctx, decl.body, g.ns, false) });
+  return body === null ? null : asTensor(ctx, body);
+};
+
+/** Applies a model: parameters live under the model's name, so every application shares them. */
+export const applyModel = (ctx: Ctx, g: GlobalEntry, input: IRExpr, local: Local): IRExpr | null => {
+  if (g.global.kind !== 'model') return null;
+  const decl = g.global.decl;
+  const body = elab(ctx, decl.body, {
+    ...local,
+    vars: new Map([[decl.input.name, { kind: 'tensor', expr: input }]]),
+    ns: g.ns,
+    prefix: g.ns === '' ? decl.name.name : `${g.ns}.${decl.name.name}`,
+    names: namingFor(ctx, decl.body, g.ns, false),
+  });
+  return body === null ? null : asTensor(ctx, body);
+};
+
+/** Splits call arguments into tensors (positional first) and constant options of a registry entry. */
+export const callFn = (ctx: Ctx, def: FnDef, piped: IRExpr | undefined, args: readonly Argument[], span: Span, local: Local): IRExpr | null => {
+  const tensors: (IRExpr | undefined)[] = piped === undefined ? [] : [piped];
+  const optionArgs: Argument[] = [];
+  let ok = true;
+  for (const a of args) {
+    const named = a.name?.name;
+    const ti = named === undefined ? (tensors.length < def.tensorArgs.length ? tensors.length : -1) : def.tensorArgs.indexOf(named);
+    if (ti < 0 || (named === undefined && optionArgs.length > 0)) {
+      optionArgs.push(a);
+      continue;
+    }
+    const v = elab(ctx, a.value, local);
+    if (v === null) ok = false;
+    else tensors[ti] = asTensor(ctx, v);
+  }
+  const options = bindConstArgs(`'${def.name}'`, def.options, optionArgs, constLookup(ctx, local), span, ctx.diags);
+  if (!ok) return null;
+  const missing = def.tensorArgs.filter((_, i) => tensors[i] === undefined);
+  if (missing.length > 0) return push(ctx, error(Codes.missingArg, `'${def.name}' needs ${missing.map((m) => `'${m}'`).join(', ')}`, span));
+  const ts = tensors as IRExpr[];
+  const shape = def.infer(
+    ts.map((t) => resolveShape(ctx.dims, t.shape)),
+    options,
+  );
+  if (E.isLeft(shape)) return push(ctx, error(Codes.inferFailed, `${def.name}: ${shape.left}`, span));
+  return { kind: 'call', fn: def.name, args: ts, options, differentiable: def.differentiable, shape: shape.right, span };
+};
+
+export const callStateful = (
+  ctx: Ctx,
+  def: StatefulFnDef,
+  piped: IRExpr | undefined,
+  args: readonly Argument[],
+  span: Span,
+  local: Local,
+): IRExpr | null => {
+  let input = piped;
+  const optionArgs: Argument[] = [];
+  for (const a of args) {
+    if (input === undefined && a.name === undefined) {
+      const v = elab(ctx, a.value, local);
+      if (v === null) return null;
+      input = asTensor(ctx, v);
+    } else optionArgs.push(a);
+  }
+  const options = bindConstArgs(`'${def.name}'`, def.options, optionArgs, constLookup(ctx, local), span, ctx.diags);
+  if (input === undefined) return push(ctx, error(Codes.missingArg, `'${def.name}' needs an input`, span));
+  const shape: Shape = input.shape;
+  return {
+    kind: 'stateful',
+    fn: def.name,
+    input,
+    options,
+    stateKey: `${local.declName}.${def.name}@${span.start.line}:${span.start.column}`,
+    shape,
+    span,
+  };
+};
