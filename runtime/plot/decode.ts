@@ -29,7 +29,9 @@ export const formatErrors = (errors: t.Errors): string => {
   for (const e of errors) {
     const p = errorPath(e);
     if (seen.has(p)) continue;
-    const expected = e.context[e.context.length - 1]?.type.name ?? 'a valid value';
+    // A failed union member says only its own type; the union's name says what would do.
+    const parent = e.context[e.context.length - 2]?.type;
+    const expected = (parent instanceof t.UnionType ? parent.name : e.context[e.context.length - 1]?.type.name) ?? 'a valid value';
     seen.set(p, `${p === '' ? 'value' : p}: expected ${expected}, got ${show(e.value)}`);
   }
   return [...seen.values()].join('; ');

@@ -12,7 +12,7 @@ export const METRICS_FILE = 'metrics.jsonl';
 export const MANIFEST_FILE = 'manifest.json';
 
 /** A logged value; non-finite numbers are written as null by the metrics writer. */
-export const MetricValue = t.union([t.number, t.null]);
+export const MetricValue = t.union([t.number, t.null], 'number or null');
 
 /** One line of metrics.jsonl. Every other key is a logged scalar (or null when it was not finite). */
 export const MetricsRow = t.intersection([
