@@ -1,0 +1,79 @@
+/**
+ * The public entry of the front end: text in, a (possibly partial) Program and every lexical and
+ * syntax diagnostic out. Never throws for anything a user can write.
+ */
+import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
+import type { Program } from './ast.js';
+import { error, sortDiagnostics, type Diagnostic } from './diagnostic.js';
+import { lex, tokenSpan } from './lexer.js';
+import { XregParser } from './parser.js';
+import { bracketDiagnostics } from './brackets.js';
+import type { Span } from './span.js';
+
+/** One parser instance: chevrotain's grammar analysis is costly and the parser is reusable. */
+let shared: XregParser | undefined;
+const parser = (): XregParser => (shared ??= new XregParser());
+
+const shownToken = (tok: IToken): string => {
+  if (tok.tokenType === EOF) return 'the end of the file';
+  const img = tok.image.length > 24 ? `${tok.image.slice(0, 24)}…` : tok.image;
+  return `'${img}'`;
+};
+
+const realToken = (tok: IToken | undefined): tok is IToken =>
+  tok !== undefined && !Number.isNaN(tok.startOffset) && tok.tokenType !== EOF;
+
+const pointAfter = (tok: IToken, file: string): Span => {
+  const s = tokenSpan(tok, file);
+  return { file, start: s.end, end: s.end };
+};
+
+const startOfFile = (file: string): Span => {
+  const p = { line: 1, column: 1, offset: 0 };
+  return { file, start: p, end: p };
+};
+
+/**
+ * Where to point at a syntax error: at the unexpected token when it is on the same line as what
+ * came before, otherwise just after the previous token (where the missing text belongs).
+ */
+const errorSpan = (found: IToken, prev: IToken | undefined, file: string): Span => {
+  if (realToken(prev)) {
+    if (!realToken(found) || (found.startLine ?? 0) > (prev.endLine ?? 0)) return pointAfter(prev, file);
+  }
+  return realToken(found) ? tokenSpan(found, file) : startOfFile(file);
+};
+
+/** Decodes the `CODE|message|hint` templates of parser.ts into a Diagnostic. */
+export const syntaxDiagnostic = (e: IRecognitionException, file: string): Diagnostic => {
+  const found = e.token;
+  const prev = (e as { previousToken?: IToken }).previousToken;
+  const [code = 'E0100', template = 'syntax error', hint] = e.message.split('|');
+  const prevText = realToken(prev) ? prev.image : 'the start of the file';
+  const message = `${template.replaceAll('{prev}', prevText)}, found ${shownToken(found)}`;
+  return error(code, message, errorSpan(found, prev, file), hint);
+};
+
+/** Several errors at one token are one problem seen by several rules; keep the first. */
+const dedupe = (ds: readonly Diagnostic[]): Diagnostic[] => {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.span.start.offset}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};
+
+export const parseProgram = (
+  text: string,
+  file: string,
+): { readonly program: Program; readonly diagnostics: readonly Diagnostic[] } => {
+  const lexed = lex(text, file);
+  const p = parser();
+  p.load(lexed.tokens, file);
+  const program = p.program();
+  const syntax = dedupe(sortDiagnostics([...p.errors.map((e) => syntaxDiagnostic(e, file)), ...p.actionDiagnostics]));
+  const withBrackets = bracketDiagnostics(lexed.tokens, file, syntax);
+  return { program, diagnostics: sortDiagnostics([...lexed.diagnostics, ...withBrackets]) };
+};
