@@ -31,7 +31,7 @@ export interface Plan {
   readonly notes: readonly string[];
 }
 
-export const safeFileName = (name: string): string => name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '') || 'chart';
+export const safeFileName = (name: string): string => name.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '') || 'chart';
 
 const refsFor = (refs: ReferencesFile | undefined, names: readonly string[]): ReferenceLine[] =>
   (refs ?? []).filter((r) => names.includes(r.series)).map((r) => ({ value: r.value, label: r.label }));
@@ -39,7 +39,7 @@ const refsFor = (refs: ReferencesFile | undefined, names: readonly string[]): Re
 const valuesOf = (rows: readonly MetricsRow[], names: readonly string[]): number[] => rows.flatMap((r) => names.filter((n) => n in r).map((n) => valueOf(r, n)));
 
 /** A lines chart of the named series, or, for a run with members, per-member lines (one series) or member means (several). */
-const seriesJob = (d: RunData, file: string, title: string, names: readonly string[], members: boolean): ChartJob => {
+const seriesJob = (d: RunData, file: string, title: string, names: readonly string[], members: boolean, yLabel?: string): ChartJob => {
   const logY = prefersLog(valuesOf(d.rows, names));
   const references = refsFor(d.references, names);
   const only = names[0];
@@ -51,7 +51,7 @@ const seriesJob = (d: RunData, file: string, title: string, names: readonly stri
     };
   const series = names.map((n) => ({ name: n, points: members ? meanOverMembers(membersOf(d.rows, n), logY) : seriesOf(d.rows, n) }));
   const subtitle = members ? `mean over ${new Set(d.rows.map((r) => r.member ?? 0)).size} members` : undefined;
-  return { file, title, render: () => linesChart({ title, series, logY, references, ...(subtitle !== undefined ? { subtitle } : {}) }) };
+  return { file, title, render: () => linesChart({ title, series, logY, references, ...(subtitle !== undefined ? { subtitle } : {}), ...(yLabel !== undefined ? { yLabel } : {}) }) };
 };
 
 const figureJob = (d: RunData, f: ManifestFigure, names: readonly string[], members: boolean): ChartJob | string => {
@@ -60,7 +60,9 @@ const figureJob = (d: RunData, f: ManifestFigure, names: readonly string[], memb
     case 'lines': {
       const resolved = (f.series.length > 0 ? f.series : [f.name]).flatMap((s) => expandSeries(names, s));
       if (resolved.length === 0) return `figure ${f.name}: none of ${f.series.join(', ') || f.name} was logged`;
-      return seriesJob(d, file, f.name, resolved, members);
+      const what = resolved.length <= 3 ? resolved.join(', ') : `${resolved.length} series`;
+      const title = resolved.length === 1 && resolved[0] === f.name ? f.name : `${f.name}: ${what}`;
+      return seriesJob(d, file, title, resolved, members);
     }
     case 'scatter': {
       const [xn, yn] = f.series;
@@ -109,7 +111,7 @@ export const planCharts = (d: RunData): Plan => {
   const losses = members ? [] : names.filter((n) => (d.manifest.losses ?? []).includes(n));
   const jobs: ChartJob[] = [];
   const notes: string[] = [];
-  if (losses.length > 0) jobs.push(seriesJob(d, 'losses.svg', 'Losses', losses, false));
+  if (losses.length > 0) jobs.push(seriesJob(d, 'losses.svg', 'Losses', losses, false, 'loss'));
   for (const n of names.filter((n) => !losses.includes(n))) jobs.push(seriesJob(d, `metric-${safeFileName(n)}.svg`, n, [n], members));
   for (const f of d.manifest.figures ?? []) {
     const j = figureJob(d, f, names, members);

@@ -81,4 +81,10 @@ describe('linesChart', () => {
     // Few points get a marker each: the two drawable ones.
     expect(countItems(svg, 'point')).toBe(2);
   });
+
+  it('renders an empty chart when no value is drawable', async () => {
+    const svg = await linesChart({ title: 'nothing yet', logY: true, series: [{ name: 'a', points: [{ x: 0, y: NaN }, { x: 1, y: -1 }] }] });
+    expect(xmlProblem(svg)).toBeUndefined();
+    expect(countItems(svg, 'point')).toBe(0);
+  });
 });
