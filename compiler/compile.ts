@@ -13,6 +13,7 @@ import { checkReachability } from './checks/reachability.js';
 import { checkSchedules } from './checks/schedules.js';
 import { checkSplitOrder } from './checks/splits.js';
 import { Codes } from './codes.js';
+import { children } from './ir.js';
 import type { IRDuration, IRExpr, IRFigure, IRNamedExpr, IRPhase, IRPopulation, IRProgram, IRRule } from './ir.js';
 import { assignPartitions, type RuleTargets } from './partitions/assign.js';
 import { dotted, selectParams } from './partitions/selectors.js';
@@ -104,11 +105,10 @@ const elaborateAll = (ctx: Ctx, decls: readonly PlacedDecl[]): Drafts => {
             series.push(n);
             continue;
           }
-          if (n !== undefined) {
-            unknownName(ctx, localFor(d.name.name, b, ctx, p.container, p.ns), n, a.value.span);
-            continue;
-          }
-          const v = elab(ctx, a.value, localFor(d.name.name, b, ctx, p.container, p.ns));
+          // a figure drawn from data without `over` is drawn on the test split, when there is one
+          const test = ctx.splits.get('test');
+          const base = localFor(d.name.name, b, ctx, p.container, p.ns);
+          const v = elab(ctx, a.value, test === undefined ? base : { ...base, split: { data: test.data, split: 'test' } });
           if (v !== null) args.push(asTensor(ctx, v));
         }
         out.figures.push({ name: d.name.name, kind: b.callee.name, args, series, span: d.span });
@@ -218,8 +218,7 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
       while (stack.length > 0) {
         const e = stack.pop()!;
         if (e.kind === 'over' && e.batch > 0) return e.batch;
-        if (e.kind !== 'const' && e.kind !== 'field' && e.kind !== 'param' && e.kind !== 'flatParams' && e.kind !== 'sweepVar')
-          stack.push(...(e.kind === 'call' ? e.args : e.kind === 'layer' ? [e.input] : e.kind === 'binary' ? [e.left, e.right] : e.kind === 'neg' || e.kind === 'reshape' ? [e.operand] : e.kind === 'stateful' ? [e.input] : [e.body]));
+        stack.push(...children(e));
       }
       return undefined;
     })();

@@ -58,6 +58,8 @@ export const nodeLabel = (e: IRExpr): string => {
       return `${e.ref} ${e.name}${e.stopGradient ? '  (constant to gradients)' : ''}`;
     case 'members':
       return `${e.alias}(…) over ensemble members`;
+    case 'mixup':
+      return `mixup(alpha: ${e.alpha})`;
   }
 };
 

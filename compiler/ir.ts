@@ -146,6 +146,12 @@ export type IRExpr =
       readonly stopGradient: boolean;
       readonly body: IRExpr;
     })
+  /**
+   * `mixup(e, alpha: a)`: `body` evaluated on a batch whose examples are mixed pairwise with
+   * λ ~ Beta(a, a): inputs x̃ = λx_i + (1 − λ)x_j, and every loss on labels averaged
+   * λ·ℓ(y_i) + (1 − λ)·ℓ(y_j) (the label half is for lowering to realize).
+   */
+  | (Base & { readonly kind: 'mixup'; readonly alpha: number; readonly body: IRExpr })
   /** `alias(e)` inside/after `ensemble N as alias`: the average of `body` over the members. */
   | (Base & { readonly kind: 'members'; readonly alias: string; readonly body: IRExpr });
 
@@ -287,6 +293,7 @@ export const children = (e: IRExpr): readonly IRExpr[] => {
     case 'over':
     case 'ref':
     case 'members':
+    case 'mixup':
       return [e.body];
     case 'stateful':
       return [e.input];

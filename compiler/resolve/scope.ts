@@ -60,6 +60,7 @@ export const languageForms = [
   'lines',
   'scatter',
   'reliability',
+  'mixup',
   'x',
   'y',
 ] as const;

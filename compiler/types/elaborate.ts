@@ -38,6 +38,9 @@ export const constLookup =
     return E.left(`unknown constant '${name}'`);
   };
 
+/** Names researchers use for the held-out split that this language calls `reg`. */
+const splitSynonyms = ['val', 'valid', 'validation', 'dev', 'holdout', 'heldout'];
+
 const push = (ctx: Ctx, d: Diagnostic): null => {
   ctx.diags.push(d);
   return null;
@@ -145,7 +148,7 @@ export const elab = (ctx: Ctx, e: Expr, local: Local): Val | null => {
       const info = ctx.splits.get(name);
       if (info === undefined) {
         const names = [...ctx.splits.keys()];
-        const hint = suggest(name, names);
+        const hint = suggest(name, names) ?? (splitSynonyms.includes(name.toLowerCase()) && names.includes('reg') ? 'reg' : undefined);
         return push(
           ctx,
           error(
@@ -290,6 +293,7 @@ const elabCall = (ctx: Ctx, e: CallExpr, local: Local): Val | null => {
       error(Codes.wrongKind, `${name}(...) cannot appear here`, e.callee.span, name === 'grad' ? 'grad(e) gives a direction after `along` or `orthogonal to`' : `${name}(...) initializes a parameter after '~'`),
     );
   const g = lookupGlobal(ctx, local.ns, name);
+  if (name === 'mixup' && g === undefined) return elabMixup(ctx, e, local);
   if (g !== undefined) {
     const gl = g.global;
     switch (gl.kind) {
@@ -422,4 +426,16 @@ export const callStateful = (
     shape,
     span,
   };
+};
+
+/** `mixup(e, alpha: 0.2)`: a language form, since it changes the batch `e` sees. */
+const elabMixup = (ctx: Ctx, e: CallExpr, local: Local): IRExpr | null => {
+  const [body, ...rest] = e.args;
+  if (body === undefined || body.name !== undefined) return push(ctx, error(Codes.missingArg, 'mixup(e, alpha: a) needs the expression e first', e.span));
+  const opts = bindConstArgs("'mixup'", [{ name: 'alpha', type: 'number', default: 0.2 }], rest, constLookup(ctx, local), e.span, ctx.diags);
+  const v = elab(ctx, body.value, local);
+  if (v === null) return null;
+  const t = asTensor(ctx, v);
+  const alpha = typeof opts['alpha'] === 'number' ? opts['alpha'] : 0.2;
+  return { kind: 'mixup', alpha, body: t, shape: t.shape, span: e.span };
 };
