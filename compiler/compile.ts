@@ -260,9 +260,11 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
   );
   checkSplitOrder(checked, ctx.splits, diags);
 
+  const sweepDecl = decls.find((p) => p.decl.kind === 'Sweep')?.decl;
+  const sweepValues = sweepDecl?.kind === 'Sweep' ? sweepValuesOf(sweepDecl.values, ctx) : [];
   const sorted = dedupe(sortDiagnostics(diags));
   if (hasErrors(sorted)) return { diagnostics: sorted };
-  return { ir: buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, runLength, batch), diagnostics: sorted };
+  return { ir: buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, runLength, batch, sweepValues), diagnostics: sorted };
 };
 
 const dedupe = (ds: readonly Diagnostic[]): Diagnostic[] => {
@@ -287,6 +289,7 @@ const buildIR = (
   splits: readonly SplitDraft[],
   runLength: IRDuration | undefined,
   batch: number,
+  sweepValues: readonly number[],
 ): IRProgram => {
   const rulesIn = (pred: (c: Container) => boolean): IRRule[] => checked.filter((c) => pred(c.draft.container)).map((c) => c.rule);
   const namedIn = (list: readonly (IRNamedExpr & { container: Container })[], kind: Container['kind']): IRNamedExpr[] =>
@@ -328,7 +331,6 @@ const buildIR = (
   const sweep = decls.find((p) => p.decl.kind === 'Sweep')?.decl;
   const ensemble = decls.find((p) => p.decl.kind === 'Ensemble')?.decl;
   const population = decls.find((p) => p.decl.kind === 'Population')?.decl;
-  const sweepValues = sweep?.kind === 'Sweep' ? sweepValuesOf(sweep.values, ctx) : [];
   return {
     file: program.file,
     seed: seedDecl?.kind === 'Seed' ? seedDecl.value.value : 0,
