@@ -74,6 +74,12 @@ export const parseProgram = (
   p.load(lexed.tokens, file);
   const program = p.program();
   const syntax = dedupe(sortDiagnostics([...p.errors.map((e) => syntaxDiagnostic(e, file)), ...p.actionDiagnostics]));
-  const withBrackets = bracketDiagnostics(lexed.tokens, file, syntax);
+  // After an unterminated string the rest of its line is part of the string; errors there are echoes.
+  const brokenLines = new Set(lexed.diagnostics.filter((d) => d.code === 'E0002').map((d) => d.span.start.line));
+  const withBrackets = bracketDiagnostics(
+    lexed.tokens.filter((t) => !brokenLines.has(t.startLine ?? 0)),
+    file,
+    syntax.filter((d) => !brokenLines.has(d.span.start.line)),
+  );
   return { program, diagnostics: sortDiagnostics([...lexed.diagnostics, ...withBrackets]) };
 };

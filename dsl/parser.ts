@@ -198,7 +198,10 @@ export class XregParser extends EmbeddedActionsParser {
     'decl',
     (): A.Decl[] => {
       const one = (d: A.Decl): A.Decl[] => [d];
-      return this.OR([
+      // One token decides (every declaration starts with its keyword); `junk` takes anything else.
+      return this.OR({
+        MAX_LOOKAHEAD: 1,
+        DEF: [
         { ALT: () => one(this.SUBRULE(this.importDecl)) },
         { ALT: () => one(this.SUBRULE(this.letDecl)) },
         { ALT: () => one(this.SUBRULE(this.seedDecl)) },
@@ -220,7 +223,8 @@ export class XregParser extends EmbeddedActionsParser {
         { ALT: () => one(this.SUBRULE(this.populationDecl)) },
         { ALT: () => one(this.SUBRULE(this.everyDecl)) },
         { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
-      ]);
+        ],
+      });
     },
     { recoveryValueFunc: () => [] },
   );
@@ -684,6 +688,11 @@ export class XregParser extends EmbeddedActionsParser {
 
   private phaseDecl = this.RULE('phaseDecl', (): A.Decl[] => {
     const kw = this.CONSUME(L.Phase);
+    return this.SUBRULE(this.phaseRest, { ARGS: [kw] });
+  });
+
+  /** Everything after `phase`; `then phase ...` recurses, and the chain comes back flattened. */
+  private phaseRest = this.RULE('phaseRest', (kw: IToken): A.Decl[] => {
     const name = this.CONSUME(L.Identifier, { ERR_MSG: m('E0104', "expected the phase's name after 'phase'") });
     let length: A.Duration | undefined;
     this.OPTION(() => {
@@ -698,7 +707,8 @@ export class XregParser extends EmbeddedActionsParser {
     let rest: A.Decl[] = [];
     this.OPTION2(() => {
       this.CONSUME(L.Then);
-      rest = this.SUBRULE(this.phaseDecl);
+      const next = this.CONSUME(L.Phase, { ERR_MSG: m('E0102', "expected 'phase' after 'then'", 'e.g. phase fit { ... } then phase calibrate { ... }') });
+      rest = this.SUBRULE(this.phaseRest, { ARGS: [next] });
     });
     return this.ACTION(() => [phase, ...rest]);
   });
@@ -884,7 +894,7 @@ export class XregParser extends EmbeddedActionsParser {
   private unary = this.RULE(
     'unary',
     (): A.Expr =>
-      this.OR([
+      this.OR({ DEF: [
         {
           ALT: () => {
             const op = this.OR2([{ ALT: () => this.CONSUME(L.Minus) }, { ALT: () => this.CONSUME(L.Plus) }]);
@@ -916,7 +926,7 @@ export class XregParser extends EmbeddedActionsParser {
           },
         },
         { ALT: () => this.SUBRULE(this.power) },
-      ]),
+      ], ERR_MSG: m('E0103', "expected an expression after '{prev}'") }),
     { recoveryValueFunc: () => this.errorExpr() },
   );
 
@@ -992,7 +1002,7 @@ export class XregParser extends EmbeddedActionsParser {
   );
 
   private arg = this.RULE('arg', (): A.Argument =>
-    this.OR([
+    this.OR({ ERR_MSG: m('E0103', "expected an argument after '{prev}'"), DEF: [
       {
         ALT: () => {
           const name = this.CONSUME(L.NameLike);
@@ -1007,7 +1017,7 @@ export class XregParser extends EmbeddedActionsParser {
           return this.ACTION((): A.Argument => ({ value, span: value.span }));
         },
       },
-    ]),
+    ] }),
   );
 
   private primary = this.RULE(
