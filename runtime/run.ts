@@ -1,0 +1,201 @@
+/**
+ * `xreg run` without the terminal: backend, compile, data, lowering, execution, results. Every
+ * failure is a message and an exit code; the caller owns printing and progress display.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic } from '../dsl/diagnostic.js';
+import { hasErrors } from '../dsl/diagnostic.js';
+import { compileText } from '../compiler/compile.js';
+import type { IRProgram } from '../compiler/ir.js';
+import { lowerProgram } from '../compiler/lower/index.js';
+import type { LoweredProgram } from '../compiler/lower/types.js';
+import { standardLibrary } from '../stdlib/registry.js';
+import { selectBackend, type BackendRequest } from './backend/select.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint/store.js';
+import { formatDataError } from './data/index.js';
+import { prepareData } from './exec/data.js';
+import { execute, type ExecResult } from './exec/loop.js';
+import type { MemberState, ReportRecord } from './exec/member.js';
+import { stepsPerEpoch } from './exec/schedule.js';
+import type { Snapshot } from './exec/snapshot.js';
+import { disposeState } from './exec/state.js';
+import { METRICS_FILE, metricsWriter, truncateRecords } from './results/metrics.js';
+import { readManifest, sha256Text, versions, writeManifest, type Manifest } from './results/manifest.js';
+import { summaryTable } from './results/summary.js';
+
+export type SetValue = number | boolean | string;
+
+export interface RunOptions {
+  readonly file: string;
+  readonly out?: string;
+  readonly steps?: number;
+  readonly epochs?: number;
+  readonly seed?: number;
+  readonly backend?: BackendRequest;
+  readonly set: Readonly<Record<string, SetValue>>;
+  readonly resume?: string;
+  readonly checkpointEvery: number;
+  /** The command line, for the manifest. */
+  readonly argv: readonly string[];
+}
+
+export interface RunIO {
+  readonly info: (line: string) => void;
+  readonly error: (line: string) => void;
+  /** Diagnostics as the CLI renders them (source excerpts, carets). */
+  readonly renderDiagnostics: (ds: readonly Diagnostic[]) => string;
+  readonly onStart?: (p: { readonly total: number; readonly members: number; readonly stepsPerEpoch: number; readonly from: number }) => void;
+  readonly onStep?: (m: MemberState, info: { readonly total: number; readonly members: number; readonly spe: number }) => void;
+  readonly onReport?: (r: ReportRecord) => void;
+  readonly onEnd?: () => void;
+  readonly shouldStop?: () => boolean;
+  /** The run folder's default name gets this timestamp (tests fix it). */
+  readonly now?: () => Date;
+}
+
+export const DEFAULT_CHECKPOINT_EVERY = 1000;
+
+const stamp = (d: Date): string => d.toISOString().replace(/[:.]/g, '-').replace(/-\d\dZ$/, 'Z');
+
+export const defaultOutDir = (file: string, d: Date): string => path.join('runs', `${path.basename(file, path.extname(file))}-${stamp(d)}`);
+
+const readText = (p: string): E.Either<string, string> => {
+  try {
+    return E.right(readFileSync(p, 'utf8'));
+  } catch (e) {
+    return E.left(`cannot read ${p} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+};
+
+const lowerWith = (ir: IRProgram, spe: number, sweepIndex: number | undefined): E.Either<Diagnostic[], LoweredProgram> => {
+  const sw = ir.sweep;
+  const sweep = sw !== undefined && sweepIndex !== undefined ? { [sw.variable]: sw.values[sweepIndex] ?? NaN } : undefined;
+  return lowerProgram(ir, standardLibrary, { stepsPerEpoch: spe, ...(sweep !== undefined ? { sweep } : {}) });
+};
+
+/** Runs a program file; resolves to the process exit code (0 done, 1 failed, 130 interrupted). */
+export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
+  const fail = (msg: string): number => {
+    io.error(msg);
+    return 1;
+  };
+  const backend = await selectBackend(o.backend);
+  if (E.isLeft(backend)) return fail(`error: ${backend.left}`);
+  io.info(`backend: ${backend.right.name} (${backend.right.detail})`);
+
+  const text = readText(o.file);
+  if (E.isLeft(text)) return fail(`error: ${text.left}`);
+  const programSha = sha256Text(text.right);
+
+  // A resumed run takes its settings from the run it continues unless they are given again.
+  const previous = o.resume !== undefined ? await readManifest(o.resume) : undefined;
+  if (o.resume !== undefined && !existsSync(o.resume)) return fail(`error: --resume ${o.resume}: no such run folder`);
+  const overrides = Object.keys(o.set).length > 0 || previous === undefined ? o.set : previous.overrides;
+
+  const compiled = compileText(text.right, o.file, { readFile: readText, overrides });
+  if (hasErrors(compiled.diagnostics) || compiled.ir === undefined) {
+    io.error(io.renderDiagnostics(compiled.diagnostics));
+    return 1;
+  }
+  const ir = compiled.ir;
+  const data = await prepareData(ir, standardLibrary);
+  if (E.isLeft(data)) return fail(formatDataError(data.left));
+  const spe = stepsPerEpoch(data.right.main.size, ir.run.batch);
+  const lowered = lowerWith(ir, spe, ir.sweep !== undefined ? 0 : undefined);
+  if (E.isLeft(lowered)) {
+    io.error(io.renderDiagnostics(lowered.left));
+    return 1;
+  }
+
+  let resume: Snapshot | undefined;
+  let seed = o.seed ?? previous?.seed ?? ir.seed;
+  if (o.resume !== undefined) {
+    const ck = await loadCheckpoint(o.resume, { program: programSha, ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+    if (E.isLeft(ck)) return fail(`error: cannot resume: ${ck.left}`);
+    resume = ck.right.snapshot;
+    seed = ck.right.header.seed;
+    io.info(`resuming ${o.resume} at step ${ck.right.header.step} of ${resume.total}`);
+  }
+
+  const out = o.resume ?? o.out ?? defaultOutDir(o.file, (io.now ?? (() => new Date()))());
+  try {
+    await fs.mkdir(out, { recursive: true });
+  } catch (e) {
+    return fail(`error: cannot create ${out} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  const metricsFile = path.join(out, METRICS_FILE);
+  if (resume !== undefined) await truncateRecords(metricsFile, resume.records);
+  else await fs.rm(metricsFile, { force: true });
+
+  const startedAt = new Date().toISOString();
+  const total = resume?.total ?? (o.steps ?? (o.epochs !== undefined ? o.epochs * spe : undefined));
+  let manifest: Manifest = {
+    program: { path: o.file, sha256: programSha },
+    seed,
+    backend: { name: backend.right.name, detail: backend.right.detail },
+    versions: versions(),
+    command: [...o.argv],
+    overrides: { ...overrides },
+    started: previous?.started ?? startedAt,
+    totalSteps: total ?? 0,
+    stepsPerEpoch: spe,
+    outcome: 'running',
+    ...(previous?.resumedFrom !== undefined || resume !== undefined
+      ? { resumedFrom: [...(previous?.resumedFrom ?? []), ...(resume !== undefined ? [{ step: resume.live[0]?.state.step ?? 0, at: startedAt }] : [])] }
+      : {}),
+    ...(previous?.phases !== undefined ? { phases: previous.phases } : {}),
+  };
+  await writeManifest(out, manifest);
+
+  const metrics = metricsWriter(metricsFile);
+  const length = o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {};
+  let result: ExecResult;
+  try {
+    result = await execute(lowered.right, data.right, {
+      seed,
+      length,
+      checkpointEvery: o.checkpointEvery,
+      ...(resume !== undefined ? { resume } : {}),
+      save: (s) => saveCheckpoint(out, s, { program: programSha, seed }),
+      onReport: (r) => {
+        metrics.write(r);
+        io.onReport?.(r);
+      },
+      ...(io.onStep !== undefined ? { onStep: io.onStep } : {}),
+      ...(io.shouldStop !== undefined ? { shouldStop: io.shouldStop } : {}),
+      ...(ir.sweep !== undefined
+        ? { programFor: (i: number) => E.mapLeft((ds: Diagnostic[]) => io.renderDiagnostics(ds))(lowerWith(ir, spe, i)) }
+        : {}),
+    });
+  } finally {
+    await metrics.close();
+    io.onEnd?.();
+  }
+  for (const s of result.states) disposeState(s);
+
+  const seconds = result.seconds + (previous?.seconds ?? 0);
+  manifest = {
+    ...manifest,
+    totalSteps: result.total,
+    outcome: result.outcome,
+    ended: new Date().toISOString(),
+    stepsRun: result.stepsRun + (previous?.stepsRun ?? 0),
+    seconds,
+    // The executor does not time phases separately yet: a run is one phase named by its mode.
+    phases: [{ name: result.mode, seconds }],
+    ...(result.error !== undefined ? { error: result.error } : {}),
+    ...(result.selected !== undefined ? { selected: result.selected } : {}),
+  };
+  await writeManifest(out, manifest);
+
+  if (result.outcome === 'failed') return fail(`error: ${result.error ?? 'the run failed'}`);
+  if (result.outcome === 'interrupted') {
+    io.error(`interrupted: checkpoint saved in ${out}; continue with: xreg run ${o.file} --resume ${out}`);
+    return 130;
+  }
+  if (result.members.length > 0) io.info(summaryTable(result.members, result.selected));
+  io.info(`results in ${out} (${METRICS_FILE}, manifest.json)`);
+  return 0;
+};
