@@ -66,7 +66,9 @@ export const bracketDiagnostics = (
     const span = tokenSpan(tok, file);
     const hint = `this '${tok.image}' has no matching opening bracket`;
     const idx = out.findIndex((d) => d.span.start.offset === tok.startOffset);
-    if (idx >= 0) attach(idx, hint);
+    const d = out[idx];
+    // The stray bracket explains the error better than the generic hint of "left-over text".
+    if (d !== undefined) out[idx] = { ...d, hint };
     else out.push(error('E0107', `unmatched '${tok.image}'`, span, hint));
   }
   return out;

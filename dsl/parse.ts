@@ -74,12 +74,15 @@ export const parseProgram = (
   p.load(lexed.tokens, file);
   const program = p.program();
   const syntax = dedupe(sortDiagnostics([...p.errors.map((e) => syntaxDiagnostic(e, file)), ...p.actionDiagnostics]));
-  // After an unterminated string the rest of its line is part of the string; errors there are echoes.
-  const brokenLines = new Set(lexed.diagnostics.filter((d) => d.code === 'E0002').map((d) => d.span.start.line));
+  // After a lexical error the parser sees a damaged line; its complaints later on that line are echoes.
+  const damaged = lexed.diagnostics.filter((d) => d.code === 'E0001' || d.code === 'E0002');
+  const isEcho = (line: number, offset: number): boolean =>
+    damaged.some((d) => d.span.start.line === line && d.span.start.offset <= offset);
   const withBrackets = bracketDiagnostics(
-    lexed.tokens.filter((t) => !brokenLines.has(t.startLine ?? 0)),
+    // A bracket on a damaged line may be unbalanced only because of the damage.
+    lexed.tokens.filter((t) => !damaged.some((d) => d.span.start.line === t.startLine)),
     file,
-    syntax.filter((d) => !brokenLines.has(d.span.start.line)),
+    syntax.filter((d) => !isEcho(d.span.start.line, d.span.start.offset)),
   );
   return { program, diagnostics: sortDiagnostics([...lexed.diagnostics, ...withBrackets]) };
 };

@@ -275,7 +275,7 @@ export class XregParser extends EmbeddedActionsParser {
     const allStarters = `a declaration starts with one of: ${declKeywords.join(', ')}`;
     if (!startsLine && prev !== undefined) {
       const hint =
-        tok.tokenType === L.Identifier && (prev.kind === 'Loss' || prev.kind === 'Metric')
+        tok.tokenType === L.Identifier && (prev.kind === 'Loss' || prev.kind === 'Metric') && prev.body.kind !== 'Over'
           ? `to average over a split, write 'over ${tok.image}'`
           : 'each declaration starts with a keyword; this text is left over from the one before';
       return error('E0111', `unexpected ${shown} after the end of the ${declWord(prev)} declaration`, span, hint);
