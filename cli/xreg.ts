@@ -6,8 +6,9 @@ import { Command, CommanderError } from 'commander';
 import { registerCheck } from './commands/check.js';
 import { registerExplain } from './commands/explain.js';
 import { registerPlot } from './commands/plot.js';
+import { registerRun } from './commands/run.js';
 
-const registrations: ReadonlyArray<(program: Command) => Command> = [registerCheck, registerExplain, registerPlot];
+const registrations: ReadonlyArray<(program: Command) => Command> = [registerCheck, registerExplain, registerPlot, registerRun];
 
 export const buildProgram = (): Command => {
   const program = new Command()

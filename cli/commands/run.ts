@@ -1,0 +1,177 @@
+/**
+ * `xreg run FILE [--out DIR] [--steps N | --epochs N] [--seed S] [--backend B] [--set name=value ...]
+ * [--resume DIR] [--checkpoint-every N] [--quiet]`: options decoded with io-ts, then runtime/run.ts.
+ */
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as t from 'io-ts';
+import { readFileSync } from 'node:fs';
+import type { Diagnostic } from '../../dsl/diagnostic.js';
+import { renderDiagnostic } from '../../dsl/render.js';
+import { BackendRequest } from '../../runtime/backend/select.js';
+import { DEFAULT_CHECKPOINT_EVERY, runProgram, type RunIO, type RunOptions, type SetValue } from '../../runtime/run.js';
+
+/** A positive integer given as text on the command line. */
+const PositiveInt = new t.Type<number, string, unknown>(
+  'PositiveInt',
+  (u): u is number => typeof u === 'number' && Number.isInteger(u) && u > 0,
+  (u, c) => {
+    const n = typeof u === 'string' && /^\d+$/.test(u.trim()) ? Number(u) : NaN;
+    return Number.isInteger(n) && n > 0 ? t.success(n) : t.failure(u, c, `expected a positive integer, got '${String(u)}'`);
+  },
+  String,
+);
+/** An integer seed (0 allowed). */
+const Seed = new t.Type<number, string, unknown>(
+  'Seed',
+  (u): u is number => typeof u === 'number' && Number.isInteger(u),
+  (u, c) => (typeof u === 'string' && /^-?\d+$/.test(u.trim()) ? t.success(Number(u)) : t.failure(u, c, `expected an integer seed, got '${String(u)}'`)),
+  String,
+);
+
+const RawOptions = t.partial({
+  out: t.string,
+  steps: PositiveInt,
+  epochs: PositiveInt,
+  seed: Seed,
+  backend: BackendRequest,
+  set: t.array(t.string),
+  resume: t.string,
+  checkpointEvery: PositiveInt,
+  quiet: t.boolean,
+});
+
+/** `name=value` with the value read as a number, a boolean or else a string. */
+export const parseSet = (pair: string): E.Either<string, [string, SetValue]> => {
+  const eq = pair.indexOf('=');
+  if (eq <= 0) return E.left(`--set ${pair}: expected name=value`);
+  const name = pair.slice(0, eq).trim();
+  const raw = pair.slice(eq + 1).trim();
+  if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) return E.left(`--set ${pair}: '${name}' is not a name`);
+  const value: SetValue = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  return E.right([name, value]);
+};
+
+const firstMessage = (errs: t.Errors): string => {
+  const e = errs[0];
+  if (e === undefined) return 'bad options';
+  const key = e.context.map((c) => c.key).filter((k) => k !== '' && !/^\d+$/.test(k))[0] ?? '';
+  const flag = key.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`);
+  const what = e.message ?? (key === 'backend' ? `expected one of ${Object.keys(BackendRequest.keys).join(', ')}, got '${String(e.value)}'` : `bad value '${String(e.value)}'`);
+  return `--${flag}: ${what}`;
+};
+
+export const decodeRunOptions = (file: string, raw: unknown, argv: readonly string[]): E.Either<string, RunOptions & { readonly quiet: boolean }> =>
+  pipe(
+    RawOptions.decode(raw),
+    E.mapLeft(firstMessage),
+    E.chain((o) => {
+      if (o.steps !== undefined && o.epochs !== undefined) return E.left('--steps and --epochs are alternatives: give one');
+      const set: Record<string, SetValue> = {};
+      for (const p of o.set ?? []) {
+        const kv = parseSet(p);
+        if (E.isLeft(kv)) return kv;
+        set[kv.right[0]] = kv.right[1];
+      }
+      return E.right({
+        file,
+        set,
+        checkpointEvery: o.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
+        argv,
+        quiet: o.quiet === true,
+        ...(o.out !== undefined ? { out: o.out } : {}),
+        ...(o.steps !== undefined ? { steps: o.steps } : {}),
+        ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
+        ...(o.seed !== undefined ? { seed: o.seed } : {}),
+        ...(o.backend !== undefined ? { backend: o.backend } : {}),
+        ...(o.resume !== undefined ? { resume: o.resume } : {}),
+      });
+    }),
+  );
+
+const sourceOf = (file: string): string => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+export const renderAll = (ds: readonly Diagnostic[]): string => ds.map((d) => renderDiagnostic(d, sourceOf(d.span.file))).join('\n');
+
+const fmt = (v: number): string => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : v.toPrecision(4));
+
+/** Terminal I/O: a progress bar on a TTY, plain periodic lines otherwise, nothing with --quiet. */
+export const terminalIO = (quiet: boolean, stop: () => boolean): RunIO => {
+  const tty = process.stdout.isTTY === true;
+  let bar: cliProgress.SingleBar | undefined;
+  let latest = '';
+  let lastLine = 0;
+  return {
+    info: (l) => process.stdout.write(l + '\n'),
+    error: (l) => process.stderr.write(l + '\n'),
+    renderDiagnostics: renderAll,
+    shouldStop: stop,
+    onReport: (r) => {
+      latest = Object.entries(r.values)
+        .slice(0, 4)
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join('  ');
+      if (!quiet && !tty) process.stdout.write(`step ${r.step} epoch ${r.epoch}${r.member !== undefined ? ` member ${r.member}` : ''}: ${latest}\n`);
+    },
+    onStep: (m, info) => {
+      if (quiet) return;
+      const epoch = Math.floor(m.state.step / info.spe);
+      const member = info.members > 1 ? `member ${m.index + 1}/${info.members} ` : '';
+      if (tty) {
+        if (bar === undefined) {
+          bar = new cliProgress.SingleBar({ format: '{bar} {value}/{total} steps | {member}epoch {epoch} | ETA {eta_formatted} | {latest}', hideCursor: true }, cliProgress.Presets.shades_classic);
+          bar.start(info.total, m.state.step, { epoch, member, latest });
+        }
+        if (m.state.step === 1 && bar.getProgress() > 0) bar.start(info.total, 1, { epoch, member, latest });
+        bar.update(m.state.step, { epoch, member, latest });
+      } else if (Date.now() - lastLine > 10_000) {
+        lastLine = Date.now();
+        process.stdout.write(`${member}step ${m.state.step}/${info.total} epoch ${epoch}\n`);
+      }
+    },
+    onEnd: () => bar?.stop(),
+  };
+};
+
+export const registerRun = (program: Command): Command =>
+  program
+    .command('run')
+    .description('train a program and write its results (metrics.jsonl, manifest.json, checkpoints)')
+    .argument('<file>', '.xreg program')
+    .option('--out <dir>', 'results folder (default runs/<program>-<timestamp>)')
+    .option('--steps <n>', 'run this many steps instead of the program length')
+    .option('--epochs <n>', 'run this many epochs instead of the program length')
+    .option('--seed <s>', 'random seed (default: the program seed)')
+    .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm or cpu (default: fastest available)')
+    .option('--set <name=value...>', 'override a let constant')
+    .option('--resume <dir>', 'continue the run saved in this folder')
+    .option('--checkpoint-every <n>', `save a checkpoint every n steps (default ${DEFAULT_CHECKPOINT_EVERY})`)
+    .option('--quiet', 'no progress output')
+    .action(async (file: string, raw: unknown) => {
+      const o = decodeRunOptions(file, raw, process.argv.slice(2));
+      if (E.isLeft(o)) {
+        process.stderr.write(`xreg run: ${o.left}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      let interrupted = false;
+      const onSigint = (): void => {
+        if (interrupted) process.exit(130);
+        interrupted = true;
+        process.stderr.write('\ninterrupt: finishing the current step and saving a checkpoint (Ctrl-C again to quit at once)\n');
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        process.exitCode = await runProgram(o.right, terminalIO(o.right.quiet, () => interrupted));
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
