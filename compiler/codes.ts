@@ -29,6 +29,7 @@ export const Codes = {
   noPartition: 'E0402',
   badSelector: 'E0403',
   emptySelector: 'E0404',
+  hyperUpdated: 'E0405',
   // checks
   testLeak: 'E0501',
   thetaOnReg: 'E0502',

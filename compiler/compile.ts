@@ -191,11 +191,15 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
 
   // freezes, targets, partitions
   const frozen = new Set<string>();
+  // `freeze S` inside a population names the population's hyper-parameters (docs/stdlib.md)
+  const hyper = new Set<string>();
   const selEnv = { lookup: (n: string) => globals.get(n), params: ctx.params, diags };
   for (const p of decls) {
-    if (p.decl.kind === 'Freeze') for (const path of selectParams(p.decl.target, selEnv) ?? []) frozen.add(path);
+    if (p.decl.kind === 'Freeze')
+      for (const path of selectParams(p.decl.target, selEnv) ?? []) (p.container.kind === 'population' ? hyper : frozen).add(path);
     if (p.decl.kind === 'Partition') selectParams(p.decl.target, selEnv);
   }
+  for (const p of ctx.params.values()) if (p.hyper) hyper.add(p.path);
   const run = decls.find((p) => p.decl.kind === 'Run')?.decl;
   const runLength: IRDuration | undefined = run?.kind === 'Run' ? { n: run.length.amount.value, unit: run.length.unit } : undefined;
   const runBatch = run?.kind === 'Run' ? run.batch?.value : undefined;
@@ -243,7 +247,7 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
   const allParams = [...ctx.params.values()];
   const assigned = assignPartitions(
     checked.map((c) => c.targets),
-    allParams.map((p) => ({ path: p.path, frozen: p.frozen || frozen.has(p.path), hyper: p.hyper, span: p.span })),
+    allParams.map((p) => ({ path: p.path, frozen: p.frozen || frozen.has(p.path), hyper: hyper.has(p.path), span: p.span })),
     diags,
   );
 

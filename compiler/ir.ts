@@ -238,7 +238,11 @@ export interface IREnsemble {
 
 export interface IRPopulation {
   readonly size: number;
-  /** Paths of the `hyper` parameters (partition 'hyper'), resampled by explore. */
+  /**
+   * Paths of the population's hyper-parameters (partition 'hyper'): its `hyper` declarations and
+   * the parameters a `freeze S` inside the population selects. No rule updates them; exploit copies
+   * them and explore perturbs them. Each starts from its `IRParam.init` (a `hyper ... ~ dist` draw).
+   */
   readonly hyper: readonly string[];
   readonly body: IRBody;
   readonly every?: IRDuration;

@@ -21,6 +21,7 @@ export interface RuleTargets {
 export interface ParamFacts {
   readonly path: string;
   readonly frozen: boolean;
+  /** A population hyper-parameter: a `hyper` declaration or selected by `freeze` inside `population`. */
   readonly hyper: boolean;
   readonly span: Span;
 }
@@ -70,6 +71,17 @@ export const assignPartitions = (
   }
   for (const p of params) {
     if (p.hyper) {
+      const rule = owners.get(p.path)?.[0];
+      if (rule !== undefined)
+        diags.push({
+          ...error(
+            Codes.hyperUpdated,
+            `parameter '${p.path}' is a hyper-parameter of the population: exploit and explore change it, so no rule may update it (${rule.name} does)`,
+            rule.targetSpan,
+            `remove it from the rule's targets, e.g. '... - ${p.path}'`,
+          ),
+          related: [{ span: p.span, message: 'made a hyper-parameter here' }],
+        });
       partitionOf.set(p.path, 'hyper');
       add('hyper', p.path);
       continue;
