@@ -99,18 +99,35 @@ const elaborateAll = (ctx: Ctx, decls: readonly PlacedDecl[]): Drafts => {
         const series: string[] = [];
         const args: IRExpr[] = [];
         const reported = new Set(decls.flatMap((q) => (q.decl.kind === 'Report' ? q.decl.items.map((i) => i.name.name) : [])));
+        // a figure drawn from data without `over` is drawn on the test split, when there is one
+        const test = ctx.splits.get('test');
+        const base = localFor(d.name.name, b, ctx, p.container, p.ns);
+        const local = test === undefined ? base : { ...base, split: { data: test.data, split: 'test' } };
+        const own: Diagnostic[] = [];
+        const saved = ctx.diags;
+        ctx.diags = own;
         for (const a of b.args) {
           const n = dotted(a.value);
           if (n !== undefined && (reported.has(n) || lookupGlobal(ctx, p.ns, n) !== undefined)) {
             series.push(n);
             continue;
           }
-          // a figure drawn from data without `over` is drawn on the test split, when there is one
-          const test = ctx.splits.get('test');
-          const base = localFor(d.name.name, b, ctx, p.container, p.ns);
-          const v = elab(ctx, a.value, test === undefined ? base : { ...base, split: { data: test.data, split: 'test' } });
+          const v = elab(ctx, a.value, local);
           if (v !== null) args.push(asTensor(ctx, v));
         }
+        ctx.diags = saved;
+        // without a test split, every bare data field of the figure is the same mistake: say it once
+        const bare = own.filter((x) => x.code === Codes.fieldOutsideOver);
+        ctx.diags.push(...own.filter((x) => x.code !== Codes.fieldOutsideOver));
+        if (bare[0] !== undefined)
+          ctx.diags.push(
+            error(
+              Codes.fieldOutsideOver,
+              `figure '${d.name.name}' draws data fields, which a figure takes from the 'test' split, but there is no 'test' split`,
+              bare[0].span,
+              "add a 'test' entry to a split, or name the split of each argument: reliability(p over reg, y over reg)",
+            ),
+          );
         out.figures.push({ name: d.name.name, kind: b.callee.name, args, series, span: d.span });
         break;
       }
