@@ -11,6 +11,7 @@ import { children as childrenOf, type IRExpr } from '../ir.js';
 import { LowerCodes } from './codes.js';
 import { type Batches, batchKey } from './types.js';
 import { binary, stopGradient } from './tensor-ops.js';
+import { mixupEv } from './mixup.js';
 
 export type HelperState = Readonly<Record<string, tf.Tensor>>;
 
@@ -161,9 +162,14 @@ export const compileExpr = (e: IRExpr, registry: Registry, sweep: SweepValues): 
     }
     case 'ref':
       return e.stopGradient ? E.map((body: Ev): Ev => (env) => stopGradient(body(env)))(sub(e.body)) : sub(e.body);
+    case 'mixup': {
+      const node = e;
+      return E.map((body: Ev): Ev => mixupEv(node, body))(sub(e.body));
+    }
     case 'members':
+      // lowerProgram unrolls ensembles first (ensemble.ts): a `members` node left here has no ensemble.
       return E.left([
-        error(LowerCodes.unsupported, `lowering: '${e.alias}(…)' (the ensemble mean) is not supported by lowering yet`, e.span),
+        error(LowerCodes.unsupported, `lowering: '${e.alias}(…)' (the ensemble mean) needs an ensemble in the program`, e.span),
       ]);
   }
 };

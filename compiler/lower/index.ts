@@ -12,6 +12,7 @@ import { lookup, type Registry } from '../../stdlib/registry.js';
 import type { LrSchedule, OptimizerDef, OptState, StatefulFnDef } from '../../stdlib/types.js';
 import type { IRBody, IRDuration, IRExpr, IRNamedExpr, IRParam, IRProgram, IRRule } from '../ir.js';
 import { LowerCodes } from './codes.js';
+import { unrollEnsemble } from './ensemble.js';
 import { compileExpr, type Ev, type HelperState, statefulNodes, type SweepValues } from './eval.js';
 import { initParam } from './init.js';
 import { needsOf } from './needs.js';
@@ -109,24 +110,34 @@ const lowerObservable = (c: Ctx, n: IRNamedExpr, batch: number | 'all', what: st
     E.chain((e: IRExpr) => compileExpr(e, c.registry, c.sweep))(scalar(n.expr, `${what} '${n.name}'`)),
   );
 
-/** The program's own body plus, for a sweep member, the sweep's body. */
-const bodyOf = (ir: IRProgram): IRBody =>
-  ir.sweep === undefined
-    ? ir
-    : {
-        rules: [...ir.rules, ...ir.sweep.body.rules],
-        losses: [...ir.losses, ...ir.sweep.body.losses],
-        metrics: [...ir.metrics, ...ir.sweep.body.metrics],
-      };
+/**
+ * The program's own body plus, for a sweep member, the sweep's body, and for a population member
+ * the population's body: one member is lowered, and the runtime runs the member loop (PBT's
+ * `hyper` parameters are ordinary state that no rule targets; exploit/explore copies and perturbs it).
+ */
+const bodyOf = (ir: IRProgram): IRBody => {
+  const extra = [ir.sweep?.body, ir.population?.body].filter((b): b is IRBody => b !== undefined);
+  return {
+    rules: [...ir.rules, ...extra.flatMap((b) => b.rules)],
+    losses: [...ir.losses, ...extra.flatMap((b) => b.losses)],
+    metrics: [...ir.metrics, ...extra.flatMap((b) => b.metrics)],
+  };
+};
 
-const unsupportedForms = (ir: IRProgram): Diagnostic[] => [
-  ...(ir.ensemble === undefined ? [] : [error(LowerCodes.unsupported, 'lowering: ensemble is not supported by lowering yet', fileSpan(ir.file))]),
-  ...(ir.population === undefined
-    ? []
-    : [error(LowerCodes.unsupported, 'lowering: population is not supported by lowering yet', fileSpan(ir.file))]),
-];
+const unsupportedForms = (ir: IRProgram): Diagnostic[] =>
+  ir.ensemble !== undefined && ir.population !== undefined
+    ? [error(LowerCodes.unsupported, 'lowering: an ensemble inside a population is not supported', fileSpan(ir.file))]
+    : [];
 
-export const lowerProgram = (ir: IRProgram, registry: Registry, options: LowerOptions = {}): Lowered<LoweredProgram> => {
+/**
+ * Lowers one member of the program. An ensemble is unrolled first (`unrollEnsemble`): the result's
+ * `ir` is the unrolled program (no `ensemble`, member parameters `m<i>.…`, rules `…@m<i>`) and
+ * `members` its size.
+ */
+export const lowerProgram = (source: IRProgram, registry: Registry, options: LowerOptions = {}): Lowered<LoweredProgram> => {
+  const refused = unsupportedForms(source);
+  if (refused.length > 0) return E.left(refused);
+  const { ir, members } = unrollEnsemble(source);
   const c: Ctx = { ir, registry, sweep: options.sweep ?? {}, options, params: new Map(ir.params.map((p) => [p.path, p])) };
   const body = bodyOf(ir);
   const rules = collect(body.rules.map((r) => lowerRule(c, r, ir.run.length)));
@@ -140,7 +151,7 @@ export const lowerProgram = (ir: IRProgram, registry: Registry, options: LowerOp
   const losses = collect(body.losses.map((n) => lowerObservable(c, n, ir.run.batch, 'loss')));
   const metrics = collect(body.metrics.map((n) => lowerObservable(c, n, 'all', 'metric')));
   const reports = collect((ir.report?.items ?? []).map((n) => lowerObservable(c, n, 'all', 'report item')));
-  const errs = [...unsupportedForms(ir), ...[rules, phases, losses, metrics, reports].flatMap((x) => (E.isLeft(x) ? x.left : []))];
+  const errs = [...[rules, phases, losses, metrics, reports].flatMap((x) => (E.isLeft(x) ? x.left : []))];
   if (errs.length > 0 || E.isLeft(rules) || E.isLeft(phases) || E.isLeft(losses) || E.isLeft(metrics) || E.isLeft(reports)) {
     return E.left(errs);
   }
@@ -174,5 +185,5 @@ export const lowerProgram = (ir: IRProgram, registry: Registry, options: LowerOp
     for (const [k, f] of helperInits) helpers[k] = f();
     return { step: 0, params, opt, helpers };
   };
-  return E.right({ ir, init, rules: rules.right, phases: phases.right, losses: losses.right, metrics: metrics.right, reports: reports.right });
+  return E.right({ ir, ...(source.ensemble === undefined ? {} : { members }), init, rules: rules.right, phases: phases.right, losses: losses.right, metrics: metrics.right, reports: reports.right });
 };

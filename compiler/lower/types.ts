@@ -67,7 +67,14 @@ export interface LoweredPhase {
 }
 
 export interface LoweredProgram {
+  /** The program as lowered: for an ensemble, the unrolled one (no `ensemble`; see `members`). */
   readonly ir: IRProgram;
+  /**
+   * Ensemble size when the program had an ensemble. Lowering unrolls it into one program: member
+   * i's parameters are `m<i>.<path>`, its rules `<rule>@m<i>`, its per-member observables
+   * `<name>@m<i>`, and `alias(e)` is the average over members; the runtime runs it as one model.
+   */
+  readonly members?: number;
   /** Fresh state: parameters drawn from their initializers with `seed`, optimizer states, helper states. */
   readonly init: (seed: number) => RunState;
   /** Rules that run in every step (no phases) — in program order. */
