@@ -262,13 +262,15 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
   }
 
   const allParams = [...ctx.params.values()];
+  // a θ rule on 'reg' that shares parameters with a train rule is one mistake: report it once, as leakage
+  const thetaOnReg = checkLeakage(checked, diags);
   const assigned = assignPartitions(
     checked.map((c) => c.targets),
     allParams.map((p) => ({ path: p.path, frozen: p.frozen || frozen.has(p.path), hyper: hyper.has(p.path), span: p.span })),
     diags,
+    (a, b) => thetaOnReg.has(a.name) || thetaOnReg.has(b.name),
   );
 
-  checkLeakage(checked, diags);
   checkReachability(checked, (path) => ctx.params.get(path)?.role, diags);
   const phaseLengths = new Map<number, IRDuration | undefined>();
   for (const p of decls) if (p.decl.kind === 'Phase' && p.container.kind !== 'phase') phaseLengths.set(phaseLengths.size, p.decl.length ? { n: p.decl.length.amount.value, unit: p.decl.length.unit } : runLength);

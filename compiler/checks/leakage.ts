@@ -1,12 +1,16 @@
 /**
- * Leakage: no update may see test data; a θ rule (fitted on train, or sharing parameters with
- * one that is) may not range over the regularization split unless it says `allow reg`.
+ * Leakage: no update may see test data, and no θ rule may range over the regularization split
+ * unless it says `allow reg`. A θ rule is one that fits parameters on 'train': its own loss ranges
+ * over 'train' as well as 'reg', or a rule on 'train' updates some of its targets (in any phase).
+ * Rules on 'reg' alone whose targets nothing fits on 'train' are ρ rules, the method itself. So is
+ * the direction pair of the paper's LASSO: the same w moved `orthogonal to grad(R)` on 'train' and
+ * `along grad(R)` on 'reg' — the train rule cannot change R, so R is fitted on 'reg' only.
  */
 import { error, type Diagnostic } from '../../dsl/diagnostic.js';
 import type { Span } from '../../dsl/span.js';
 import { Codes } from '../codes.js';
 import type { IRRule } from '../ir.js';
-import { compatible, type RuleTargets } from '../partitions/assign.js';
+import type { RuleTargets } from '../partitions/assign.js';
 import { oversOn } from '../rules.js';
 
 export interface CheckedRule {
@@ -15,7 +19,24 @@ export interface CheckedRule {
   readonly lossSpan: Span;
 }
 
-export const checkLeakage = (rules: readonly CheckedRule[], diags: Diagnostic[]): void => {
+const directionPair = (a: RuleTargets, b: RuleTargets): boolean => {
+  const kinds = new Set([a.geometry, b.geometry]);
+  return kinds.has('along') && kinds.has('orthogonal');
+};
+
+/** The rule on 'train' that also fits some of `r`'s targets (not as the other half of a direction pair). */
+export const trainPartner = (r: CheckedRule, rules: readonly CheckedRule[]): CheckedRule | undefined =>
+  rules.find(
+    (q) =>
+      q !== r &&
+      q.rule.splits.includes('train') &&
+      !directionPair(q.targets, r.targets) &&
+      q.rule.targets.some((p) => r.rule.targets.includes(p)),
+  );
+
+/** Reports leaks; returns the names of the rules reported as θ on 'reg'. */
+export const checkLeakage = (rules: readonly CheckedRule[], diags: Diagnostic[]): ReadonlySet<string> => {
+  const thetaOnReg = new Set<string>();
   for (const r of rules) {
     if (r.rule.splits.includes('test')) {
       const at = oversOn(r.rule.loss, 'test')[0];
@@ -25,20 +46,29 @@ export const checkLeakage = (rules: readonly CheckedRule[], diags: Diagnostic[])
       });
     }
     if (!r.rule.splits.includes('reg') || r.rule.allowReg) continue;
-    const sharesWithTrain = rules.some(
-      (q) => q !== r && q.rule.splits.includes('train') && !compatible(q.targets, r.targets) && q.rule.targets.some((p) => r.rule.targets.includes(p)),
-    );
-    if (r.rule.partition === 'theta' || sharesWithTrain || (r.rule.partition !== 'rho' && r.rule.splits.includes('train'))) {
-      const at = oversOn(r.rule.loss, 'reg')[0];
-      diags.push({
-        ...error(
-          Codes.thetaOnReg,
-          `rule ${r.rule.name} fits θ parameters on the regularization split 'reg'`,
-          r.lossSpan,
-          "fit θ on 'train' only; write 'allow reg' on the rule if this is meant",
-        ),
-        ...(at !== undefined ? { related: [{ span: at.span, message: "ranges over 'reg' here" }] } : {}),
-      });
-    }
+    const partner = r.rule.splits.includes('train') ? undefined : trainPartner(r, rules);
+    if (!r.rule.splits.includes('train') && partner === undefined) continue;
+    thetaOnReg.add(r.rule.name);
+    const at = oversOn(r.rule.loss, 'reg')[0];
+    const shared = partner?.rule.targets.filter((p) => r.rule.targets.includes(p)) ?? [];
+    const what =
+      partner === undefined
+        ? `rule ${r.rule.name} fits its parameters on 'train' and on the regularization split 'reg'`
+        : `rule ${r.rule.name} fits θ parameter${shared.length > 1 ? 's' : ''} ${shared.slice(0, 3).map((p) => `'${p}'`).join(', ')}${shared.length > 3 ? ', …' : ''} on the regularization split 'reg', and rule ${partner.rule.name} fits ${shared.length > 1 ? 'them' : 'it'} on 'train'`;
+    diags.push({
+      ...error(
+        Codes.thetaOnReg,
+        what,
+        r.lossSpan,
+        partner === undefined
+          ? "fit θ on 'train' and ρ on 'reg' in separate rules; write 'allow reg' on the rule if this is meant"
+          : "fit ρ parameters on 'reg'; to share one parameter, move it `orthogonal to grad(R)` on 'train' and `along grad(R)` on 'reg'; write 'allow reg' if this is meant",
+      ),
+      related: [
+        ...(at !== undefined ? [{ span: at.span, message: "ranges over 'reg' here" }] : []),
+        ...(partner !== undefined ? [{ span: partner.targets.targetSpan, message: `fitted on 'train' by ${partner.rule.name} here` }] : []),
+      ],
+    });
   }
+  return thetaOnReg;
 };

@@ -41,6 +41,8 @@ export const assignPartitions = (
   rules: readonly RuleTargets[],
   params: readonly ParamFacts[],
   diags: Diagnostic[],
+  /** Clashes already reported by another check. */
+  reported: (a: RuleTargets, b: RuleTargets) => boolean = () => false,
 ): { partitionOf: Map<string, string>; partitions: Record<string, string[]> } => {
   const partitionOf = new Map<string, string>();
   const partitions: Record<string, string[]> = {};
@@ -52,7 +54,7 @@ export const assignPartitions = (
   for (const r of rules) {
     for (const p of r.targets) {
       const prev = owners.get(p) ?? [];
-      const clash = prev.find((q) => !compatible(q, r));
+      const clash = prev.find((q) => !compatible(q, r) && !reported(q, r));
       if (clash !== undefined) {
         diags.push({
           ...error(

@@ -76,7 +76,7 @@ phase first for 10 steps {
 
 describe('partitions', () => {
   it('E0401 a parameter updated by two rules', () => {
-    const text = RIDGE.replace('update rho   by sgd(lr: 0.01) on gen', 'update rho + theta by sgd(lr: 0.01) on gen');
+    const text = RIDGE.replace('update theta by sgd(lr: 0.01) on fit', 'update theta by sgd(lr: 0.01) on fit\nupdate rho + theta by adam(lr: 0.01) on fit');
     const d = firstOf(text, 'E0401')!;
     expect(d.message).toContain("'theta'");
     expect(loc(d)).toEqual(at(text, 'rho + theta'));
