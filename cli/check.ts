@@ -2,8 +2,11 @@
  * `xreg check`: the pure core, separate from commander so that tests (and other commands) can call it.
  * The compiler's checks plug in through `CheckOptions.semantics`; see `defaultSemantics`.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
+import { compileProgram } from '../compiler/compile.js';
+import type { ReadFile } from '../compiler/resolve/imports.js';
 import type { Program } from '../dsl/ast.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../dsl/diagnostic.js';
 import { parseProgram } from '../dsl/parse.js';
@@ -12,8 +15,30 @@ import { diagnosticsToJson, renderDiagnostic } from '../dsl/render.js';
 /** The compiler stage: diagnostics about a program that parsed without syntax errors. */
 export type SemanticCheck = (program: Program, text: string, file: string) => readonly Diagnostic[];
 
-/** Where the compiler's `checkSemantics` is added (one line) once it exists. */
-export const defaultSemantics: SemanticCheck | undefined = undefined;
+const fsErrorText = (e: unknown): string => {
+  const code = (e as { code?: unknown }).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(e);
+};
+
+/** Imports are read synchronously: the compiler's `ReadFile` is a plain function of the path. */
+export const readTextSync: ReadFile = (file) => {
+  try {
+    return E.right(readFileSync(file, 'utf8'));
+  } catch (e) {
+    return E.left(fsErrorText(e));
+  }
+};
+
+/**
+ * The compiler as a check: names, shapes, partitions, leakage, dead ρ, schedules. It touches no
+ * data, and an import is read relative to the file that imports it (the program's `file`).
+ */
+export const compilerSemantics =
+  (readImport: ReadFile): SemanticCheck =>
+  (program) =>
+    compileProgram(program, { readFile: readImport }).diagnostics;
+
+export const defaultSemantics: SemanticCheck = compilerSemantics(readTextSync);
 
 export interface CheckOptions {
   readonly json?: boolean;
@@ -36,8 +61,7 @@ const readText = async (file: string): Promise<E.Either<string, string>> => {
   try {
     return E.right(await readFile(file, 'utf8'));
   } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    return E.left(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(e));
+    return E.left(fsErrorText(e));
   }
 };
 
@@ -56,19 +80,29 @@ export const summaryLine = (files: number, ds: readonly Diagnostic[], unreadable
 
 interface FileOutcome {
   readonly file: string;
-  readonly text?: string;
   readonly readError?: string;
   readonly diagnostics: readonly Diagnostic[];
+  /** The text of every file a diagnostic points into (the checked file, and imports). */
+  readonly sources: ReadonlyMap<string, string>;
 }
 
 const checkOne = async (file: string, opts: CheckOptions): Promise<FileOutcome> => {
-  const text = await (opts.read ?? readText)(file);
-  if (E.isLeft(text)) return { file, readError: text.left, diagnostics: [] };
+  const read = opts.read ?? readText;
+  const text = await read(file);
+  if (E.isLeft(text)) return { file, readError: text.left, diagnostics: [], sources: new Map() };
   const parsed = parseProgram(text.right, file);
   const semantics = opts.semantics ?? defaultSemantics;
   // Semantic errors in a program with syntax errors are mostly echoes of the syntax errors.
-  const more = semantics !== undefined && !hasErrors(parsed.diagnostics) ? semantics(parsed.program, text.right, file) : [];
-  return { file, text: text.right, diagnostics: sortDiagnostics([...parsed.diagnostics, ...more]) };
+  const more = hasErrors(parsed.diagnostics) ? [] : semantics(parsed.program, text.right, file);
+  const diagnostics = sortDiagnostics([...parsed.diagnostics, ...more]);
+  const sources = new Map([[file, text.right]]);
+  // Diagnostics inside an imported file are shown with that file's line.
+  for (const other of new Set(diagnostics.map((d) => d.span.file))) {
+    if (sources.has(other)) continue;
+    const t = await read(other);
+    if (E.isRight(t)) sources.set(other, t.right);
+  }
+  return { file, diagnostics, sources };
 };
 
 export const checkFiles = async (files: readonly string[], opts: CheckOptions = {}): Promise<CheckResult> => {
@@ -87,7 +121,7 @@ export const checkFiles = async (files: readonly string[], opts: CheckOptions = 
     };
   }
   const rendered = outcomes.flatMap((o) =>
-    o.diagnostics.map((d) => `${renderDiagnostic(d, o.text ?? '', { color: opts.color === true })}\n`),
+    o.diagnostics.map((d) => `${renderDiagnostic(d, o.sources.get(d.span.file) ?? '', { color: opts.color === true })}\n`),
   );
   return {
     diagnostics,

@@ -1,4 +1,4 @@
-/** `xreg check FILE... [--json]`: syntax (and, once wired, semantic) diagnostics of programs. */
+/** `xreg check FILE... [--json]`: syntax and semantic (compiler) diagnostics of programs, touching no data. */
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,8 +14,20 @@ const file = (name: string, text: string): string => {
   return p;
 };
 
-const good = file('good.xreg', 'param rho : Scalar = 1\nloss fit = mse(rho * x, y) over train\nrun 10 steps\n');
+const dataLines = [
+  'data d = correlated_features(base: 5, copies: 2, noise: 0.1, n: 100, seed: 1)',
+  'split d { train: 0.5, reg: 0.25, test: 0.25 }',
+  'param theta : Tensor[10] ~ normal(0, 1)',
+  'fn predict(x) = x @ theta',
+  'loss fit = mse(predict(x), y) over train',
+];
+const good = file('good.xreg', [...dataLines, 'update theta by sgd(lr: 0.01) on fit', 'run 10 steps', ''].join('\n'));
 const good2 = file('good2.xreg', 'let lr = 0.1\n');
+// Fitting on the test split: parses, but the compiler's leakage check refuses it.
+const leaky = file(
+  'leaky.xreg',
+  [...dataLines, 'loss peek = mse(predict(x), y) over test', 'update theta by sgd(lr: 0.01) on peek', ''].join('\n'),
+);
 const bad = file('bad.xreg', 'param theta Tensor[3]\nupdte theta by sgd on fit\n');
 
 describe('checkFiles', () => {
@@ -42,6 +54,42 @@ describe('checkFiles', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain(`cannot read ${missing}`);
     expect(r.diagnostics.length).toBe(2);
+  });
+
+  it('reports a semantic error (a loss over test in an update rule) at its place, exit 1', async () => {
+    const r = await checkFiles([leaky]);
+    expect(r.exitCode).toBe(1);
+    const leak = r.diagnostics.find((d) => d.code === 'E0501');
+    expect(leak?.span.start).toEqual(expect.objectContaining({ line: 7, column: 34 }));
+    expect(leak?.message).toContain("'test'");
+    expect(r.stdout).toContain(`--> ${leaky}:7:34`);
+    expect(r.stdout).toContain('update theta by sgd(lr: 0.01) on peek');
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^checked 1 file: \d+ errors?$/);
+  });
+
+  it('resolves an import relative to the importing file, and shows errors inside it with its own text', async () => {
+    const sub = join(dir, 'sub');
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, 'lib.xreg'), 'fn twice(v) = 2 * v\nfn broken(v) = v * nowhere\n');
+    const lines = [...dataLines, 'import "sub/lib.xreg"', 'loss fit2 = mse(broken(twice(predict(x))), y) over train'];
+    const main = file('uses-lib.xreg', [...lines, 'update theta by sgd(lr: 0.01) on fit2', ''].join('\n'));
+    const r = await checkFiles([main]);
+    expect(r.diagnostics.filter((d) => d.code === 'E0207')).toEqual([]);
+    const inLib = r.diagnostics.filter((d) => d.span.file === join(sub, 'lib.xreg'));
+    expect(inLib.map((d) => [d.code, d.span.start.line])).toContainEqual(['E0201', 2]);
+    expect(r.stdout).toContain('fn broken(v) = v * nowhere');
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('every program in programs/ checks clean through checkFiles', async () => {
+    const root = join(import.meta.dirname, '..', '..', 'programs');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.xreg'))
+      .map((f) => join(root, f));
+    expect(files.length).toBeGreaterThan(10);
+    const r = await checkFiles(files);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.exitCode).toBe(0);
   });
 
   it('warnings from the semantic stage do not fail the check', async () => {
