@@ -2,8 +2,12 @@
  * `xreg explain`: the partition table, every rule, and each loss as an indented tree with shapes.
  * Plain text with aligned columns, so it reads in a terminal and diffs in a review.
  */
-import { children, type IRExpr, type IRProgram, type IRRule } from './ir.js';
+import { standardLibrary, type Registry } from '../stdlib/registry.js';
+import { callText, exprTree, fmtArgs, groupPaths, inlineExpr } from './explain-expr.js';
+import type { IRDuration, IRExpr, IRProgram, IRRule, IRSchedule } from './ir.js';
 import { formatShape } from './types/shape.js';
+
+export { exprTree, inlineExpr, nodeLabel } from './explain-expr.js';
 
 const table = (rows: readonly (readonly string[])[], rightAlign: ReadonlySet<number> = new Set()): string[] => {
   const widths: number[] = [];
@@ -18,111 +22,109 @@ const table = (rows: readonly (readonly string[])[], rightAlign: ReadonlySet<num
 
 const count = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-const fmtOptions = (o: Readonly<Record<string, unknown>>): string =>
-  Object.entries(o)
-    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
-    .join(', ');
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** One line per node: what it is, then its shape. */
-export const nodeLabel = (e: IRExpr): string => {
-  switch (e.kind) {
-    case 'const':
-      return typeof e.value === 'number' ? `${e.value}` : `[${e.value.join(', ')}]`;
-    case 'field':
-      return `${e.field} of ${e.split}`;
-    case 'param':
-      return `param ${e.path}`;
-    case 'flatParams':
-      return `flat(${e.paths.length} params)`;
-    case 'sweepVar':
-      return `sweep ${e.name}`;
-    case 'call':
-      return `${e.fn}${Object.keys(e.options).length > 0 ? `(${fmtOptions(e.options)})` : ''}${e.differentiable ? '' : '  (not differentiable)'}`;
-    case 'layer':
-      return `layer ${e.layer}${Object.keys(e.args).length > 0 ? `(${fmtOptions(e.args)})` : ''}${Object.keys(e.params).length > 0 ? ` {${Object.values(e.params).join(', ')}}` : ''}${e.stochastic ? '  (stochastic)' : ''}`;
-    case 'binary':
-      return e.op;
-    case 'neg':
-      return 'negate';
-    case 'reshape':
-      return 'reshape';
-    case 'mean':
-      return `mean[${e.samples}]`;
-    case 'deterministic':
-      return 'deterministic';
-    case 'over':
-      return `over ${e.split}${e.batch > 0 ? ` batch ${e.batch}` : ''}`;
-    case 'stateful':
-      return `${e.fn} (state ${e.stateKey})`;
-    case 'ref':
-      return `${e.ref} ${e.name}${e.stopGradient ? '  (constant to gradients)' : ''}`;
-    case 'members':
-      return `${e.alias}(…) over ensemble members`;
-    case 'mixup':
-      return `mixup(alpha: ${e.alpha})`;
+/** As the language writes it: `every 30 steps`, `every epoch`. */
+const fmtEvery = (d: IRDuration): string => (d.n === 1 ? `every ${d.unit === 'steps' ? 'step' : 'epoch'}` : `every ${d.n} ${d.unit}`);
+/** As the language writes it: `from step 3000`. */
+const fmtAt = (d: IRDuration): string => `${d.unit === 'steps' ? 'step' : 'epoch'} ${d.n}`;
+const fmtLength = (d: IRDuration): string => plural(d.n, d.unit === 'steps' ? 'step' : 'epoch');
+
+const fmtSchedule = (s: IRSchedule): string =>
+  [fmtEvery(s.every), ...(s.from ? [`from ${fmtAt(s.from)}`] : []), ...(s.until ? [`until ${fmtAt(s.until)}`] : [])].join(', ');
+
+const partitionTable = (ir: IRProgram): string[] => {
+  const rows: string[][] = [['partition', 'parameter', 'shape', 'count']];
+  const sizeOf = new Map(ir.params.map((p) => [p.path, count(p.shape)]));
+  let listed = 0;
+  for (const [part, paths] of Object.entries(ir.partitions)) {
+    let sub = 0;
+    paths.forEach((path, i) => {
+      const p = ir.params.find((q) => q.path === path);
+      if (p === undefined) return;
+      sub += count(p.shape);
+      rows.push([i === 0 ? part : '', path + (p.onSphere ? ' (on sphere)' : ''), formatShape(p.shape), String(count(p.shape))]);
+    });
+    if (paths.length > 1) rows.push(['', `(${plural(paths.length, 'parameter')})`, '', String(sub)]);
+    listed += sub;
   }
+  const total = [...sizeOf.values()].reduce((a, b) => a + b, 0);
+  rows.push(['all', `(${plural(ir.params.length, 'parameter')})`, '', String(total)]);
+  const out = table(rows, new Set([3]));
+  const rule = '-'.repeat(Math.max(...out.map((l) => l.length)));
+  out.splice(1, 0, rule);
+  out.splice(out.length - 1, 0, rule);
+  if (listed !== total) out.push('(a parameter two rules update, as a direction pair or in different phases, is listed under each of their partitions)');
+  return out.map((l) => `  ${l}`);
 };
 
-export const exprTree = (e: IRExpr, indent = '  '): string[] => {
-  const out: string[] = [];
-  const go = (n: IRExpr, depth: number): void => {
-    out.push(`${indent}${'  '.repeat(depth)}${nodeLabel(n)}  : ${formatShape(n.shape)}`);
-    for (const c of children(n)) go(c, depth + 1);
-  };
-  go(e, 0);
-  return out;
-};
-
-const fmtDur = (d: { n: number; unit: string }): string => `${d.n} ${d.unit}`;
-
-const ruleLines = (r: IRRule): string[] => {
-  const s = r.schedule;
-  const sched = [`every ${fmtDur(s.every)}`, ...(s.from ? [`from ${fmtDur(s.from)}`] : []), ...(s.until ? [`until ${fmtDur(s.until)}`] : [])].join(', ');
-  const geo = r.geometry.kind === 'none' ? 'none' : `${r.geometry.kind === 'along' ? 'along' : 'orthogonal to'} grad(…)`;
+const ruleLines = (registry: Registry, ir: IRProgram, r: IRRule): string[] => {
+  const values = r.targets.reduce((n, t) => n + count(ir.params.find((p) => p.path === t)?.shape ?? []), 0);
+  const geo =
+    r.geometry.kind === 'none'
+      ? 'none'
+      : `${r.geometry.kind === 'along' ? 'along' : 'orthogonal to'} grad(${inlineExpr(registry, r.geometry.direction)})`;
   return [
-    `rule ${r.name}  [${r.partition}]`,
+    `rule ${r.name}  [${r.partition}]  ${plural(r.targets.length, 'parameter')}, ${plural(values, 'value')}`,
     ...table([
-      ['  targets', r.targets.join(', ')],
-      ['  loss', r.lossName ?? '(inline)'],
+      ['  targets', groupPaths(r.targets)],
+      ['  loss', r.lossName ?? inlineExpr(registry, r.loss)],
       ['  splits', r.splits.length > 0 ? r.splits.join(', ') : '(none)'],
-      ['  optimizer', `${r.optimizer.name}(${fmtOptions(r.optimizer.options)})`],
-      ['  schedule', sched],
+      ['  optimizer', callText(registry, r.optimizer.name, r.optimizer.options)],
+      ['  schedule', fmtSchedule(r.schedule)],
       ['  batch', String(r.batch)],
       ['  geometry', geo],
       ...(r.allowReg ? [['  allow', 'reg']] : []),
     ]),
     '  loss graph:',
-    ...exprTree(r.loss, '    '),
-    ...(r.geometry.kind !== 'none' ? ['  direction graph:', ...exprTree(r.geometry.direction, '    ')] : []),
+    ...exprTree(registry, r.loss, '    '),
+    ...(r.geometry.kind !== 'none' ? ['  direction graph:', ...exprTree(registry, r.geometry.direction, '    ')] : []),
   ];
 };
 
-export const explain = (ir: IRProgram): string => {
-  const lines: string[] = [`program ${ir.file}`, ''];
-  lines.push('partitions');
-  const rows: string[][] = [['partition', 'parameter', 'shape', 'count']];
-  let total = 0;
-  for (const [part, paths] of Object.entries(ir.partitions)) {
-    let sub = 0;
-    for (const path of paths) {
-      const p = ir.params.find((q) => q.path === path);
-      if (p === undefined) continue;
-      sub += count(p.shape);
-      rows.push([part, path + (p.onSphere ? ' (on sphere)' : ''), formatShape(p.shape), String(count(p.shape))]);
-    }
-    rows.push([part, '(total)', '', String(sub)]);
-    total += sub;
+/** A named expression's tree without repeating its own name as the root. */
+const namedTree = (registry: Registry, name: string, e: IRExpr): string[] =>
+  exprTree(registry, e.kind === 'ref' && e.name === name ? e.body : e, '    ');
+
+const blockLines = (registry: Registry, ir: IRProgram): string[] => {
+  const out: string[] = [];
+  for (const ph of ir.phases)
+    out.push(`phase ${ph.name}${ph.length !== undefined ? ` for ${fmtLength(ph.length)}` : ''}: ${ph.rules.map((r) => r.name).join(', ') || '(no rules of its own)'}`);
+  const s = ir.sweep;
+  if (s !== undefined) {
+    const lo = Math.min(...s.values);
+    const hi = Math.max(...s.values);
+    out.push(
+      `sweep ${s.variable} over ${plural(s.values.length, 'value')}${s.values.length > 0 ? ` in [${lo}, ${hi}]` : ''}${s.select !== undefined ? `, select ${s.select.direction} ${s.select.metric}` : ''}`,
+    );
   }
-  const distinct = ir.params.reduce((n, p) => n + count(p.shape), 0);
-  rows.push(['all', '(total)', '', String(distinct)]);
-  lines.push(...table(rows, new Set([3])).map((l) => `  ${l}`));
-  if (total !== distinct) lines.push(`  (parameters updated along two directions are listed under both partitions)`);
-  lines.push('');
-  lines.push(`run ${fmtDur(ir.run.length)}, batch ${ir.run.batch}, seed ${ir.seed}`);
-  for (const d of ir.data)
-    lines.push(`data ${d.name} = ${d.loader}(${fmtOptions(d.args)}): ${d.splits.map((s) => `${s.name} ${s.fraction.toFixed(3)}`).join(', ')}`);
+  const en = ir.ensemble;
+  if (en !== undefined) out.push(`ensemble of ${en.size}${en.alias !== undefined ? ` as ${en.alias}` : ''}`);
+  const pop = ir.population;
+  if (pop !== undefined) {
+    out.push(`population of ${pop.size}, hyper-parameters: ${pop.hyper.length > 0 ? groupPaths(pop.hyper) : '(none)'}`);
+    const acts = [
+      ...(pop.exploit !== undefined ? [`exploit ${pop.exploit.strategy}(${pop.exploit.args.join(', ')}) by ${pop.exploit.byName ?? inlineExpr(registry, pop.exploit.by)}`] : []),
+      ...(pop.explore !== undefined ? [`explore ${pop.explore.strategy}(${pop.explore.args.join(', ')})`] : []),
+    ];
+    if (pop.every !== undefined && acts.length > 0) out.push(`  ${fmtEvery(pop.every)}: ${acts.join(', ')}`);
+  }
+  return out;
+};
+
+export const explain = (ir: IRProgram, registry: Registry = standardLibrary): string => {
+  const lines: string[] = [`program ${ir.file}`, ''];
+  lines.push('partitions', ...partitionTable(ir), '');
+  lines.push(`run ${fmtLength(ir.run.length)}, batch ${ir.run.batch}, seed ${ir.seed}`);
+  for (const d of ir.data) {
+    // every loader argument is shown, defaults too: which data a run read is never obvious
+    const src = [`${d.loader}(${fmtArgs(d.args, undefined)})`, ...d.transforms.map((t) => callText(registry, t.name, t.args))].join(' |> ');
+    lines.push(`data ${d.name} = ${src}: ${d.splits.map((s) => `${s.name} ${s.fraction.toFixed(3)}`).join(', ')}`);
+  }
+  lines.push(...blockLines(registry, ir));
   const allRules: IRRule[] = [...ir.rules, ...ir.phases.flatMap((p) => p.rules), ...(ir.sweep?.body.rules ?? []), ...(ir.ensemble?.body.rules ?? []), ...(ir.population?.body.rules ?? [])];
-  for (const r of allRules) lines.push('', ...ruleLines(r));
-  for (const m of ir.metrics) lines.push('', `metric ${m.name}`, ...exprTree(m.expr, '    '));
+  for (const r of allRules) lines.push('', ...ruleLines(registry, ir, r));
+  const metrics = [...ir.metrics, ...(ir.sweep?.body.metrics ?? []), ...(ir.ensemble?.body.metrics ?? []), ...(ir.population?.body.metrics ?? [])];
+  for (const m of metrics) lines.push('', `metric ${m.name}  ${inlineExpr(registry, m.expr.kind === 'ref' ? m.expr.body : m.expr, 100)}`, ...namedTree(registry, m.name, m.expr));
   return lines.join('\n') + '\n';
 };
