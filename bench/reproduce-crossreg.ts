@@ -108,18 +108,18 @@ const main = async (): Promise<void> => {
   const gap = (a: number, b: number): string => `${(((a - b) / b) * 100).toFixed(2)}%`;
 
   // Ridge.
-  timing.push(`ridge ${await run('ridge', true)} s`);
-  const rs = await splits('ridge');
+  timing.push(`ridge ${await run('ridge_warm', true)} s`);
+  const rs = await splits('ridge_warm');
   const rPath = ridgePath(need(rs, 'train'), need(rs, 'reg'), logspace(-3, 1, 1000));
   const rb = bestPoint(rPath);
-  const rl = last('ridge');
+  const rl = last('ridge_warm');
   if (rb === undefined) throw new Error('empty ridge path');
   table.push({ method: 'ridge: cross-reg ρ·θ', reg: num(rl, 'gen'), test: num(rl, 'test_mse'), norm: Math.abs(num(rl, 'rho')), baseLam: rb.lam, baseNorm: rb.norm, baseReg: rb.regMse, extra: '' });
-  write('ridge', 'references.json', [
+  write('ridge_warm', 'references.json', [
     { series: 'rho', value: rb.norm, label: `best ridge ‖w‖ (λ = ${rb.lam.toPrecision(3)})` },
     { series: 'gen', value: rb.regMse, label: 'best ridge reg-set MSE' },
   ] satisfies ReferencesFile);
-  write('ridge', 'path.json', pathFile(rPath, rs['test'], 'l2', [{ norm: Math.abs(num(rl, 'rho')), reg_loss: num(rl, 'gen'), label: 'cross-regularization' }]));
+  write('ridge_warm', 'path.json', pathFile(rPath, rs['test'], 'l2', [{ norm: Math.abs(num(rl, 'rho')), reg_loss: num(rl, 'gen'), label: 'cross-regularization' }]));
   if (!skipPaths) {
     timing.push(`ridge_path ${await run('ridge_path', false)} s`);
     const m = manifest('ridge_path');
