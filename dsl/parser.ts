@@ -6,8 +6,23 @@
  *
  * Error messages are written in plain words at each CONSUME/OR (`ERR_MSG`), encoded as
  * `CODE|message|hint` so that parse.ts can turn them into Diagnostics (see parseMessage).
+ *
+ * Speed (bench/parse-large.ts): the alternatives of an OR are built once per parser (fields named
+ * `…Alts`, holding closures over `this` only) rather than on every call, and `{ GATE, DEF }` options
+ * come from `gated(...)`. Both matter most under tsx/esbuild, which wraps every closure written as
+ * an object property in a `__name(...)` call (an Object.defineProperty per closure, per call).
  */
-import { EmbeddedActionsParser, EOF, tokenLabel, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import {
+  EmbeddedActionsParser,
+  EOF,
+  tokenLabel,
+  type DSLMethodOpts,
+  type IOrAlt,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type OrMethodOpts,
+  type TokenType,
+} from 'chevrotain';
 import type * as A from './ast.js';
 import { error, type Diagnostic } from './diagnostic.js';
 import { spanUnion, type Span } from './span.js';
@@ -42,6 +57,13 @@ const declName: Partial<Record<A.Decl['kind'], string>> = {
 };
 const declWord = (d: A.Decl): string => declName[d.kind] ?? d.kind.toLowerCase();
 
+const one = (d: A.Decl): A.Decl[] => [d];
+
+const ERR_ARG_END = { ERR_MSG: m('E0107', "expected ',' or ')' after the argument") };
+
+/** What follows an expression in `postfix`: a call's arguments or a member's name. */
+type Suffix = { readonly args: A.Argument[] } | { readonly property: IToken };
+
 export class XregParser extends EmbeddedActionsParser {
   private file = '<input>';
   /** Diagnostics the grammar actions find (bad types, non-integers, junk); chevrotain's own are in `errors`. */
@@ -68,6 +90,16 @@ export class XregParser extends EmbeddedActionsParser {
   get actionDiagnostics(): readonly Diagnostic[] {
     return this.extra;
   }
+
+  /** A `{ GATE, DEF }` option whose closures are call arguments (see the note at the top). */
+  private gated<T>(GATE: () => boolean, DEF: () => T): DSLMethodOpts<T> {
+    return { GATE, DEF };
+  }
+
+  private readonly notRBrace1 = (): boolean => this.LA(1).tokenType !== L.RBrace;
+  private readonly notRBrace2 = (): boolean => this.LA(2).tokenType !== L.RBrace;
+  private readonly notRParen2 = (): boolean => this.LA(2).tokenType !== L.RParen;
+  private readonly notRBracket2 = (): boolean => this.LA(2).tokenType !== L.RBracket;
 
   // -------------------------------------------------------------------------------------------
   // Spans (only ever called inside ACTION, i.e. not while chevrotain records the grammar)
@@ -163,9 +195,8 @@ export class XregParser extends EmbeddedActionsParser {
     (what: string): A.Decl[] => {
       const decls: A.Decl[] = [];
       this.CONSUME(L.LBrace, { ERR_MSG: m('E0102', `expected '{' to open the ${what} body`) });
-      this.MANY({
-        GATE: () => this.LA(1).tokenType !== L.RBrace,
-        DEF: () => {
+      this.MANY(
+        this.gated(this.notRBrace1, () => {
           const before = this.errors.length + this.extra.length;
           const ds = this.SUBRULE(this.decl);
           this.ACTION(() => {
@@ -173,8 +204,8 @@ export class XregParser extends EmbeddedActionsParser {
             if (ds.length > 0) this.lastDecl = ds[ds.length - 1];
             this.lastDeclFailed = this.errors.length + this.extra.length > before && ds.length === 0;
           });
-        },
-      });
+        }),
+      );
       // The loop above stops only at '}' or at the end of the file, which is reported here rather than
       // by chevrotain so that the declarations read so far are kept.
       let closed = false;
@@ -194,12 +225,8 @@ export class XregParser extends EmbeddedActionsParser {
     { recoveryValueFunc: () => [] },
   );
 
-  private decl = this.RULE(
-    'decl',
-    (): A.Decl[] => {
-      const one = (d: A.Decl): A.Decl[] => [d];
-      // One token decides (every declaration starts with its keyword); `junk` takes anything else.
-      return this.OR({
+  // One token decides (every declaration starts with its keyword); `junk` takes anything else.
+  private readonly declAlts: OrMethodOpts<A.Decl[]> = {
         MAX_LOOKAHEAD: 1,
         DEF: [
         { ALT: () => one(this.SUBRULE(this.importDecl)) },
@@ -224,10 +251,9 @@ export class XregParser extends EmbeddedActionsParser {
         { ALT: () => one(this.SUBRULE(this.everyDecl)) },
         { ALT: () => this.SUBRULE(this.junk), IGNORE_AMBIGUITIES: true },
         ],
-      });
-    },
-    { recoveryValueFunc: () => [] },
-  );
+  };
+
+  private decl = this.RULE('decl', (): A.Decl[] => this.OR(this.declAlts), { recoveryValueFunc: () => [] });
 
   /** Text that cannot start a declaration: reported once (unless it follows a failed one), then skipped. */
   private junk = this.RULE('junk', (): A.Decl[] => {
@@ -241,18 +267,20 @@ export class XregParser extends EmbeddedActionsParser {
       if (!this.lastDeclFailed) this.extra.push(this.junkMessageAt(first));
       track(first);
     });
-    this.MANY({
-      GATE: () => {
-        const t = this.LA(1);
-        if (t.tokenType === EOF) return false;
-        if (depth === 0 && t.tokenType === L.RBrace) return false;
-        return depth > 0 || !this.isDeclBoundary(t);
-      },
-      DEF: () => {
-        const t = this.CONSUME2(L.AnyToken);
-        this.ACTION(() => track(t));
-      },
-    });
+    this.MANY(
+      this.gated(
+        () => {
+          const t = this.LA(1);
+          if (t.tokenType === EOF) return false;
+          if (depth === 0 && t.tokenType === L.RBrace) return false;
+          return depth > 0 || !this.isDeclBoundary(t);
+        },
+        () => {
+          const t = this.CONSUME2(L.AnyToken);
+          this.ACTION(() => track(t));
+        },
+      ),
+    );
     return [];
   });
 
@@ -333,13 +361,12 @@ export class XregParser extends EmbeddedActionsParser {
       ERR_MSG: m('E0102', "expected '{' after the data set's name", 'e.g. split d { train: 0.8, test: 0.2 }'),
     });
     const entries: A.SplitEntry[] = [this.SUBRULE(this.splitEntry)];
-    this.MANY({
-      GATE: () => this.LA(2).tokenType !== L.RBrace,
-      DEF: () => {
+    this.MANY(
+      this.gated(this.notRBrace2, () => {
         this.CONSUME(L.Comma);
         entries.push(this.SUBRULE2(this.splitEntry));
-      },
-    });
+      }),
+    );
     this.OPTION(() => this.CONSUME2(L.Comma));
     this.CONSUME(L.RBrace, { ERR_MSG: m('E0107', "expected ',' or '}' after the split entry") });
     let seed: IToken | undefined;
@@ -374,8 +401,11 @@ export class XregParser extends EmbeddedActionsParser {
     });
   });
 
+  private readonly paramKwAlts: IOrAlt<IToken>[] = [{ ALT: () => this.CONSUME(L.Param) }, { ALT: () => this.CONSUME(L.Hyper) }];
+  private readonly initOpAlts: IOrAlt<IToken>[] = [{ ALT: () => this.CONSUME(L.Equals) }, { ALT: () => this.CONSUME(L.Tilde) }];
+
   private paramDecl = this.RULE('paramDecl', (): A.ParamDecl => {
-    const kw = this.OR([{ ALT: () => this.CONSUME(L.Param) }, { ALT: () => this.CONSUME(L.Hyper) }]);
+    const kw = this.OR(this.paramKwAlts);
     const name = this.CONSUME(L.Identifier, { ERR_MSG: m('E0104', "expected a name after '{prev}'") });
     this.CONSUME(L.Colon, {
       ERR_MSG: m('E0102', "expected ':' after the parameter name", 'e.g. param w : Tensor[10] ~ normal(0, 1)'),
@@ -383,7 +413,7 @@ export class XregParser extends EmbeddedActionsParser {
     const type = this.SUBRULE(this.typeExpr);
     let init: { kind: 'Value' | 'Sample'; expr: A.Expr; span: Span } | undefined;
     this.OPTION(() => {
-      const op = this.OR2([{ ALT: () => this.CONSUME(L.Equals) }, { ALT: () => this.CONSUME(L.Tilde) }]);
+      const op = this.OR2(this.initOpAlts);
       const expr = this.SUBRULE(this.expr);
       this.ACTION(() => {
         init = { kind: op.tokenType === L.Tilde ? 'Sample' : 'Value', expr, span: this.from(op) };
@@ -457,8 +487,7 @@ export class XregParser extends EmbeddedActionsParser {
     },
   );
 
-  private dim = this.RULE('dim', (): A.Dim =>
-    this.OR({ DEF: [
+  private readonly dimAlts: OrMethodOpts<A.Dim> = { DEF: [
         {
           ALT: () => {
             const n = this.CONSUME(L.NumberTok);
@@ -474,8 +503,9 @@ export class XregParser extends EmbeddedActionsParser {
             return this.ACTION((): A.Dim => ({ kind: 'Symbolic', name: id.image, span: this.sp(id) }));
           },
         },
-      ], ERR_MSG: m('E0102', "expected a dimension (a size like 100 or a name like B) after '{prev}'") }),
-  );
+      ], ERR_MSG: m('E0102', "expected a dimension (a size like 100 or a name like B) after '{prev}'") };
+
+  private dim = this.RULE('dim', (): A.Dim => this.OR(this.dimAlts));
 
   private nameList = this.RULE('nameList', (what: string): IToken[] => {
     const names: IToken[] = [];
@@ -535,13 +565,15 @@ export class XregParser extends EmbeddedActionsParser {
     return this.ACTION(() => ({ kind: 'Model', name: this.ident(name), input: this.ident(input), body, span: this.from(kw) }));
   });
 
+  private readonly namedKwAlts: IOrAlt<IToken>[] = [
+    { ALT: () => this.CONSUME(L.Loss) },
+    { ALT: () => this.CONSUME(L.Metric) },
+    { ALT: () => this.CONSUME(L.Figure) },
+  ];
+
   /** `loss`, `metric` and `figure` share one shape: KEYWORD NAME '=' expr. */
   private namedExprDecl = this.RULE('namedExprDecl', (): A.LossDecl | A.MetricDecl | A.FigureDecl => {
-    const kw = this.OR([
-      { ALT: () => this.CONSUME(L.Loss) },
-      { ALT: () => this.CONSUME(L.Metric) },
-      { ALT: () => this.CONSUME(L.Figure) },
-    ]);
+    const kw = this.OR(this.namedKwAlts);
     const name = this.CONSUME(L.Identifier, { ERR_MSG: m('E0104', "expected a name after '{prev}'") });
     this.CONSUME(L.Equals, { ERR_MSG: m('E0102', "expected '=' after the name") });
     const body = this.SUBRULE(this.expr);
@@ -559,16 +591,17 @@ export class XregParser extends EmbeddedActionsParser {
     this.CONSUME(L.On, { ERR_MSG: m('E0108', "expected 'on' and a loss after the optimizer", UPDATE_SHAPE) });
     const loss = this.SUBRULE3(this.expr);
     const clauses: A.UpdateClause[] = [];
-    this.MANY({
-      // `every 1 epoch:` on the next line is a population schedule, not a clause of this rule.
-      GATE: () => !(this.LA(1).tokenType === L.Every && this.LA(4).tokenType === L.Colon),
-      DEF: () => clauses.push(this.SUBRULE(this.updateClause)),
-    });
+    this.MANY(
+      this.gated(
+        // `every 1 epoch:` on the next line is a population schedule, not a clause of this rule.
+        () => !(this.LA(1).tokenType === L.Every && this.LA(4).tokenType === L.Colon),
+        () => clauses.push(this.SUBRULE(this.updateClause)),
+      ),
+    );
     return this.ACTION(() => ({ kind: 'Update', target, optimizer, loss, clauses, span: this.from(kw) }));
   });
 
-  private updateClause = this.RULE('updateClause', (): A.UpdateClause =>
-    this.OR([
+  private readonly updateClauseAlts: IOrAlt<A.UpdateClause>[] = [
       {
         ALT: () => {
           const k = this.CONSUME(L.Every);
@@ -619,8 +652,9 @@ export class XregParser extends EmbeddedActionsParser {
           return this.ACTION((): A.UpdateClause => ({ kind: 'Allow', what: this.ident(what), span: this.from(k) }));
         },
       },
-    ]),
-  );
+  ];
+
+  private updateClause = this.RULE('updateClause', (): A.UpdateClause => this.OR(this.updateClauseAlts));
 
   private freezeDecl = this.RULE('freezeDecl', (): A.FreezeDecl => {
     const kw = this.CONSUME(L.Freeze);
@@ -713,6 +747,11 @@ export class XregParser extends EmbeddedActionsParser {
     return this.ACTION(() => [phase, ...rest]);
   });
 
+  private readonly selectDirAlts: OrMethodOpts<IToken> = {
+    DEF: [{ ALT: () => this.CONSUME(L.Lowest) }, { ALT: () => this.CONSUME(L.Highest) }],
+    ERR_MSG: m('E0102', "expected 'lowest' or 'highest' after 'select'"),
+  };
+
   private sweepDecl = this.RULE('sweepDecl', (): A.SweepDecl => {
     const kw = this.CONSUME(L.Sweep);
     const variable = this.CONSUME(L.Identifier, { ERR_MSG: m('E0104', "expected the swept variable's name after 'sweep'") });
@@ -722,7 +761,7 @@ export class XregParser extends EmbeddedActionsParser {
     let select: { direction: 'lowest' | 'highest'; metric: A.Identifier; span: Span } | undefined;
     this.OPTION(() => {
       const s = this.CONSUME(L.Select);
-      const dir = this.OR({ DEF: [{ ALT: () => this.CONSUME(L.Lowest) }, { ALT: () => this.CONSUME(L.Highest) }], ERR_MSG: m('E0102', "expected 'lowest' or 'highest' after 'select'") });
+      const dir = this.OR(this.selectDirAlts);
       const metric = this.CONSUME2(L.Identifier, { ERR_MSG: m('E0104', "expected a metric's name after '{prev}'") });
       this.ACTION(() => {
         select = { direction: dir.tokenType === L.Lowest ? 'lowest' : 'highest', metric: this.ident(metric), span: this.from(s) };
@@ -768,8 +807,7 @@ export class XregParser extends EmbeddedActionsParser {
     return this.ACTION(() => ({ kind: 'EveryDecl', every, actions, span: this.from(kw) }));
   });
 
-  private action = this.RULE('action', (): A.PopulationAction =>
-    this.OR({ DEF: [
+  private readonly actionAlts: OrMethodOpts<A.PopulationAction> = { DEF: [
         {
           ALT: () => {
             const k = this.CONSUME(L.Exploit);
@@ -786,12 +824,21 @@ export class XregParser extends EmbeddedActionsParser {
             return this.ACTION((): A.PopulationAction => ({ kind: 'Explore', strategy, span: this.from(k) }));
           },
         },
-      ], ERR_MSG: m('E0102', "expected 'exploit' or 'explore' after '{prev}'") }),
-  );
+      ], ERR_MSG: m('E0102', "expected 'exploit' or 'explore' after '{prev}'") };
 
-  private unit = this.RULE('unit', (): IToken =>
-    this.OR({ DEF: unitTokens.map((t) => ({ ALT: () => this.CONSUME(t) })), ERR_MSG: m('E0106', "expected 'steps' or 'epochs' after '{prev}'", UNIT_HINT) }),
-  );
+  private action = this.RULE('action', (): A.PopulationAction => this.OR(this.actionAlts));
+
+  private readonly unitAlts: IOrAlt<IToken>[] = unitTokens.map((t) => ({ ALT: () => this.CONSUME(t) }));
+  private readonly unitOpts: OrMethodOpts<IToken> = {
+    DEF: this.unitAlts,
+    ERR_MSG: m('E0106', "expected 'steps' or 'epochs' after '{prev}'", UNIT_HINT),
+  };
+  private readonly unitFirstOpts: OrMethodOpts<IToken> = {
+    DEF: this.unitAlts,
+    ERR_MSG: m('E0106', "expected 'step' or 'epoch' and a number after '{prev}'", UNIT_HINT),
+  };
+
+  private unit = this.RULE('unit', (): IToken => this.OR(this.unitOpts));
 
   /** `30 steps` */
   private duration = this.RULE('duration', (): A.Duration => {
@@ -802,7 +849,7 @@ export class XregParser extends EmbeddedActionsParser {
 
   /** `step 3000` */
   private duration2 = this.RULE('duration2', (): A.Duration => {
-    const u = this.OR({ DEF: unitTokens.map((t) => ({ ALT: () => this.CONSUME(t) })), ERR_MSG: m('E0106', "expected 'step' or 'epoch' and a number after '{prev}'", UNIT_HINT) });
+    const u = this.OR(this.unitFirstOpts);
     const n = this.CONSUME(L.NumberTok, { ERR_MSG: m('E0106', "expected a number after '{prev}'", UNIT_HINT) });
     return this.ACTION(() => ({ amount: this.num(n), unit: unitOf(u), span: this.from(u) }));
   });
@@ -859,10 +906,11 @@ export class XregParser extends EmbeddedActionsParser {
     next: () => A.Expr,
     next2: () => A.Expr,
   ): () => A.Expr {
+    const alts: IOrAlt<IToken>[] = ops.map((t) => ({ ALT: () => this.CONSUME(t) }));
     return () => {
       let left = next();
       this.MANY(() => {
-        const op = this.OR(ops.map((t) => ({ ALT: () => this.CONSUME(t) })));
+        const op = this.OR(alts);
         const right = next2();
         this.ACTION(() => {
           left = { kind: 'Binary', op: op.image as A.BinaryOp, left, right, span: spanUnion(left.span, right.span) };
@@ -891,13 +939,11 @@ export class XregParser extends EmbeddedActionsParser {
     { recoveryValueFunc: () => this.errorExpr() },
   );
 
-  private unary = this.RULE(
-    'unary',
-    (): A.Expr =>
-      this.OR({ DEF: [
+  private readonly signAlts: IOrAlt<IToken>[] = [{ ALT: () => this.CONSUME(L.Minus) }, { ALT: () => this.CONSUME(L.Plus) }];
+  private readonly unaryAlts: OrMethodOpts<A.Expr> = { DEF: [
         {
           ALT: () => {
-            const op = this.OR2([{ ALT: () => this.CONSUME(L.Minus) }, { ALT: () => this.CONSUME(L.Plus) }]);
+            const op = this.OR2(this.signAlts);
             const operand = this.SUBRULE(this.unary);
             return this.ACTION((): A.Expr => ({
               kind: 'Unary',
@@ -926,9 +972,9 @@ export class XregParser extends EmbeddedActionsParser {
           },
         },
         { ALT: () => this.SUBRULE(this.power) },
-      ], ERR_MSG: m('E0103', "expected an expression after '{prev}'") }),
-    { recoveryValueFunc: () => this.errorExpr() },
-  );
+      ], ERR_MSG: m('E0103', "expected an expression after '{prev}'") };
+
+  private unary = this.RULE('unary', (): A.Expr => this.OR(this.unaryAlts), { recoveryValueFunc: () => this.errorExpr() });
 
   private power = this.RULE(
     'power',
@@ -948,32 +994,35 @@ export class XregParser extends EmbeddedActionsParser {
     { recoveryValueFunc: () => this.errorExpr() },
   );
 
+  private readonly suffixAlts: IOrAlt<Suffix>[] = [
+    {
+      ALT: () => {
+        this.CONSUME(L.LParen);
+        const args = this.SUBRULE(this.args);
+        this.CONSUME(L.RParen, ERR_ARG_END);
+        return { args };
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(L.Dot);
+        return { property: this.CONSUME(L.NameLike, { ERR_MSG: m('E0104', "expected a name after '.'") }) };
+      },
+    },
+  ];
+
   private postfix = this.RULE(
     'postfix',
     (): A.Expr => {
       let e = this.SUBRULE(this.primary);
       this.MANY(() => {
-        this.OR([
-          {
-            ALT: () => {
-              this.CONSUME(L.LParen);
-              const args = this.SUBRULE(this.args);
-              this.CONSUME(L.RParen, { ERR_MSG: m('E0107', "expected ',' or ')' after the argument") });
-              this.ACTION(() => {
-                e = { kind: 'Call', callee: e, args, span: this.from(e.span) };
-              });
-            },
-          },
-          {
-            ALT: () => {
-              this.CONSUME(L.Dot);
-              const prop = this.CONSUME(L.NameLike, { ERR_MSG: m('E0104', "expected a name after '.'") });
-              this.ACTION(() => {
-                e = { kind: 'Member', object: e, property: this.ident(prop), span: this.from(e.span) };
-              });
-            },
-          },
-        ]);
+        const suffix = this.OR(this.suffixAlts);
+        this.ACTION(() => {
+          e =
+            'args' in suffix
+              ? { kind: 'Call', callee: e, args: suffix.args, span: this.from(e.span) }
+              : { kind: 'Member', object: e, property: this.ident(suffix.property), span: this.from(e.span) };
+        });
       });
       return e;
     },
@@ -987,13 +1036,12 @@ export class XregParser extends EmbeddedActionsParser {
       const out: A.Argument[] = [];
       this.OPTION(() => {
         out.push(this.SUBRULE(this.arg));
-        this.MANY({
-          GATE: () => this.LA(2).tokenType !== L.RParen,
-          DEF: () => {
+        this.MANY(
+          this.gated(this.notRParen2, () => {
             this.CONSUME(L.Comma);
             out.push(this.SUBRULE2(this.arg));
-          },
-        });
+          }),
+        );
         this.OPTION2(() => this.CONSUME2(L.Comma));
       });
       return out;
@@ -1001,8 +1049,7 @@ export class XregParser extends EmbeddedActionsParser {
     { recoveryValueFunc: () => [] },
   );
 
-  private arg = this.RULE('arg', (): A.Argument =>
-    this.OR({ ERR_MSG: m('E0103', "expected an argument after '{prev}'"), DEF: [
+  private readonly argAlts: OrMethodOpts<A.Argument> = { ERR_MSG: m('E0103', "expected an argument after '{prev}'"), DEF: [
       {
         ALT: () => {
           const name = this.CONSUME(L.NameLike);
@@ -1017,13 +1064,12 @@ export class XregParser extends EmbeddedActionsParser {
           return this.ACTION((): A.Argument => ({ value, span: value.span }));
         },
       },
-    ] }),
-  );
+    ] };
 
-  private primary = this.RULE(
-    'primary',
-    (): A.Expr =>
-      this.OR({ DEF: [
+  private arg = this.RULE('arg', (): A.Argument => this.OR(this.argAlts));
+
+  private readonly boolAlts: IOrAlt<IToken>[] = [{ ALT: () => this.CONSUME(L.True) }, { ALT: () => this.CONSUME(L.False) }];
+  private readonly primaryAlts: OrMethodOpts<A.Expr> = { DEF: [
           {
             ALT: () => {
               const n = this.CONSUME(L.NumberTok);
@@ -1038,7 +1084,7 @@ export class XregParser extends EmbeddedActionsParser {
           },
           {
             ALT: () => {
-              const t = this.OR2([{ ALT: () => this.CONSUME(L.True) }, { ALT: () => this.CONSUME(L.False) }]);
+              const t = this.OR2(this.boolAlts);
               return this.ACTION((): A.Expr => ({ kind: 'Bool', value: t.tokenType === L.True, span: this.sp(t) }));
             },
           },
@@ -1063,13 +1109,12 @@ export class XregParser extends EmbeddedActionsParser {
               const items: A.Expr[] = [];
               this.OPTION(() => {
                 items.push(this.SUBRULE2(this.expr));
-                this.MANY({
-                  GATE: () => this.LA(2).tokenType !== L.RBracket,
-                  DEF: () => {
+                this.MANY(
+                  this.gated(this.notRBracket2, () => {
                     this.CONSUME(L.Comma);
                     items.push(this.SUBRULE3(this.expr));
-                  },
-                });
+                  }),
+                );
                 this.OPTION2(() => this.CONSUME2(L.Comma));
               });
               this.CONSUME(L.RBracket, { ERR_MSG: m('E0107', "expected ',' or ']' after the list item") });
@@ -1081,7 +1126,7 @@ export class XregParser extends EmbeddedActionsParser {
               const k = this.CONSUME(L.Mean);
               this.CONSUME2(L.LParen, { ERR_MSG: m('E0102', "expected '(' or '[' after 'mean'", "mean[K] e averages K draws; mean(x) is the function") });
               const args = this.SUBRULE(this.args);
-              this.CONSUME2(L.RParen, { ERR_MSG: m('E0107', "expected ',' or ')' after the argument") });
+              this.CONSUME2(L.RParen, ERR_ARG_END);
               return this.ACTION((): A.Expr => ({
                 kind: 'Call',
                 callee: { kind: 'Name', name: 'mean', span: this.sp(k) },
@@ -1090,9 +1135,9 @@ export class XregParser extends EmbeddedActionsParser {
               }));
             },
           },
-        ], ERR_MSG: m('E0103', "expected an expression after '{prev}'") }),
-    { recoveryValueFunc: () => this.errorExpr() },
-  );
+        ], ERR_MSG: m('E0103', "expected an expression after '{prev}'") };
+
+  private primary = this.RULE('primary', (): A.Expr => this.OR(this.primaryAlts), { recoveryValueFunc: () => this.errorExpr() });
 }
 
 const unitOf = (tok: IToken): A.TimeUnit =>
