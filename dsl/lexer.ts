@@ -5,7 +5,7 @@
  */
 import { createToken, createTokenInstance, Lexer, type IToken, type TokenType } from 'chevrotain';
 import { error, type Diagnostic } from './diagnostic.js';
-import type { Span } from './span.js';
+import type { Position, Span } from './span.js';
 
 /** Every token but EOF belongs to this category, so the parser can skip "anything" while recovering. */
 export const AnyToken = createToken({ name: 'AnyToken', pattern: Lexer.NA });
@@ -172,15 +172,20 @@ export interface LexResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export const tokenSpan = (tok: IToken, file: string): Span => ({
-  file,
-  start: { line: tok.startLine ?? 1, column: tok.startColumn ?? 1, offset: tok.startOffset },
-  end: {
-    line: tok.endLine ?? tok.startLine ?? 1,
-    column: (tok.endColumn ?? tok.startColumn ?? 0) + 1,
-    offset: (tok.endOffset ?? tok.startOffset) + 1,
-  },
+export const tokenStart = (tok: IToken): Position => ({
+  line: tok.startLine ?? 1,
+  column: tok.startColumn ?? 1,
+  offset: tok.startOffset,
 });
+
+/** Just after the token's last character. */
+export const tokenEnd = (tok: IToken): Position => ({
+  line: tok.endLine ?? tok.startLine ?? 1,
+  column: (tok.endColumn ?? tok.startColumn ?? 0) + 1,
+  offset: (tok.endOffset ?? tok.startOffset) + 1,
+});
+
+export const tokenSpan = (tok: IToken, file: string): Span => ({ file, start: tokenStart(tok), end: tokenEnd(tok) });
 
 const pointSpan = (file: string, line: number, column: number, offset: number, length: number): Span => ({
   file,

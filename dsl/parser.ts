@@ -25,7 +25,7 @@ import {
 } from 'chevrotain';
 import type * as A from './ast.js';
 import { error, type Diagnostic } from './diagnostic.js';
-import { spanUnion, type Span } from './span.js';
+import { spanUnion, type Position, type Span } from './span.js';
 import * as L from './lexer.js';
 import { suggest } from './suggest.js';
 
@@ -105,25 +105,30 @@ export class XregParser extends EmbeddedActionsParser {
   // Spans (only ever called inside ACTION, i.e. not while chevrotain records the grammar)
   // -------------------------------------------------------------------------------------------
 
-  private endOfPrev(): Span {
+  private static readonly origin = { line: 1, column: 1, offset: 0 };
+
+  /** Where the last consumed token ends (the start of the file before any). */
+  private endPos(): Position {
     const prev = this.LA(0);
-    if (prev === undefined || Number.isNaN(prev.startOffset) || prev.tokenType === EOF) {
-      const p = { line: 1, column: 1, offset: 0 };
-      return { file: this.file, start: p, end: p };
-    }
-    const s = L.tokenSpan(prev, this.file);
-    return { file: this.file, start: s.end, end: s.end };
+    if (prev === undefined || Number.isNaN(prev.startOffset) || prev.tokenType === EOF) return XregParser.origin;
+    return L.tokenEnd(prev);
+  }
+
+  private endOfPrev(): Span {
+    const p = this.endPos();
+    return { file: this.file, start: p, end: p };
   }
 
   private sp(tok: IToken): Span {
     return Number.isNaN(tok.startOffset) || tok.tokenType === EOF ? this.endOfPrev() : L.tokenSpan(tok, this.file);
   }
 
-  /** From the start of `tok` to the end of the last token consumed. */
+  /** From the start of `tok` to the end of the last token consumed (built on every node: kept lean). */
   private from(tok: IToken | Span): Span {
-    const start = 'file' in tok ? tok : this.sp(tok);
-    const end = this.endOfPrev();
-    return end.end.offset >= start.start.offset ? { file: this.file, start: start.start, end: end.end } : start;
+    const start = 'file' in tok ? tok.start : Number.isNaN(tok.startOffset) || tok.tokenType === EOF ? this.endPos() : L.tokenStart(tok);
+    const end = this.endPos();
+    if (end.offset >= start.offset) return { file: this.file, start, end };
+    return 'file' in tok ? tok : this.sp(tok);
   }
 
   private ident(tok: IToken): A.Identifier {
