@@ -32,10 +32,13 @@ const collect = <T>(rs: readonly Lowered<T>[]): Lowered<T[]> => {
   return errs.length > 0 ? E.left(errs) : E.right(rs.map((r) => (r as E.Right<T>).right));
 };
 
+/** A value with one element (`srn(w)` on one unbatched input is [1]) is read as the scalar it holds. */
 const scalar = (e: IRExpr, what: string): Lowered<IRExpr> =>
   e.shape.length === 0
     ? E.right(e)
-    : E.left([error(LowerCodes.notScalar, `lowering: ${what} must be a scalar, it has shape [${e.shape.join(', ')}]`, e.span)]);
+    : e.shape.every((d) => d === 1)
+      ? E.right({ kind: 'reshape', operand: e, shape: [], span: e.span })
+      : E.left([error(LowerCodes.notScalar, `lowering: ${what} must be a scalar, it has shape [${e.shape.join(', ')}]`, e.span)]);
 
 const fileSpan = (file: string): Span => ({ file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } });
 
