@@ -4,19 +4,23 @@ import type { ConstArgs, OptimizerDef } from '../types.js';
 import { adam, adamConfig, adamw, adamwConfig } from './adam.js';
 import { rmsprop, rmspropConfig } from './rmsprop.js';
 import { makeLrSchedule } from './schedules.js';
+import { newton, newtonConfig } from './newton.js';
+import { proxSgd, proxSgdConfig } from './prox-sgd.js';
 import { sgd, sgdConfig } from './sgd.js';
 
-export { adam, adamw, rmsprop, sgd };
+export { adam, adamw, newton, proxSgd, rmsprop, sgd };
 export { makeLrSchedule, scheduleNames } from './schedules.js';
 export type { ScheduleName } from './schedules.js';
 
-export const optimizers: readonly OptimizerDef[] = [sgd, adam, adamw, rmsprop];
+export const optimizers: readonly OptimizerDef[] = [sgd, adam, adamw, rmsprop, newton, proxSgd];
 
 const configs: Readonly<Record<string, (o: ConstArgs) => E.Either<string, unknown>>> = {
   sgd: sgdConfig,
   adam: adamConfig,
   adamw: adamwConfig,
   rmsprop: rmspropConfig,
+  newton: newtonConfig,
+  prox_sgd: proxSgdConfig,
 };
 
 /**
