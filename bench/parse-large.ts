@@ -2,6 +2,7 @@
  * Parse time of a generated 5,000-line program: `npx tsx bench/parse-large.ts`.
  * Prints the median of several runs (after warm-up), so that parser changes can be compared.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseProgram } from '../dsl/parse.js';
 
@@ -39,5 +40,6 @@ const runs = Array.from({ length: 7 }, time).sort((a, b) => a - b);
 const median = runs[Math.floor(runs.length / 2)] ?? Number.NaN;
 process.stdout.write(
   `parseProgram: ${lines.length} lines, ${text.length} chars: median ${median.toFixed(1)} ms over ${runs.length} runs ` +
-    `(min ${runs[0]?.toFixed(1)} ms, max ${runs[runs.length - 1]?.toFixed(1)} ms)\n`,
+    `(min ${runs[0]?.toFixed(1)} ms, max ${runs[runs.length - 1]?.toFixed(1)} ms); ` +
+    `loadavg ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`,
 );
