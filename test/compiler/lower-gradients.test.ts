@@ -1,7 +1,9 @@
 /**
- * The numerics of lowering: rule gradients against central finite differences and float64 hand
- * computations, the projected (L1-orthogonal) update, and one step of the ridge program (eqs. 4–5).
+ * The numerics of lowering, on compiled `.xreg` text: rule gradients against central finite
+ * differences and float64 hand computations, the projected (L1-orthogonal) update, and one step of
+ * programs/crossreg/ridge.xreg (eqs. 4–5).
  */
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as E from 'fp-ts/lib/Either.js';
@@ -10,15 +12,23 @@ import { lowerProgram } from '../../compiler/lower/index.js';
 import type { Batches, LoweredProgram, RunState } from '../../compiler/lower/types.js';
 import { standardLibrary } from '../../stdlib/registry.js';
 import type { IRProgram } from '../../compiler/ir.js';
+import { compileText } from '../../compiler/compile.js';
 import { centralDiff, expectAllClose } from '../helpers/finite-diff.js';
-import { bin, call, field, layer, numbers, over, p, param, program, rule } from './lower-ir.js';
+import { compile, errors } from './helpers.js';
+import { numbers } from './lower-ir.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const lower = (ir: IRProgram): LoweredProgram => {
-  const r = lowerProgram(ir, standardLibrary);
+const irOf = (text: string): IRProgram => {
+  const c = compile(text);
+  if (c.ir === undefined || errors(c).length > 0) throw new Error(errors(c).map((d) => d.message).join('\n'));
+  return c.ir;
+};
+
+const lower = (text: string | IRProgram): LoweredProgram => {
+  const r = lowerProgram(typeof text === 'string' ? irOf(text) : text, standardLibrary);
   if (E.isLeft(r)) throw new Error(r.left.map((d) => d.message).join('\n'));
   return r.right;
 };
@@ -65,8 +75,12 @@ const asF32 = (a: Float64Array): Float64Array => Float64Array.from(Float32Array.
 describe('linear model mse(x @ w, y)', () => {
   const n = 16;
   const d = 4;
-  const loss = over('train', call('mse', [bin('@', field('train', 'x', ['B', d]), param('w', [d]), ['B']), field('train', 'y', ['B'])]));
-  const ir = program([p('w', [d], { kind: 'normal', mean: 0, std: 1 })], [rule('update1', ['w'], loss, {}, 1)]);
+  const ir = `data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 40, seed: 1)
+split d { train: 1/2, test: 1/2 } seed 0
+param w : Tensor[${d}] ~ normal(0, 1)
+loss fit = mse(x @ w, y) over train
+update w by sgd(lr: 1) on fit
+`;
 
   it('the step moves w by −lr·∇L, with ∇L equal to the float64 closed form and to finite differences', () => {
     const lowered = lower(ir);
@@ -95,22 +109,13 @@ describe('layer-normalized noisy MLP: dense |> layer_norm(affine: false) |> nois
   const n = 8;
   const din = 3;
   const h = 4;
-  const x = field('train', 'x', ['B', din]);
-  const h1 = layer('dense', x, { w: 'net.dense1.w', b: 'net.dense1.b' }, ['B', h], { units: h });
-  const h2 = layer('layer_norm', h1, {}, ['B', h], { affine: false });
-  const h3 = layer('noise', h2, { log_sigma: 'net.noise.log_sigma' }, ['B', h], {}, true);
-  const h4 = call('relu', [h3], ['B', h]);
-  const out = layer('dense', h4, { w: 'net.dense2.w', b: 'net.dense2.b' }, ['B', 1], { units: 1 });
-  const loss = over('train', call('mse', [out, field('train', 'y', ['B'])]));
-  const params = [
-    p('net.dense1.w', [din, h], { kind: 'glorot', fanIn: din, fanOut: h }),
-    p('net.dense1.b', [h], { kind: 'normal', mean: 0, std: 0.1 }),
-    p('net.noise.log_sigma', [], { kind: 'constant', value: -1 }, { role: 'noise_scale' }),
-    p('net.dense2.w', [h, 1], { kind: 'glorot', fanIn: h, fanOut: 1 }),
-    p('net.dense2.b', [1], { kind: 'zeros' }),
-  ];
-  const targets = params.map((q) => q.path);
-  const ir = program(params, [rule('update1', targets, loss, {}, 1)]);
+  const ir = irOf(`data d = correlated_features(base: ${din}, copies: 1, noise: 0.1, n: 40, seed: 1)
+split d { train: 1/2, test: 1/2 } seed 0
+model net(x) = x |> dense(${h}) |> layer_norm(affine: false) |> noise(init: -1) |> relu |> dense(1)
+loss fit = mse(net(x), y) over train
+update params(net) by sgd(lr: 1) on fit
+`);
+  const params = ir.params;
 
   it('with a fixed key the gradient w.r.t. every weight and log_sigma matches finite differences', () => {
     const lowered = lower(ir);
@@ -135,8 +140,9 @@ describe('layer-normalized noisy MLP: dense |> layer_norm(affine: false) |> nois
     }
     expect(checked).toBe(din * h + h + 1 + h + 1);
     // The noise really enters the loss: its gradient is not zero.
-    const ls0 = f64(s0.params['net.noise.log_sigma'] as tf.Tensor)[0] ?? 0;
-    const ls1 = f64(s1.params['net.noise.log_sigma'] as tf.Tensor)[0] ?? 0;
+    const noise = params.find((q) => q.role === 'noise_scale')?.path ?? '';
+    const ls0 = f64(s0.params[noise] as tf.Tensor)[0] ?? 0;
+    const ls1 = f64(s1.params[noise] as tf.Tensor)[0] ?? 0;
     expect(Math.abs(ls0 - ls1)).toBeGreaterThan(1e-6);
   });
 });
@@ -145,12 +151,12 @@ describe('projected update: orthogonal to grad(l1(w))', () => {
   const n = 12;
   const d = 5;
   const lr = 0.1;
-  const loss = over('train', call('mse', [bin('@', field('train', 'x', ['B', d]), param('w', [d]), ['B']), field('train', 'y', ['B'])]));
-  const direction = call('l1', [param('w', [d])]);
-  const ir = program(
-    [p('w', [d], { kind: 'normal', mean: 0, std: 1 })],
-    [rule('update1', ['w'], loss, { geometry: { kind: 'orthogonal', direction } }, lr)],
-  );
+  const ir = `data d = correlated_features(base: ${d}, copies: 1, noise: 0.1, n: 40, seed: 1)
+split d { train: 1/2, test: 1/2 } seed 0
+param w : Tensor[${d}] ~ normal(0, 1)
+loss fit = mse(x @ w, y) over train
+update w by sgd(lr: ${lr}) on fit orthogonal to grad(l1(w))
+`;
 
   it('applies −lr·(g − u uᵀg) with u = sign(w)/‖sign(w)‖, g the float64 gradient', () => {
     const lowered = lower(ir);
@@ -173,29 +179,28 @@ describe('projected update: orthogonal to grad(l1(w))', () => {
 });
 
 describe('one step of the ridge program (eqs. 4–5)', () => {
-  // data d = correlated_features(...); param theta : Tensor[100] ~ normal(0, 1) on sphere;
-  // param rho : Scalar = 1; fn predict(x) = rho * (x @ theta);
-  // update theta by sgd(lr: 0.01) on fit; update rho by sgd(lr: 0.01) on gen from step 0
+  // programs/crossreg/ridge.xreg as written, except that ρ's rule starts at step 0 (its first
+  // update is what eq. 5 describes; the program waits until step 3000).
   const d = 100;
   const n = 32;
   const eta = 0.01;
-  const predict = (split: string) => bin('*', param('rho', []), bin('@', field(split, 'x', ['B', d]), param('theta', [d]), ['B']), ['B']);
-  const fit = over('train', call('mse', [predict('train'), field('train', 'y', ['B'])]));
-  const gen = over('reg', call('mse', [predict('reg'), field('reg', 'y', ['B'])]));
-  const ir = program(
-    [
-      p('rho', [], { kind: 'constant', value: 1 }, { partition: 'rho', role: 'other' }),
-      p('theta', [d], { kind: 'normal', mean: 0, std: 1 }, { onSphere: true }),
-    ],
-    [
-      rule('update1', ['theta'], fit, { lossName: 'fit' }, eta),
-      rule('update2', ['rho'], gen, { lossName: 'gen', partition: 'rho', splits: ['reg'], schedule: { every: { n: 1, unit: 'steps' }, from: { n: 0, unit: 'steps' } } }, eta),
-    ],
-    { run: { length: { n: 6000, unit: 'steps' }, batch: n } },
-  );
+  const file = 'programs/crossreg/ridge.xreg';
+  const source = readFileSync(file, 'utf8');
+  const text = source.replace(/from step \d+/, 'from step 0');
+  const compiled = compileText(text, file, { readFile: (q) => E.right(readFileSync(q, 'utf8')) });
+
+  it('compiles with the rule of ρ from step 0, and the paper’s learning rates', () => {
+    expect(text).not.toBe(source);
+    expect(errors(compiled)).toEqual([]);
+    expect(compiled.ir?.rules.map((r) => [r.targets, r.optimizer.options['lr'], r.schedule.from?.n])).toEqual([
+      [['theta'], eta, undefined],
+      [['rho'], eta, 0],
+    ]);
+  });
 
   it('θ₁ = retract(θ₀ − η·tangent(∇θ L_train(θ₀, ρ₀))), then ρ₁ = ρ₀ − η ∇ρ L_reg(θ₁, ρ₀), to 1e-6', () => {
-    const lowered = lower(ir);
+    if (compiled.ir === undefined) throw new Error('ridge.xreg does not compile');
+    const lowered = lower(compiled.ir);
     const s0 = lowered.init(0);
     const train = batchOf(n, d, 41);
     const reg = batchOf(n, d, 51);
