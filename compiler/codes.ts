@@ -42,4 +42,5 @@ export const Codes = {
   splitNotYet: 'E0509',
   metricAsLoss: 'E0510',
   noData: 'E0511',
+  noRun: 'W0512',
 } as const;

@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { Expr, Program } from '../dsl/ast.js';
-import { error, hasErrors, sortDiagnostics, type Diagnostic } from '../dsl/diagnostic.js';
+import { error, hasErrors, sortDiagnostics, warning, type Diagnostic } from '../dsl/diagnostic.js';
 import { parseProgram } from '../dsl/parse.js';
 import { standardLibrary, type Registry } from '../stdlib/registry.js';
 import { checkLeakage, type CheckedRule } from './checks/leakage.js';
@@ -23,7 +23,7 @@ import { elabRule, localFor, splitsOf, type RuleDraft } from './rules.js';
 import type { Ctx, ParamEntry } from './types/context.js';
 import { elabData, elabSplit, toIRData, type DataDraft, type SplitDraft } from './types/data.js';
 import { asTensor, constLookup, elab, elabRef, lookupGlobal, unknownName } from './types/elaborate.js';
-import { evalConst } from './resolve/consts.js';
+import { evalConst, FOLLOW_ON } from './resolve/consts.js';
 import { declareParam } from './types/params.js';
 
 export const DEFAULT_BATCH = 32;
@@ -261,12 +261,28 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     checked.push({ rule, targets: rt, lossSpan: r.decl.loss.span, draft: r });
   }
 
+  // parameters that rules with errors were meant to update are not also "in no partition"
+  const attempted = new Set(checked.map((c) => c.draft.decl));
+  const ownedByFailed = new Set<string>();
+  let failedUnknown = false;
+  for (const p of decls) {
+    if (p.decl.kind !== 'Update' || attempted.has(p.decl)) continue;
+    const paths = selectParams(p.decl.target, { ...selEnv, diags: [] });
+    if (paths === undefined) failedUnknown = true;
+    else paths.forEach((x) => ownedByFailed.add(x));
+  }
   const allParams = [...ctx.params.values()];
   // a θ rule on 'reg' that shares parameters with a train rule is one mistake: report it once, as leakage
   const thetaOnReg = checkLeakage(checked, diags);
   const assigned = assignPartitions(
     checked.map((c) => c.targets),
-    allParams.map((p) => ({ path: p.path, frozen: p.frozen || frozen.has(p.path), hyper: hyper.has(p.path), span: p.span })),
+    allParams.map((p) => ({
+      path: p.path,
+      frozen: p.frozen || frozen.has(p.path),
+      hyper: hyper.has(p.path),
+      ownedElsewhere: failedUnknown || ownedByFailed.has(p.path),
+      span: p.span,
+    })),
     diags,
     (a, b) => thetaOnReg.has(a.name) || thetaOnReg.has(b.name),
   );
@@ -285,7 +301,17 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
 
   const sweepDecl = decls.find((p) => p.decl.kind === 'Sweep')?.decl;
   const sweepValues = sweepDecl?.kind === 'Sweep' ? sweepValuesOf(sweepDecl.values, ctx) : [];
-  const sorted = dedupe(sortDiagnostics(diags));
+  // a reminder, not a mistake: said only once the program is otherwise clean
+  if (run === undefined && checked.length > 0 && !hasErrors(diags))
+    diags.push(
+      warning(
+        Codes.noRun,
+        `the program has no 'run': it trains for ${DEFAULT_RUN.n} ${DEFAULT_RUN.unit} with batch ${batch}`,
+        checked[0]!.rule.span,
+        "say how long to train, e.g. 'run 10 epochs batch 64'",
+      ),
+    );
+  const sorted = dedupe(sortDiagnostics(diags.filter((d) => d.message !== FOLLOW_ON)));
   if (hasErrors(sorted)) return { diagnostics: sorted };
   return { ir: buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, runLength, batch, sweepValues), diagnostics: sorted };
 };

@@ -43,11 +43,34 @@ export const reachable = (e: IRExpr, roleOf: (path: string) => ParamRole | undef
   return out;
 };
 
+/** Every parameter an expression mentions, differentiably or not. */
+const mentioned = (e: IRExpr, out: Set<string> = new Set()): Set<string> => {
+  if (e.kind === 'param') out.add(e.path);
+  if (e.kind === 'flatParams') e.paths.forEach((p) => out.add(p));
+  if (e.kind === 'layer') Object.values(e.params).forEach((p) => out.add(p));
+  for (const c of children(e)) mentioned(c, out);
+  return out;
+};
+
 export const checkReachability = (rules: readonly CheckedRule[], roleOf: (path: string) => ParamRole | undefined, diags: Diagnostic[]): void => {
   for (const r of rules) {
     const live = reachable(r.rule.loss, roleOf);
     const dead = r.rule.targets.filter((p) => !live.has(p));
     if (dead.length === 0) continue;
+    const seen = mentioned(r.rule.loss);
+    const absent = dead.filter((p) => !seen.has(p));
+    if (absent.length === dead.length) {
+      const shown = absent.slice(0, 4).map((p) => `'${p}'`).join(', ') + (absent.length > 4 ? `, … (${absent.length} in all)` : '');
+      diags.push(
+        error(
+          Codes.deadParam,
+          `${shown} ${absent.length > 1 ? 'do' : 'does'} not occur in the loss of rule ${r.rule.name}${r.rule.lossName !== undefined ? ` ('${r.rule.lossName}')` : ''}, so ${absent.length > 1 ? 'their' : 'its'} gradient is always zero`,
+          r.lossSpan,
+          absent.length === 1 ? `use '${absent[0]}' in the model or the loss, or remove the rule` : 'use them in the model or the loss, or update other parameters',
+        ),
+      );
+      continue;
+    }
     const shown = dead.slice(0, 4).join(', ') + (dead.length > 4 ? `, … (${dead.length} in all)` : '');
     diags.push(
       error(

@@ -23,6 +23,8 @@ export interface ParamFacts {
   readonly frozen: boolean;
   /** A population hyper-parameter: a `hyper` declaration or selected by `freeze` inside `population`. */
   readonly hyper: boolean;
+  /** Targeted by a rule that failed to compile (reported already): not reported as in no partition. */
+  readonly ownedElsewhere?: boolean;
   readonly span: Span;
 }
 
@@ -95,7 +97,7 @@ export const assignPartitions = (
       }
       continue;
     }
-    if (!owners.has(p.path))
+    if (!owners.has(p.path) && p.ownedElsewhere !== true)
       diags.push(
         error(Codes.noPartition, `parameter '${p.path}' is in no partition: no rule updates it and nothing freezes it`, p.span, `add an update rule for it, or 'freeze ${p.path}'`),
       );

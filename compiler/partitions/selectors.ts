@@ -80,7 +80,12 @@ export const selectParams = (e: Expr, env: SelectorEnv): string[] | undefined =>
         return selectParams(g.global.decl.target, { ...env, expanding: [...stack, name] });
       }
       if (g !== undefined && g.global.kind !== 'param' && g.global.kind !== 'model')
-        return bad(`'${name}' is a ${g.global.kind}, not a set of parameters`);
+        return bad(
+          `'${name}' is a ${g.global.kind}, not a set of parameters`,
+          g.global.kind === 'metric' || g.global.kind === 'loss'
+            ? `an update names the parameters it changes (theta, params(net), noise_scales(net)) and takes its ${g.global.kind} after 'on'`
+            : undefined,
+        );
       const paths = underPrefix(env, name);
       if (paths.length > 0) return paths;
       if (g?.global.kind === 'model') return [];

@@ -28,6 +28,7 @@ export const bindConstArgs = (
 ): ConstArgs => {
   const out: Record<string, ConstValue> = {};
   const attempted = new Set<string>();
+  const unknown: Argument[] = [];
   let pos = 0;
   for (const a of args) {
     let spec: ArgSpec | undefined;
@@ -35,15 +36,7 @@ export const bindConstArgs = (
       const nm = a.name.name;
       spec = specs.find((s) => s.name === nm);
       if (spec === undefined) {
-        const hint = suggest(nm, specs.map((s) => s.name));
-        diags.push(
-          error(
-            Codes.unknownArg,
-            `${what} has no argument '${nm}'`,
-            a.name.span,
-            hint !== undefined ? `did you mean '${hint}'?` : specs.length > 0 ? `its arguments: ${specs.map((s) => s.name).join(', ')}` : `${what} takes no arguments`,
-          ),
-        );
+        unknown.push(a);
         continue;
       }
     } else {
@@ -65,10 +58,26 @@ export const bindConstArgs = (
     }
     out[spec.name] = v.right;
   }
+  const missing: string[] = [];
   for (const s of specs) {
     if (out[s.name] !== undefined) continue;
     if (s.default !== undefined) out[s.name] = s.default;
-    else if (!attempted.has(s.name)) diags.push(error(Codes.missingArg, `${what} needs argument '${s.name}'`, callSpan));
+    else if (!attempted.has(s.name)) missing.push(s.name);
   }
+  const names = specs.map((s) => s.name);
+  for (const [i, a] of unknown.entries()) {
+    const nm = a.name?.name ?? '';
+    // a misnamed required argument (`learning_rate` for `lr`) is one mistake, reported here only
+    const hint = suggest(nm, names) ?? (i === 0 && missing.length === 1 ? missing[0] : undefined);
+    diags.push(
+      error(
+        Codes.unknownArg,
+        `${what} has no argument '${nm}'${missing.length > 0 ? ` (it needs ${missing.map((m) => `'${m}'`).join(', ')})` : ''}`,
+        a.name?.span ?? a.span,
+        hint !== undefined ? `did you mean '${hint}'?` : specs.length > 0 ? `its arguments: ${names.join(', ')}` : `${what} takes no arguments`,
+      ),
+    );
+  }
+  if (unknown.length === 0) for (const m of missing) diags.push(error(Codes.missingArg, `${what} needs argument '${m}'`, callSpan));
   return out;
 };

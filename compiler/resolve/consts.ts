@@ -5,6 +5,12 @@ import { error, type Diagnostic } from '../../dsl/diagnostic.js';
 import type { ConstValue } from '../../stdlib/types.js';
 import { Codes } from '../codes.js';
 
+/**
+ * The reason given for a name whose own declaration already failed (a `let` that could not be
+ * evaluated): diagnostics carrying it are follow-ons of an error already reported, and dropped.
+ */
+export const FOLLOW_ON = 'follows an error already reported';
+
 /** How a name reads as a constant: its value, or a reason it is not one. */
 export type ConstLookup = (name: string) => E.Either<string, ConstValue>;
 

@@ -20,7 +20,7 @@ import type { Span } from '../../dsl/span.js';
 import { error, warning, type Diagnostic } from '../../dsl/diagnostic.js';
 import type { ConstValue } from '../../stdlib/types.js';
 import { Codes } from '../codes.js';
-import { evalConst } from './consts.js';
+import { evalConst, FOLLOW_ON } from './consts.js';
 import type { Container, PlacedDecl } from './imports.js';
 
 export type Global =
@@ -139,18 +139,32 @@ export const evalLets = (
     if (!lets.some((l) => l.decl.name.name === name))
       diags.push(warning(Codes.unknownOverride, `--set ${name}: the program has no 'let ${name}'`, programSpan));
   }
+  const done = new Set<string>();
   for (const l of lets) {
     const o = overrides[l.decl.name.name];
+    done.add(l.decl.name.name);
     if (o !== undefined) {
       l.value = o;
       continue;
     }
+    let later: GlobalEntry | undefined;
     const v = evalConst(l.decl.value, (n) => {
       const g = globals.get(n);
       if (g?.global.kind === 'let' && g.global.value !== undefined) return E.right(g.global.value);
-      return E.left(`'${n}' is not a constant defined before this 'let'`);
+      if (g?.global.kind === 'let' && done.has(n)) return E.left(FOLLOW_ON);
+      if (g?.global.kind === 'let') {
+        later = g;
+        return E.left(`'${n}' is used before its 'let': a 'let' may use only the lets above it`);
+      }
+      return E.left(g === undefined ? `unknown constant '${n}'` : `'${n}' is a ${g.global.kind}, not a constant`);
     });
-    if (E.isLeft(v)) diags.push(v.left);
-    else l.value = v.right;
+    if (E.isLeft(v)) {
+      const at = later;
+      diags.push(
+        at === undefined
+          ? v.left
+          : { ...v.left, hint: `move 'let ${at.global.decl.kind === 'Let' ? at.global.decl.name.name : ''} = ...' above this line`, related: [{ span: at.span, message: 'defined here' }] },
+      );
+    } else l.value = v.right;
   }
 };

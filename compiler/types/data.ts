@@ -3,6 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { DataDecl, Expr, SplitDecl } from '../../dsl/ast.js';
 import { error } from '../../dsl/diagnostic.js';
 import type { ConstArgs, Schema } from '../../stdlib/types.js';
+import type { Span } from '../../dsl/span.js';
 import { Codes } from '../codes.js';
 import type { IRData, IRSplit } from '../ir.js';
 import { bindConstArgs } from '../resolve/args.js';
@@ -86,10 +87,11 @@ export const elabSplit = (ctx: Ctx, decl: SplitDecl, container: Container, local
       return void ctx.diags.push(error(Codes.argType, 'a split fraction is a number between 0 and 1', e.span));
     return v.right;
   };
+  const dups: { name: string; span: Span; prev: Span }[] = [];
   for (const en of decl.entries) {
     const prev = ctx.splits.get(en.name.name);
     if (prev !== undefined) {
-      ctx.diags.push({ ...error(Codes.duplicate, `split '${en.name.name}' is already declared`, en.name.span), related: [{ span: prev.span, message: 'first declared here' }] });
+      dups.push({ name: en.name.name, span: en.name.span, prev: prev.span });
       continue;
     }
     const fraction = num(en.fraction);
@@ -101,6 +103,21 @@ export const elabSplit = (ctx: Ctx, decl: SplitDecl, container: Container, local
     }
     ctx.splits.set(en.name.name, { data: decl.data.name, phase, span: en.name.span });
     splits.push(grow === undefined ? { name: en.name.name, fraction, phase } : { name: en.name.name, fraction, grow, phase });
+  }
+  const first = dups[0];
+  if (first !== undefined) {
+    const all = dups.length === decl.entries.length;
+    ctx.diags.push({
+      ...error(
+        Codes.duplicate,
+        all
+          ? `'${decl.data.name}' is split again: ${dups.map((d) => `'${d.name}'`).join(', ')} ${dups.length > 1 ? 'are' : 'is'} already declared`
+          : `split${dups.length > 1 ? 's' : ''} ${dups.map((d) => `'${d.name}'`).join(', ')} ${dups.length > 1 ? 'are' : 'is'} already declared`,
+        all ? decl.data.span : first.span,
+        "a split name is declared once; put every split of a data set in one 'split d { ... }' (a later phase may add new ones)",
+      ),
+      related: [{ span: first.prev, message: 'first declared here' }],
+    });
   }
   const total = splits.reduce((s, x) => s + x.fraction, 0);
   if (total > 1 + 1e-9) ctx.diags.push(error(Codes.argType, `the split fractions add up to ${total.toFixed(3)}, more than 1`, decl.span));

@@ -13,7 +13,7 @@ import { Codes } from '../codes.js';
 import { BATCH, type IRExpr } from '../ir.js';
 import { bindConstArgs } from '../resolve/args.js';
 import type { ConstLookup } from '../resolve/consts.js';
-import { evalConst } from '../resolve/consts.js';
+import { evalConst, FOLLOW_ON } from '../resolve/consts.js';
 import { languageForms, type GlobalEntry } from '../resolve/scope.js';
 import { dotted, roleSelectors, selectParams } from '../partitions/selectors.js';
 import type { Ctx, Local, LocalVar, Val } from './context.js';
@@ -32,7 +32,7 @@ export const constLookup =
     if (v !== undefined) return E.left(`'${name}' is a tensor, not a constant`);
     const g = lookupGlobal(ctx, local.ns, name);
     if (g?.global.kind === 'let') {
-      return g.global.value === undefined ? E.left(`'${name}' has no value`) : E.right(g.global.value);
+      return g.global.value === undefined ? E.left(FOLLOW_ON) : E.right(g.global.value);
     }
     if (g !== undefined) return E.left(`'${name}' is a ${g.global.kind}, not a constant`);
     return E.left(`unknown constant '${name}'`);
@@ -168,7 +168,15 @@ export const elab = (ctx: Ctx, e: Expr, local: Local): Val | null => {
       const k = evalConst(e.samples, constLookup(ctx, local));
       if (E.isLeft(k)) return push(ctx, k.left);
       if (typeof k.right !== 'number' || !Number.isInteger(k.right) || k.right < 1)
-        return push(ctx, error(Codes.argType, 'mean[K] needs a positive integer K', e.samples.span));
+        return push(
+          ctx,
+          error(
+            Codes.argType,
+            `mean[K] needs a positive integer K, the number of random draws averaged; got ${JSON.stringify(k.right)}`,
+            e.samples.span,
+            'mean[1] e is a single draw; for the noise-free value write deterministic e',
+          ),
+        );
       const body = elab(ctx, e.body, local);
       if (body === null) return null;
       const t = asTensor(ctx, body);
@@ -384,8 +392,10 @@ export const callFn = (ctx: Ctx, def: FnDef, piped: IRExpr | undefined, args: re
     if (v === null) ok = false;
     else tensors[ti] = asTensor(ctx, v);
   }
+  const before = ctx.diags.length;
   const options = bindConstArgs(`'${def.name}'`, def.options, optionArgs, constLookup(ctx, local), span, ctx.diags);
-  if (!ok) return null;
+  // with an argument already reported, inferring the shape would only report it again
+  if (!ok || ctx.diags.length > before) return null;
   const missing = def.tensorArgs.filter((_, i) => tensors[i] === undefined);
   if (missing.length > 0) return push(ctx, error(Codes.missingArg, `'${def.name}' needs ${missing.map((m) => `'${m}'`).join(', ')}`, span));
   const ts = tensors as IRExpr[];

@@ -171,7 +171,9 @@ const applyLayerDef = (
   span: Span,
   local: Local,
 ): IRExpr | null => {
+  const before = ctx.diags.length;
   const options = bindConstArgs(`layer '${def.name}'`, def.args, args, constLookup(ctx, local), span, ctx.diags);
+  if (ctx.diags.length > before) return null;
   const full = resolveShape(ctx.dims, input.shape);
   const batched = full[0] === BATCH;
   const per = batched ? full.slice(1) : full;
@@ -186,7 +188,14 @@ const applyLayerDef = (
       ),
     );
   const inferred = def.infer(per, options);
-  if (E.isLeft(inferred)) return push(ctx, error(Codes.inferFailed, `${def.name} on input ${formatShape(full)}: ${inferred.left}`, span));
+  if (E.isLeft(inferred)) {
+    const src = input.kind === 'reshape' ? input.operand : input;
+    const from = src.kind === 'layer' ? `the ${src.layer} before it` : src.kind === 'call' ? `${src.fn} before it` : src.kind === 'field' ? `the data field '${src.field}'` : 'its input';
+    return push(
+      ctx,
+      error(Codes.inferFailed, `${def.name} on input ${formatShape(full)}: ${inferred.left}`, span, `${formatShape(full)} comes from ${from}; reshape(shape: [...]) or flatten changes a shape between stages`),
+    );
+  }
   const paramPaths: Record<string, string> = {};
   for (const p of inferred.right.params) {
     const path = `${prefix}.${p.name}`;
