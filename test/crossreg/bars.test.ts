@@ -1,0 +1,110 @@
+/**
+ * Issue 5's bars on shortened schedules, through the real runtime (`runProgram`), against the float64
+ * baselines on the same splits. Only the methods that meet their bar in the full run are here
+ * (docs/results.md): LASSO by gradient decomposition, and the three path programs. Cross-regularized
+ * ridge and spline do not meet theirs (their rest points are not the cross-validated optimum:
+ * bench/crossreg/fixed-points.ts), so no test claims they do.
+ *
+ * Shortened: lasso.xreg 800 of its 2000 epochs (reg MSE within 1% of the path's best instead of 3%,
+ * L1 norm within 10%); ridge_path.xreg on 25 of its 1000 λ; lasso_path.xreg on 8 of its 50 λ and
+ * 1000 of its 2000 epochs; spline_cv.xreg in full (it takes seconds). Path programs: the selected
+ * member is the closed form's best or its neighbour, with reg MSE within 0.5% (1% for the LASSO path).
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LASSO_SCALE } from '../../bench/crossreg/settings.js';
+import { programSplits } from '../../bench/crossreg/splits.js';
+import { runProgram } from '../../runtime/run.js';
+import { bestPoint, lassoPath, logspace, ridgePath, splinePath, splineProblem, type Path, type Problem } from '../../stdlib/baselines/index.js';
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'xreg-bars-'));
+
+/** A program's text with literal replacements, written to the temporary folder. */
+const variant = (name: string, edits: readonly [string, string][]): string => {
+  let text = readFileSync(`programs/crossreg/${name}.xreg`, 'utf8').replace('"../../data/diabetes.csv"', JSON.stringify(path.resolve('data/diabetes.csv')));
+  for (const [a, b] of edits) {
+    expect(text.includes(a)).toBe(true);
+    text = text.replace(a, b);
+  }
+  const file = path.join(tmp, `${name}-${Math.random().toString(36).slice(2)}.xreg`);
+  writeFileSync(file, text);
+  return file;
+};
+
+type Row = Readonly<Record<string, number>>;
+const run = async (file: string, epochs?: number): Promise<{ rows: Row[]; selected: number | undefined }> => {
+  const out = path.join(tmp, path.basename(file, '.xreg'));
+  const code = await runProgram(
+    { file, out, set: {}, checkpointEvery: 1e12, argv: ['bars.test'], ...(epochs !== undefined ? { epochs } : {}) },
+    { info: () => undefined, error: () => undefined, renderDiagnostics: (ds) => ds.map((d) => d.message).join('\n') },
+  );
+  expect(code).toBe(0);
+  const rows = readFileSync(path.join(out, 'metrics.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l): Row => JSON.parse(l) as Row);
+  const m = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { selected?: number };
+  return { rows, selected: m.selected };
+};
+
+const splits = async (file: string): Promise<Record<string, Problem>> => {
+  const s = await programSplits(file);
+  if (E.isLeft(s)) throw new Error(s.left);
+  return s.right;
+};
+const need = (s: Record<string, Problem>, k: string): Problem => {
+  const p = s[k];
+  if (p === undefined) throw new Error(`no split ${k}`);
+  return p;
+};
+
+/** The last report row of member `i`. */
+const memberRow = (rows: Row[], i: number): Row | undefined => rows.filter((r) => r['member'] === i).at(-1);
+
+const expectPathAgreement = (got: { rows: Row[]; selected: number | undefined }, base: Path, tol: number): void => {
+  const b = bestPoint(base);
+  const sel = got.selected;
+  if (b === undefined || sel === undefined) throw new Error('no selection');
+  expect(Math.abs(sel - base.best)).toBeLessThanOrEqual(1);
+  const gen = memberRow(got.rows, sel)?.['gen'] ?? Number.NaN;
+  expect(Math.abs(gen - b.regMse) / b.regMse).toBeLessThan(tol);
+};
+
+describe('cross-regularization bars (shortened schedules)', () => {
+  it('LASSO by gradient decomposition: reg MSE within 1% of the path best, L1 norm within 10%, at 800 epochs', async () => {
+    const file = variant('lasso', []);
+    const got = await run(file, 800);
+    const s = await splits(file);
+    const b = bestPoint(lassoPath(need(s, 'train'), need(s, 'reg'), logspace(-2.5, 0, 50).map((v) => v * LASSO_SCALE)));
+    const last = got.rows.at(-1);
+    if (b === undefined || last === undefined) throw new Error('no result');
+    expect(((last['gen'] ?? Number.NaN) - b.regMse) / b.regMse).toBeLessThan(0.01);
+    expect(Math.abs((last['l1_norm'] ?? Number.NaN) - b.norm) / b.norm).toBeLessThan(0.1);
+  }, 60_000);
+
+  it('ridge path program (newton): selects the closed form’s λ on a 25-λ grid', async () => {
+    const file = variant('ridge_path', [['logspace(-3, 1, 1000)', 'logspace(-3, 1, 25)']]);
+    const got = await run(file);
+    const s = await splits(file);
+    expectPathAgreement(got, ridgePath(need(s, 'train'), need(s, 'reg'), logspace(-3, 1, 25)), 0.005);
+  }, 60_000);
+
+  it('spline CV program (newton, full): selects the closed form’s λ', async () => {
+    const file = variant('spline_cv', []);
+    const got = await run(file);
+    const s = await splits(file);
+    const b = { knots: 15, degree: 3, kind: 'integral' as const };
+    const sp = (k: string): Problem => splineProblem(need(s, k).x, need(s, k).y, b);
+    expectPathAgreement(got, splinePath(sp('train'), sp('reg'), logspace(-6, 0, 30), b), 0.005);
+  }, 60_000);
+
+  it('LASSO path program: selects the coordinate-descent λ on an 8-λ grid at 1000 epochs', async () => {
+    const file = variant('lasso_path', [['logspace(-2.5, 0, 50)', 'logspace(-2.5, 0, 8)']]);
+    const got = await run(file, 1000);
+    const s = await splits(file);
+    expectPathAgreement(got, lassoPath(need(s, 'train'), need(s, 'reg'), logspace(-2.5, 0, 8).map((v) => v * LASSO_SCALE)), 0.01);
+  }, 60_000);
+});
