@@ -221,14 +221,16 @@ describe('lowering without data, and refusals', () => {
   });
 
   it('reads a sweep variable from the member’s values, and refuses to lower without them', () => {
-    const lam: IRExpr = { kind: 'sweepVar', name: 'lambda', shape: [], span };
-    const reg = bin('*', lam, call('l2', [param('w', [d])]), []);
-    const ir = program(params, [rule('update1', ['w'], reg, {}, 0.5)]);
+    const ir = irOf(`param w : Tensor[${d}] = 0
+sweep lam in [0.1, 1] {
+  update w by sgd(lr: 0.5) on lam * l2(w)
+}
+`);
     expect(E.isLeft(lowerProgram(ir, standardLibrary))).toBe(true);
-    const r = lowerProgram(ir, standardLibrary, { sweep: { lambda: 0.1 } });
+    const r = lowerProgram(ir, standardLibrary, { sweep: { lam: 0.1 } });
     if (E.isLeft(r)) throw new Error('should lower');
     const s0: RunState = { ...r.right.init(0), params: { w: tf.ones([d]) } };
-    const s1 = r.right.rules[0]?.step(s0, {}, 0);
+    const s1 = r.right.rules.find((x) => x.ir.targets.includes('w'))?.step(s0, {}, 0);
     // w − 0.5 · 0.1 · 2w
     expectAllClose(f64(s1?.params['w']), new Array<number>(d).fill(0.9), 1e-6, 1e-7);
   });
@@ -236,10 +238,8 @@ describe('lowering without data, and refusals', () => {
 
 describe('references, phases and schedule horizons', () => {
   it('a metric referenced in a loss is a constant to the gradient; a loss reference is not', () => {
-    const l2w = call('l2', [param('w', [2])]);
-    const ref = (r: 'loss' | 'metric'): IRExpr => ({ kind: 'ref', ref: r, name: 'm', stopGradient: r === 'metric', body: l2w, shape: [], span });
     const step = (r: 'loss' | 'metric'): Float64Array => {
-      const lw = lower(program([p('w', [2], { kind: 'ones' })], [rule('update1', ['w'], bin('+', l2w, ref(r), []), {}, 0.1)]));
+      const lw = lower(`param w : Tensor[2] = 1\n${r} m = l2(w)\nupdate w by sgd(lr: 0.1) on l2(w) + m\n`);
       return f64(lw.rules[0]?.step(lw.init(0), {}, 0).params['w']);
     };
     expectAllClose(step('metric'), [0.8, 0.8], 1e-6, 1e-7); // 1 − 0.1 · 2
@@ -265,10 +265,10 @@ describe('references, phases and schedule horizons', () => {
   });
 
   it('a cosine schedule spans the rule’s firings: from step 5 of a 10-step run is a horizon of 5 updates', () => {
-    const loss = call('l2', [param('w', [1])]);
-    const ir = program([p('w', [1], { kind: 'ones' })], [
-      rule('update1', ['w'], loss, { optimizer: { name: 'sgd', options: { lr: 0.1, schedule: 'cosine', min_lr: 0 } }, schedule: { every: { n: 1, unit: 'steps' }, from: { n: 5, unit: 'steps' } } }),
-    ], { run: { length: { n: 10, unit: 'steps' }, batch: 8 } });
+    const ir = `param w : Tensor[1] = 1
+update w by sgd(lr: 0.1, schedule: "cosine", min_lr: 0) on l2(w) from step 5
+run 10 steps
+`;
     const lw = lower(ir);
     const r = lw.rules[0];
     if (r === undefined) throw new Error('rule');
