@@ -16,9 +16,9 @@ import { selectBackend, type BackendRequest } from './backend/select.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint/store.js';
 import { formatDataError } from './data/index.js';
 import { prepareData } from './exec/data.js';
-import { execute, type ExecResult } from './exec/loop.js';
+import { execute, memberCount, modeOf, reportPlan, type ExecResult } from './exec/loop.js';
 import type { MemberState, ReportRecord } from './exec/member.js';
-import { stepsPerEpoch } from './exec/schedule.js';
+import { stepsPerEpoch, totalSteps } from './exec/schedule.js';
 import type { Snapshot } from './exec/snapshot.js';
 import { disposeState } from './exec/state.js';
 import { METRICS_FILE, metricsWriter, truncateRecords } from './results/metrics.js';
@@ -37,6 +37,8 @@ export interface RunOptions {
   readonly set: Readonly<Record<string, SetValue>>;
   readonly resume?: string;
   readonly checkpointEvery: number;
+  /** Whole-split metrics see at most this many examples (a fixed seeded subset); absent: all of them. */
+  readonly evalLimit?: number;
   /** The command line, for the manifest. */
   readonly argv: readonly string[];
 }
@@ -46,7 +48,11 @@ export interface RunIO {
   readonly error: (line: string) => void;
   /** Diagnostics as the CLI renders them (source excerpts, carets). */
   readonly renderDiagnostics: (ds: readonly Diagnostic[]) => string;
-  readonly onStart?: (p: { readonly total: number; readonly members: number; readonly stepsPerEpoch: number; readonly from: number }) => void;
+  /**
+   * Before the first step: steps per member, members trained one after another or side by side
+   * (1 for an unrolled ensemble), and `from`, steps already done over all members (a resumed run).
+   */
+  readonly onStart?: (p: { readonly total: number; readonly members: number; readonly stepsPerEpoch: number; readonly from: number; readonly losses: readonly string[] }) => void;
   readonly onStep?: (m: MemberState, info: { readonly total: number; readonly members: number; readonly spe: number }) => void;
   readonly onReport?: (r: ReportRecord) => void;
   readonly onEnd?: () => void;
@@ -75,6 +81,26 @@ const lowerWith = (ir: IRProgram, spe: number, sweepIndex: number | undefined): 
   return lowerProgram(ir, standardLibrary, { stepsPerEpoch: spe, ...(sweep !== undefined ? { sweep } : {}) });
 };
 
+/**
+ * The backend in one line: its name, how it runs, and why the faster ones were skipped (a missing
+ * optional package says so in two words instead of Node's resolver message).
+ */
+export const backendLine = (name: string, detail: string): string => {
+  const short = detail
+    .replace(/; xreg kernels: [^[]*/, ' ')
+    .replace(/@tensorflow\/(tfjs-node(?:-gpu)?) is not loadable \(Cannot find (?:package|module) [^)]*\)/g, '$1 not installed')
+    .replace(/tensorflow-gpu: tfjs-node-gpu not installed; tensorflow: tfjs-node not installed/, 'tfjs-node(-gpu) not installed')
+    .replace(/\s+/g, ' ')
+    .replace(/ \[/, '; ')
+    .replace(/\]$/, '')
+    .trim();
+  return `backend: ${name} — ${short}`;
+};
+
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+const showDuration = (d: { readonly n: number; readonly unit: string }): string => plural(d.n, d.unit.replace(/s$/, ''));
+
 /** Runs a program file; resolves to the process exit code (0 done, 1 failed, 130 interrupted). */
 export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   const fail = (msg: string): number => {
@@ -83,7 +109,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   };
   const backend = await selectBackend(o.backend);
   if (E.isLeft(backend)) return fail(`error: ${backend.left}`);
-  io.info(`backend: ${backend.right.name} (${backend.right.detail})`);
+  io.info(backendLine(backend.right.name, backend.right.detail));
 
   const text = readText(o.file);
   if (E.isLeft(text)) return fail(`error: ${text.left}`);
@@ -100,8 +126,11 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     return 1;
   }
   const ir = compiled.ir;
+  const loadStart = Date.now();
   const data = await prepareData(ir, standardLibrary);
   if (E.isLeft(data)) return fail(formatDataError(data.left));
+  const sizes = Object.entries(data.right.splits).map(([k, d]) => `${k} ${d.size}`);
+  io.info(`data: ${sizes.join(', ')} (loaded in ${((Date.now() - loadStart) / 1000).toFixed(1)} s)`);
   const spe = stepsPerEpoch(data.right.main.size, ir.run.batch);
   const lowered = lowerWith(ir, spe, ir.sweep !== undefined ? 0 : undefined);
   if (E.isLeft(lowered)) {
@@ -125,12 +154,29 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   } catch (e) {
     return fail(`error: cannot create ${out} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+  io.info(`output: ${out}`);
   const metricsFile = path.join(out, METRICS_FILE);
   if (resume !== undefined) await truncateRecords(metricsFile, resume.records);
   else await fs.rm(metricsFile, { force: true });
 
   const startedAt = new Date().toISOString();
-  const total = resume?.total ?? (o.steps ?? (o.epochs !== undefined ? o.epochs * spe : undefined));
+  const length = o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {};
+  const total = resume?.total ?? totalSteps(ir.run.length, spe, length);
+  const mode = modeOf(lowered.right);
+  const members = mode === 'ensemble' ? (lowered.right.members ?? ir.ensemble?.size ?? 1) : memberCount(lowered.right);
+  const plan = reportPlan(lowered.right, total);
+  // Steps already done over all members: a resumed sweep has finished members and one live one.
+  const from = resume === undefined ? 0 : resume.finished.length * total + resume.live.reduce((a, m) => a + m.state.step, 0);
+  io.info(
+    [
+      `training: ${plural(total, 'step')} (${plural(spe, 'step')} per epoch of ${data.right.main.key})`,
+      mode === 'single' ? '' : mode === 'ensemble' ? `, an ensemble of ${members} unrolled into one model` : `, ${plural(members, `${mode} member`)}`,
+      plan.items.length > 0 ? `; report every ${showDuration(plan.every)}: ${plan.items.map((i) => i.name).join(', ')}` : '',
+      o.evalLimit !== undefined ? `; whole-split metrics on at most ${o.evalLimit} examples (--eval-limit)` : '',
+    ].join(''),
+  );
+  const lossNames = [...new Set([...ir.losses.map((l) => l.name), ...lowered.right.losses.map((l) => l.name)])];
+  io.onStart?.({ total, members: mode === 'ensemble' ? 1 : members, stepsPerEpoch: spe, from, losses: lossNames });
   let manifest: Manifest = {
     program: { path: o.file, sha256: programSha },
     seed,
@@ -139,9 +185,14 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     command: [...o.argv],
     overrides: { ...overrides },
     started: previous?.started ?? startedAt,
-    totalSteps: total ?? 0,
+    totalSteps: total,
     stepsPerEpoch: spe,
     outcome: 'running',
+    mode,
+    members,
+    losses: lossNames,
+    figures: ir.figures.map((f) => ({ name: f.name, kind: f.kind, series: [...f.series] })),
+    ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
     ...(previous?.resumedFrom !== undefined || resume !== undefined
       ? { resumedFrom: [...(previous?.resumedFrom ?? []), ...(resume !== undefined ? [{ step: resume.live[0]?.state.step ?? 0, at: startedAt }] : [])] }
       : {}),
@@ -150,13 +201,13 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   await writeManifest(out, manifest);
 
   const metrics = metricsWriter(metricsFile);
-  const length = o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {};
   let result: ExecResult;
   try {
     result = await execute(lowered.right, data.right, {
       seed,
       length,
       checkpointEvery: o.checkpointEvery,
+      ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
       ...(resume !== undefined ? { resume } : {}),
       save: (s) => saveCheckpoint(out, s, { program: programSha, seed }),
       onReport: (r) => {
@@ -196,6 +247,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     return 130;
   }
   if (result.members.length > 0) io.info(summaryTable(result.members, result.selected));
-  io.info(`results in ${out} (${METRICS_FILE}, manifest.json)`);
+  io.info(`done: ${plural(result.stepsRun, 'step')} in ${result.seconds.toFixed(1)} s; results in ${out} (${METRICS_FILE}, manifest.json)`);
+  io.info(`next: xreg plot ${out}`);
   return 0;
 };

@@ -1,6 +1,6 @@
 /**
  * `xreg run FILE [--out DIR] [--steps N | --epochs N] [--seed S] [--backend B] [--set name=value ...]
- * [--resume DIR] [--checkpoint-every N] [--quiet]`: options decoded with io-ts, then runtime/run.ts.
+ * [--resume DIR] [--checkpoint-every N] [--eval-limit N] [--quiet]`: options decoded with io-ts, then runtime/run.ts.
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../../dsl/diagnostic.js';
 import { renderDiagnostic } from '../../dsl/render.js';
 import { BackendRequest } from '../../runtime/backend/select.js';
+import { latestValues, lineDue, progressLine } from '../../runtime/results/progress.js';
 import { DEFAULT_CHECKPOINT_EVERY, runProgram, type RunIO, type RunOptions, type SetValue } from '../../runtime/run.js';
 
 /** A positive integer given as text on the command line. */
@@ -40,6 +41,7 @@ const RawOptions = t.partial({
   set: t.array(t.string),
   resume: t.string,
   checkpointEvery: PositiveInt,
+  evalLimit: PositiveInt,
   quiet: t.boolean,
 });
 
@@ -87,6 +89,7 @@ export const decodeRunOptions = (file: string, raw: unknown, argv: readonly stri
         ...(o.seed !== undefined ? { seed: o.seed } : {}),
         ...(o.backend !== undefined ? { backend: o.backend } : {}),
         ...(o.resume !== undefined ? { resume: o.resume } : {}),
+        ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
       });
     }),
   );
@@ -101,41 +104,75 @@ const sourceOf = (file: string): string => {
 
 export const renderAll = (ds: readonly Diagnostic[]): string => ds.map((d) => renderDiagnostic(d, sourceOf(d.span.file))).join('\n');
 
-const fmt = (v: number): string => (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3) : v.toPrecision(4));
+/** A stream the progress goes to: stderr, so that stdout holds what the run says and its results. */
+export interface ProgressStream {
+  readonly isTTY?: boolean;
+  readonly write: (s: string) => unknown;
+}
 
-/** Terminal I/O: a progress bar on a TTY, plain periodic lines otherwise, nothing with --quiet. */
-export const terminalIO = (quiet: boolean, stop: () => boolean): RunIO => {
-  const tty = process.stdout.isTTY === true;
+/**
+ * Terminal I/O: a progress bar (steps over all members, epoch, ETA, the latest values) when the
+ * progress stream is a terminal; otherwise a plain line at the first step, then at most every
+ * `everyMs`, and at the last step (CI logs); nothing with --quiet.
+ */
+export const terminalIO = (
+  quiet: boolean,
+  stop: () => boolean,
+  streams: { readonly out: ProgressStream; readonly err: ProgressStream } = { out: process.stdout, err: process.stderr },
+  everyMs = 5000,
+): RunIO => {
+  const progress = streams.err;
+  const tty = progress.isTTY === true;
   let bar: cliProgress.SingleBar | undefined;
   let latest = '';
-  let lastLine = 0;
+  let losses: readonly string[] = [];
+  let members = 1;
+  let overall = 0;
+  let done = 0;
+  let startedAt = 0;
+  let t0 = Date.now();
+  let lastLine: number | undefined;
   return {
-    info: (l) => process.stdout.write(l + '\n'),
-    error: (l) => process.stderr.write(l + '\n'),
+    info: (l) => void streams.out.write(l + '\n'),
+    error: (l) => void streams.err.write(l + '\n'),
     renderDiagnostics: renderAll,
     shouldStop: stop,
+    onStart: (p) => {
+      members = p.members;
+      overall = p.total * p.members;
+      done = p.from;
+      startedAt = p.from;
+      losses = p.losses;
+      t0 = Date.now();
+      if (quiet || !tty) return;
+      bar = new cliProgress.SingleBar(
+        {
+          format: '{bar} {value}/{total} steps | {member}epoch {epoch} | ETA {eta_formatted} | {latest}',
+          hideCursor: true,
+          stream: progress as NodeJS.WritableStream,
+          etaBuffer: 50,
+          fps: 5,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(overall, done, { epoch: 0, member: '', latest: '' });
+    },
     onReport: (r) => {
-      latest = Object.entries(r.values)
-        .slice(0, 4)
-        .map(([k, v]) => `${k} ${fmt(v)}`)
-        .join('  ');
-      if (!quiet && !tty) process.stdout.write(`step ${r.step} epoch ${r.epoch}${r.member !== undefined ? ` member ${r.member}` : ''}: ${latest}\n`);
+      latest = latestValues(r, losses);
     },
     onStep: (m, info) => {
+      done++;
       if (quiet) return;
       const epoch = Math.floor(m.state.step / info.spe);
-      const member = info.members > 1 ? `member ${m.index + 1}/${info.members} ` : '';
-      if (tty) {
-        if (bar === undefined) {
-          bar = new cliProgress.SingleBar({ format: '{bar} {value}/{total} steps | {member}epoch {epoch} | ETA {eta_formatted} | {latest}', hideCursor: true }, cliProgress.Presets.shades_classic);
-          bar.start(info.total, m.state.step, { epoch, member, latest });
-        }
-        if (m.state.step === 1 && bar.getProgress() > 0) bar.start(info.total, 1, { epoch, member, latest });
-        bar.update(m.state.step, { epoch, member, latest });
-      } else if (Date.now() - lastLine > 10_000) {
-        lastLine = Date.now();
-        process.stdout.write(`${member}step ${m.state.step}/${info.total} epoch ${epoch}\n`);
+      const member = members > 1 ? `member ${m.index + 1}/${members} ` : '';
+      if (bar !== undefined) {
+        bar.update(done, { epoch, member, latest });
+        return;
       }
+      const now = Date.now();
+      if (!lineDue(now, lastLine, done, overall, everyMs)) return;
+      lastLine = now;
+      progress.write(progressLine({ done, total: overall, startedAt, seconds: (now - t0) / 1000, epoch, member, latest }) + '\n');
     },
     onEnd: () => bar?.stop(),
   };
@@ -154,6 +191,7 @@ export const registerRun = (program: Command): Command =>
     .option('--set <name=value...>', 'override a let constant')
     .option('--resume <dir>', 'continue the run saved in this folder')
     .option('--checkpoint-every <n>', `save a checkpoint every n steps (default ${DEFAULT_CHECKPOINT_EVERY})`)
+    .option('--eval-limit <n>', 'evaluate whole-split metrics on a fixed subset of at most n examples (faster reports; default: all)')
     .option('--quiet', 'no progress output')
     .action(async (file: string, raw: unknown) => {
       const o = decodeRunOptions(file, raw, process.argv.slice(2));

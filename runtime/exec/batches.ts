@@ -6,7 +6,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Batch, Batches, BatchNeed } from '../../compiler/lower/types.js';
 import { batchKey } from '../../compiler/lower/types.js';
-import { mixSeeds } from '../../stdlib/data/random.js';
+import { makeRng, mixSeeds, permutation } from '../../stdlib/data/random.js';
 import { advance, growthView, makeBatch, startCursor, type Cursor } from '../data/index.js';
 import type { PreparedData } from './data.js';
 
@@ -20,6 +20,17 @@ export const hashString = (s: string): number => {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
   return h;
+};
+
+/**
+ * The examples a whole-split observable sees under an evaluation limit: a subset of `limit` drawn
+ * from `seed` alone, so every report of a run looks at the same examples and curves compare.
+ */
+export const evalSubset = (size: number, limit: number | undefined, seed: number): Int32Array => {
+  if (limit === undefined || limit >= size) return Int32Array.from({ length: size }, (_, i) => i);
+  return permutation(size, makeRng(mixSeeds(seed, 0xe7a1)))
+    .slice(0, Math.max(1, limit))
+    .sort();
 };
 
 export interface Drawn {
@@ -36,6 +47,7 @@ export const drawBatches = (
   seed: number,
   epoch: number,
   purpose: Purpose,
+  evalLimit?: number,
 ): Drawn => {
   const made = new Map<string, Batch>();
   const next: Record<string, Cursor> = { ...cursors };
@@ -50,7 +62,9 @@ export const drawBatches = (
     const view = g === undefined ? split : growthView(split, g, epoch);
     let batch: Batch;
     if (need.batch === 'all') {
-      batch = makeBatch(view, Int32Array.from({ length: view.size }, (_, i) => i));
+      // A limit applies to observing only (a full-batch rule trains on every example), and its
+      // subset does not depend on the member's seed, so sweep and population members compare.
+      batch = makeBatch(view, evalSubset(view.size, purpose === 'eval' ? evalLimit : undefined, hashString(key)));
     } else {
       const a = advance(next[key] ?? startCursor, need.batch, view.size, mixSeeds(seed, hashString(key)));
       next[key] = a.cursor;

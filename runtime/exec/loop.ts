@@ -1,6 +1,7 @@
 /**
- * The executor: trains every member of a program (one model, a sweep, an ensemble or a population),
- * emits report records, saves checkpoints and stops cleanly when asked.
+ * The executor: trains every member of a program (one model, a sweep or a population), emits report
+ * records, saves checkpoints and stops cleanly when asked. An ensemble arrives unrolled by lowering
+ * (`LoweredProgram.members`): it is one model here, its members' parameters side by side.
  */
 import type { LoweredObservable, LoweredProgram, RunState } from '../../compiler/lower/types.js';
 import type { IRDuration } from '../../compiler/ir.js';
@@ -23,6 +24,8 @@ export interface ExecOptions {
   readonly onReport?: (r: ReportRecord) => void;
   readonly onStep?: (m: MemberState, info: { readonly total: number; readonly members: number; readonly spe: number }) => void;
   readonly shouldStop?: () => boolean;
+  /** Whole-split observables see at most this many examples (a fixed seeded subset); absent: all. */
+  readonly evalLimit?: number;
   /**
    * The lowered program of sweep member `i` (lowering binds the sweep variable's value); when absent
    * every member runs `program`.
@@ -47,7 +50,13 @@ export interface ExecResult {
 }
 
 export const modeOf = (p: LoweredProgram): Mode =>
-  p.ir.population !== undefined ? 'population' : p.ir.ensemble !== undefined ? 'ensemble' : p.ir.sweep !== undefined ? 'sweep' : 'single';
+  p.ir.population !== undefined ? 'population' : p.ir.sweep !== undefined ? 'sweep' : p.members !== undefined || p.ir.ensemble !== undefined ? 'ensemble' : 'single';
+
+/** How many members the executor trains: sweep values or population size; an unrolled ensemble is one model. */
+export const memberCount = (p: LoweredProgram): number => {
+  const mode = modeOf(p);
+  return mode === 'sweep' ? (p.ir.sweep?.values.length ?? 1) : mode === 'population' ? (p.ir.population?.size ?? 1) : 1;
+};
 
 const byName = (p: LoweredProgram, name: string): LoweredObservable | undefined =>
   p.reports.find((o) => o.name === name) ?? p.losses.find((o) => o.name === name) ?? p.metrics.find((o) => o.name === name);
@@ -93,13 +102,12 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   const total = o.resume?.total ?? totalSteps(ir.run.length, spe, o.length);
   const mode = modeOf(program);
   const plan = reportPlan(program, total);
-  const ctx: RunContext = { program, data, spe, total, report: plan, multi: mode !== 'single' };
-  const count =
-    mode === 'sweep' ? (ir.sweep?.values.length ?? 1) : mode === 'ensemble' ? (ir.ensemble?.size ?? 1) : mode === 'population' ? (ir.population?.size ?? 1) : 1;
+  const ctx: RunContext = { program, data, spe, total, report: plan, multi: mode === 'sweep' || mode === 'population', ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}) };
+  const count = memberCount(program);
   const programOf = (i: number): E.Either<string, LoweredProgram> => (o.programFor === undefined ? E.right(program) : o.programFor(i));
   const makeMember = (p: LoweredProgram, i: number): MemberState => {
     const sw = ir.sweep;
-    const seed = mode === 'single' || mode === 'sweep' ? o.seed : memberSeed(o.seed, i);
+    const seed = mode === 'population' ? memberSeed(o.seed, i) : o.seed;
     return freshMember(p, i, seed, mode === 'sweep' && sw !== undefined ? sw.values[i] : undefined);
   };
 
@@ -168,7 +176,6 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
 
   if (mode !== 'population') {
     let last: RunState | undefined;
-    const states: RunState[] = [];
     for (let i = finished.length; i < count; i++) {
       const p = programOf(i);
       if (E.isLeft(p)) return result('failed', last !== undefined ? [last] : [], p.left);
@@ -182,14 +189,11 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       }
       finished.push(finish(r.member));
       live = [];
-      // Sweeps keep only the member being trained in memory; ensembles return every member.
-      if (mode === 'ensemble') states.push(r.member.state);
-      else {
-        if (last !== undefined) disposeState(last);
-        last = r.member.state;
-      }
+      // Sweeps keep only the member being trained in memory.
+      if (last !== undefined) disposeState(last);
+      last = r.member.state;
     }
-    return result('completed', mode === 'ensemble' ? states : last !== undefined ? [last] : []);
+    return result('completed', last !== undefined ? [last] : []);
   }
 
   // Population: members advance together, one interval at a time, then exploit/explore.

@@ -28,8 +28,10 @@ export interface RunContext {
   readonly spe: number;
   readonly total: number;
   readonly report: { readonly every: IRDuration; readonly items: readonly LoweredObservable[] };
-  /** Whether records carry a member index (sweeps, ensembles, populations). */
+  /** Whether records carry a member index (sweeps, populations). */
   readonly multi: boolean;
+  /** Whole-split observables see at most this many examples (see `evalSubset`). */
+  readonly evalLimit?: number;
 }
 
 export interface StepHooks {
@@ -76,7 +78,7 @@ export const runStep = (ctx: RunContext, m: MemberState): { member: MemberState;
 /** Values of the report items at the member's current state; helper states advanced by observing are dropped. */
 export const evaluateReport = (ctx: RunContext, m: MemberState): { values: Record<string, number>; cursors: Cursors } => {
   const s = m.state.step;
-  const drawn = drawBatches(ctx.report.items.map((o) => o.needs), ctx.data, m.cursors, m.seed, epochOf(s, ctx.spe), 'eval');
+  const drawn = drawBatches(ctx.report.items.map((o) => o.needs), ctx.data, m.cursors, m.seed, epochOf(s, ctx.spe), 'eval', ctx.evalLimit);
   const values: Record<string, number> = {};
   try {
     ctx.report.items.forEach((o, i) => {

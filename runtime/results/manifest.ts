@@ -34,6 +34,16 @@ export const Manifest = t.intersection([
     resumedFrom: t.array(t.type({ step: t.number, at: t.string })),
     error: t.string,
     selected: t.number,
+    /** How the executor ran the program: one model, a sweep, an (unrolled) ensemble, a population. */
+    mode: t.keyof({ single: null, sweep: null, ensemble: null, population: null }),
+    /** Members trained: sweep values, population size, or ensemble size (unrolled into one model). */
+    members: t.number,
+    /** The program's loss names: `xreg plot` draws them on one chart. */
+    losses: t.array(t.string),
+    /** The program's declared figures, for `xreg plot`. */
+    figures: t.array(t.type({ name: t.string, kind: t.string, series: t.array(t.string) })),
+    /** Whole-split metrics were evaluated on a fixed subset of at most this many examples. */
+    evalLimit: t.number,
   }),
 ]);
 export type Manifest = t.TypeOf<typeof Manifest>;

@@ -15,15 +15,23 @@ export const summaryTable = (members: readonly FinishedMember[], selected?: numb
   // A 1000-member sweep would print 1000 blocks: show the first, the selected and the last few.
   const shown = members.length <= 12 ? members : members.filter((m, i) => i < 3 || i >= members.length - 3 || m.index === selected);
   rows.push(many ? ['member', 'value', 'final', 'best'] : ['value', 'final', 'best']);
+  // An unrolled ensemble logs every value per member too (`fit@m0`): the table shows the aggregate.
+  const perMember = (name: string): boolean => /@m\d+$/.test(name);
+  let hidden = 0;
   for (const m of shown) {
     const label = `${m.sweepValue !== undefined ? `${m.index} (=${fmt(m.sweepValue)})` : String(m.index)}${m.index === selected ? ' *' : ''}`;
     for (const name of Object.keys(m.final)) {
+      if (perMember(name)) {
+        hidden++;
+        continue;
+      }
       const cells = [name, fmt(m.final[name]), fmt(m.best[name])];
       rows.push(many ? [label, ...cells] : cells);
     }
   }
   const lines = [table(rows)];
   if (shown.length < members.length) lines.push(`(${members.length - shown.length} more members in metrics.jsonl)`);
+  if (hidden > 0) lines.push(`(${hidden} per-member values of the ensemble in metrics.jsonl)`);
   if (selected !== undefined) lines.push(`selected: member ${selected} (*)`);
   return lines.join('\n');
 };
