@@ -1,7 +1,9 @@
 /**
  * The whole of `xreg check` on a generated 5,000-line program that compiles clean:
- * `npx tsx bench/check-large.ts`. Prints the median (of 7, after 2 warm-up runs) of parsing,
- * compiling, and both, with the machine's load average (the numbers mean little on a busy machine).
+ * `npx tsx bench/check-large.ts [LINES...]` (default 5000; `1250 2500 5000` shows how the time
+ * grows). Prints, per size, the median (of 7, after 2 warm-up runs) of parsing, compiling, and
+ * both, the CPU time of compiling (less disturbed by other processes than wall time), and the
+ * machine's load average (wall times mean little on a busy machine).
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -37,37 +39,57 @@ export const largeProgram = (lineCount: number): string => {
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
-const main = (): void => {
-  const text = largeProgram(5000);
+const cpuMs = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
+
+const measure = (lines: number): boolean => {
+  const text = largeProgram(lines);
   const lineCount = text.split('\n').length;
   const parseMs: number[] = [];
   const compileMs: number[] = [];
+  const compileCpuMs: number[] = [];
   const totalMs: number[] = [];
   for (let run = 0; run < 9; run++) {
     const t0 = performance.now();
     const parsed = parseProgram(text, 'large.xreg');
     const t1 = performance.now();
+    const c0 = process.cpuUsage();
     const compiled = compileProgram(parsed.program);
+    const c1 = process.cpuUsage(c0);
     const t2 = performance.now();
     const problems = [...parsed.diagnostics, ...compiled.diagnostics];
     if (problems.length > 0) {
       const d = problems[0];
       process.stderr.write(`not clean: ${problems.length} diagnostics, first ${d?.code} ${d?.message} at line ${d?.span.start.line}\n`);
       process.exitCode = 1;
-      return;
+      return false;
     }
     if (run < 2) continue;
     parseMs.push(t1 - t0);
     compileMs.push(t2 - t1);
+    compileCpuMs.push(cpuMs(c1));
     totalMs.push(t2 - t0);
   }
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const f = (xs: readonly number[]): string => `${median(xs).toFixed(1)} ms`;
   process.stdout.write(
     `check: ${lineCount} lines, ${text.length} chars, median of ${totalMs.length}: ` +
-      `parse ${f(parseMs)}, compile ${f(compileMs)}, total ${f(totalMs)} ` +
+      `parse ${f(parseMs)}, compile ${f(compileMs)} (cpu ${f(compileCpuMs)}), total ${f(totalMs)} ` +
       `(total min ${Math.min(...totalMs).toFixed(1)}, max ${Math.max(...totalMs).toFixed(1)}); loadavg ${load}\n`,
   );
+  return true;
 };
 
-main();
+const main = (): void => {
+  const sizes = process.argv.slice(2).map(Number);
+  for (const n of sizes.length > 0 ? sizes : [5000]) {
+    if (!Number.isInteger(n) || n < 20) {
+      process.stderr.write(`not a line count: ${n}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    if (!measure(n)) return;
+  }
+};
+
+// imported for its generator (largeProgram), it measures nothing
+if (process.argv[1]?.includes('check-large') === true) main();

@@ -16,6 +16,7 @@ import { Codes } from './codes.js';
 import { children } from './ir.js';
 import type { IRDuration, IRExpr, IRFigure, IRNamedExpr, IRPhase, IRPopulation, IRProgram, IRRule } from './ir.js';
 import { assignPartitions, type RuleTargets } from './partitions/assign.js';
+import { ParamTable } from './partitions/param-table.js';
 import { dotted, selectParams } from './partitions/selectors.js';
 import { gatherDecls, type Container, type PlacedDecl, type ReadFile } from './resolve/imports.js';
 import { buildGlobals, evalLets } from './resolve/scope.js';
@@ -168,8 +169,8 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     registry,
     diags,
     globals,
-    params: new Map(),
-    known: new Map(),
+    params: new ParamTable(),
+    known: new ParamTable(),
     dims: new Map(),
     splits: new Map(),
     schemas: new Map(),
@@ -196,13 +197,13 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     }
     if (d.kind === 'Param') declareParam(ctx, d, paramPath(p, d.name.name), top(p, d.name.name, { kind: 'ErrorExpr', span: d.span }));
   }
-  const free = new Map(ctx.params);
+  const free = [...ctx.params];
 
   // pass 1 discovers model parameters; pass 2 elaborates with all of them known
   ctx.diags = [];
   elaborateAll(ctx, decls);
   ctx.known = ctx.params;
-  ctx.params = new Map(free);
+  ctx.params = new ParamTable(free);
   ctx.diags = diags;
   const drafts = elaborateAll(ctx, decls);
 

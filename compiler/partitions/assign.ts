@@ -48,9 +48,13 @@ export const assignPartitions = (
 ): { partitionOf: Map<string, string>; partitions: Record<string, string[]> } => {
   const partitionOf = new Map<string, string>();
   const partitions: Record<string, string[]> = {};
+  const members = new Map<string, Set<string>>();
   const add = (part: string, path: string): void => {
     const list = (partitions[part] ??= []);
-    if (!list.includes(path)) list.push(path);
+    const seen = members.get(part) ?? members.set(part, new Set()).get(part)!;
+    if (seen.has(path)) return;
+    seen.add(path);
+    list.push(path);
   };
   const owners = new Map<string, RuleTargets[]>();
   for (const r of rules) {
@@ -68,7 +72,8 @@ export const assignPartitions = (
           related: [{ span: clash.targetSpan, message: 'first updated here' }],
         });
       }
-      owners.set(p, [...prev, r]);
+      if (prev.length === 0) owners.set(p, [r]);
+      else prev.push(r);
       if (!partitionOf.has(p)) partitionOf.set(p, r.partition);
       add(r.partition, p);
     }

@@ -8,6 +8,7 @@ import { suggest } from '../../dsl/suggest.js';
 import type { ParamRole } from '../../stdlib/types.js';
 import { Codes } from '../codes.js';
 import type { GlobalEntry } from '../resolve/scope.js';
+import type { ParamView } from './param-table.js';
 
 export const roleSelectors: Readonly<Record<string, ParamRole | 'any'>> = {
   params: 'any',
@@ -19,7 +20,7 @@ export const roleSelectors: Readonly<Record<string, ParamRole | 'any'>> = {
 
 export interface SelectorEnv {
   readonly lookup: (name: string) => GlobalEntry | undefined;
-  readonly params: ReadonlyMap<string, { readonly role: ParamRole }>;
+  readonly params: ParamView;
   readonly diags: Diagnostic[];
   /** Partitions being expanded, to stop `partition a = b` / `partition b = a`. */
   readonly expanding?: readonly string[];
@@ -35,8 +36,7 @@ export const dotted = (e: Expr): string | undefined => {
   return undefined;
 };
 
-const underPrefix = (env: SelectorEnv, prefix: string): string[] =>
-  [...env.params.keys()].filter((p) => p === prefix || p.startsWith(`${prefix}.`));
+const underPrefix = (env: SelectorEnv, prefix: string): readonly string[] => env.params.under(prefix);
 
 export const selectParams = (e: Expr, env: SelectorEnv): string[] | undefined => {
   const bad = (msg: string, hint?: string): undefined => {
@@ -49,8 +49,12 @@ export const selectParams = (e: Expr, env: SelectorEnv): string[] | undefined =>
       const l = selectParams(e.left, env);
       const r = selectParams(e.right, env);
       if (l === undefined || r === undefined) return undefined;
-      if (e.op === '+') return [...l, ...r.filter((p) => !l.includes(p))];
-      return l.filter((p) => !r.includes(p));
+      if (e.op === '+') {
+        const left = new Set(l);
+        return [...l, ...r.filter((p) => !left.has(p))];
+      }
+      const right = new Set(r);
+      return l.filter((p) => !right.has(p));
     }
     case 'Call': {
       const f = e.callee.kind === 'Name' ? e.callee.name : undefined;
@@ -66,8 +70,7 @@ export const selectParams = (e: Expr, env: SelectorEnv): string[] | undefined =>
         return bad(`'${name}' is a ${g.global.kind}, not a model`);
       const paths = underPrefix(env, name);
       if (paths.length === 0 && g === undefined) return unknown(name, arg.value, env);
-      const picked = role === 'any' ? paths : paths.filter((p) => env.params.get(p)?.role === role);
-      return picked;
+      return role === 'any' ? [...paths] : paths.filter((p) => env.params.get(p)?.role === role);
     }
     case 'Name':
     case 'Member': {
@@ -87,7 +90,7 @@ export const selectParams = (e: Expr, env: SelectorEnv): string[] | undefined =>
             : undefined,
         );
       const paths = underPrefix(env, name);
-      if (paths.length > 0) return paths;
+      if (paths.length > 0) return [...paths];
       if (g?.global.kind === 'model') return [];
       return unknown(name, e, env);
     }

@@ -15,6 +15,7 @@ import { bindConstArgs } from '../resolve/args.js';
 import type { ConstLookup } from '../resolve/consts.js';
 import { evalConst, FOLLOW_ON } from '../resolve/consts.js';
 import { languageForms, type GlobalEntry } from '../resolve/scope.js';
+import { overlay } from '../partitions/param-table.js';
 import { dotted, roleSelectors, selectParams } from '../partitions/selectors.js';
 import type { Ctx, Local, LocalVar, Val } from './context.js';
 import { isParamSet } from './context.js';
@@ -87,8 +88,7 @@ const fromLocal = (v: LocalVar, span: Span): Val | null => {
 
 /** The paths of a model's (or path prefix's) parameters, by the selectors' rules. */
 const selectorVal = (ctx: Ctx, local: Local, e: Expr): Val | null => {
-  const all = new Map([...ctx.known, ...ctx.params]);
-  const paths = selectParams(e, { lookup: (n) => lookupGlobal(ctx, local.ns, n), params: all, diags: ctx.diags });
+  const paths = selectParams(e, { lookup: (n) => lookupGlobal(ctx, local.ns, n), params: overlay(ctx.known, ctx.params), diags: ctx.diags });
   if (paths === undefined) return null;
   return { kind: 'paramSet', paths, span: e.span };
 };
