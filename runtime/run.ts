@@ -101,6 +101,12 @@ const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' 
 
 const showDuration = (d: { readonly n: number; readonly unit: string }): string => plural(d.n, d.unit.replace(/s$/, ''));
 
+/** Report item names, an unrolled ensemble's per-member copies (`fit@m0`) counted rather than listed. */
+const reportNames = (names: readonly string[]): string => {
+  const per = names.filter((n) => /@m\d+$/.test(n)).length;
+  return names.filter((n) => !/@m\d+$/.test(n)).join(', ') + (per > 0 ? ` (and ${per} per-member values)` : '');
+};
+
 /** Runs a program file; resolves to the process exit code (0 done, 1 failed, 130 interrupted). */
 export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   const fail = (msg: string): number => {
@@ -171,7 +177,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     [
       `training: ${plural(total, 'step')} (${plural(spe, 'step')} per epoch of ${data.right.main.key})`,
       mode === 'single' ? '' : mode === 'ensemble' ? `, an ensemble of ${members} unrolled into one model` : `, ${plural(members, `${mode} member`)}`,
-      plan.items.length > 0 ? `; report every ${showDuration(plan.every)}: ${plan.items.map((i) => i.name).join(', ')}` : '',
+      plan.items.length > 0 ? `; report every ${showDuration(plan.every)}: ${reportNames(plan.items.map((i) => i.name))}` : '',
       o.evalLimit !== undefined ? `; whole-split metrics on at most ${o.evalLimit} examples (--eval-limit)` : '',
     ].join(''),
   );

@@ -47,10 +47,14 @@ export interface ProgressPoint {
   readonly latest: string;
 }
 
-/** Seconds left at the session's average speed so far. */
+/** Steps measured before an ETA is shown: the first steps include warm-up (kernel set-up, first reads). */
+export const ETA_AFTER = 3;
+
+/** Seconds left at the session's average speed so far; NaN (shown `?`) until `ETA_AFTER` steps ran. */
 export const etaSeconds = (p: Pick<ProgressPoint, 'done' | 'total' | 'startedAt' | 'seconds'>): number => {
   const ran = p.done - p.startedAt;
-  return ran <= 0 || p.seconds <= 0 ? NaN : ((p.total - p.done) * p.seconds) / ran;
+  if (p.done >= p.total) return 0;
+  return ran < ETA_AFTER || p.seconds <= 0 ? NaN : ((p.total - p.done) * p.seconds) / ran;
 };
 
 /** One plain progress line: `step 120/6000 (2%) epoch 0 | 41.2 steps/s | ETA 2m 23s | fit 0.1234`. */
