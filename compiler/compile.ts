@@ -25,6 +25,7 @@ import type { Ctx, ParamEntry } from './types/context.js';
 import { elabData, elabSplit, toIRData, type DataDraft, type SplitDraft } from './types/data.js';
 import { asTensor, constLookup, elab, elabRef, lookupGlobal, unknownName } from './types/elaborate.js';
 import { evalConst, FOLLOW_ON } from './resolve/consts.js';
+import { needsDiscovery } from './types/discovery.js';
 import { declareParam } from './types/params.js';
 
 export const DEFAULT_BATCH = 32;
@@ -35,6 +36,11 @@ export interface CompileOptions {
   readonly readFile?: ReadFile;
   readonly overrides?: Readonly<Record<string, number | string | boolean>>;
   readonly registry?: Registry;
+  /**
+   * 'auto' (the default) skips the discovery pass where it cannot change the result
+   * (`types/discovery.ts`); 'always' runs it, so tests can check that the shortcut changes nothing.
+   */
+  readonly discoveryPass?: 'auto' | 'always';
 }
 
 export interface CompileResult {
@@ -59,6 +65,8 @@ interface Drafts {
 const elaborateAll = (ctx: Ctx, decls: readonly PlacedDecl[]): Drafts => {
   const out: Drafts = { rules: [], losses: [], metrics: [], report: [], figures: [], population: {} };
   let ruleCount = 0;
+  // names a figure may draw as a series
+  const reported = new Set(decls.flatMap((q) => (q.decl.kind === 'Report' ? q.decl.items.map((i) => i.name.name) : [])));
   for (const p of decls) {
     const d = p.decl;
     switch (d.kind) {
@@ -99,7 +107,6 @@ const elaborateAll = (ctx: Ctx, decls: readonly PlacedDecl[]): Drafts => {
         }
         const series: string[] = [];
         const args: IRExpr[] = [];
-        const reported = new Set(decls.flatMap((q) => (q.decl.kind === 'Report' ? q.decl.items.map((i) => i.name.name) : [])));
         // a figure drawn from data without `over` is drawn on the test split, when there is one
         const test = ctx.splits.get('test');
         const base = localFor(d.name.name, b, ctx, p.container, p.ns);
@@ -197,14 +204,16 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     }
     if (d.kind === 'Param') declareParam(ctx, d, paramPath(p, d.name.name), top(p, d.name.name, { kind: 'ErrorExpr', span: d.span }));
   }
-  const free = [...ctx.params];
 
   // pass 1 discovers model parameters; pass 2 elaborates with all of them known
-  ctx.diags = [];
-  elaborateAll(ctx, decls);
-  ctx.known = ctx.params;
-  ctx.params = new ParamTable(free);
-  ctx.diags = diags;
+  if (opts.discoveryPass === 'always' || needsDiscovery(decls, ctx.schemas)) {
+    const free = [...ctx.params];
+    ctx.diags = [];
+    elaborateAll(ctx, decls);
+    ctx.known = ctx.params;
+    ctx.params = new ParamTable(free);
+    ctx.diags = diags;
+  }
   const drafts = elaborateAll(ctx, decls);
 
   // freezes, targets, partitions

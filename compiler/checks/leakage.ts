@@ -24,19 +24,37 @@ const directionPair = (a: RuleTargets, b: RuleTargets): boolean => {
   return kinds.has('along') && kinds.has('orthogonal');
 };
 
-/** The rule on 'train' that also fits some of `r`'s targets (not as the other half of a direction pair). */
-export const trainPartner = (r: CheckedRule, rules: readonly CheckedRule[]): CheckedRule | undefined =>
-  rules.find(
-    (q) =>
-      q !== r &&
-      q.rule.splits.includes('train') &&
-      !directionPair(q.targets, r.targets) &&
-      q.rule.targets.some((p) => r.rule.targets.includes(p)),
-  );
+/** The rules on 'train' by each parameter they update, with their place in the rule list. */
+export const trainRulesByParam = (rules: readonly CheckedRule[]): Map<string, { rule: CheckedRule; order: number }[]> => {
+  const out = new Map<string, { rule: CheckedRule; order: number }[]>();
+  rules.forEach((q, order) => {
+    if (!q.rule.splits.includes('train')) return;
+    for (const p of new Set(q.rule.targets)) {
+      const list = out.get(p);
+      if (list === undefined) out.set(p, [{ rule: q, order }]);
+      else list.push({ rule: q, order });
+    }
+  });
+  return out;
+};
+
+/** The first rule on 'train' that also fits some of `r`'s targets (not as the other half of a direction pair). */
+export const trainPartner = (
+  r: CheckedRule,
+  rules: readonly CheckedRule[],
+  byParam: ReadonlyMap<string, readonly { rule: CheckedRule; order: number }[]> = trainRulesByParam(rules),
+): CheckedRule | undefined => {
+  let best: { rule: CheckedRule; order: number } | undefined;
+  for (const p of r.rule.targets)
+    for (const q of byParam.get(p) ?? [])
+      if (q.rule !== r && (best === undefined || q.order < best.order) && !directionPair(q.rule.targets, r.targets)) best = q;
+  return best?.rule;
+};
 
 /** Reports leaks; returns the names of the rules reported as θ on 'reg'. */
 export const checkLeakage = (rules: readonly CheckedRule[], diags: Diagnostic[]): ReadonlySet<string> => {
   const thetaOnReg = new Set<string>();
+  const byParam = trainRulesByParam(rules);
   for (const r of rules) {
     if (r.rule.splits.includes('test')) {
       const at = oversOn(r.rule.loss, 'test')[0];
@@ -46,11 +64,12 @@ export const checkLeakage = (rules: readonly CheckedRule[], diags: Diagnostic[])
       });
     }
     if (!r.rule.splits.includes('reg') || r.rule.allowReg) continue;
-    const partner = r.rule.splits.includes('train') ? undefined : trainPartner(r, rules);
+    const partner = r.rule.splits.includes('train') ? undefined : trainPartner(r, rules, byParam);
     if (!r.rule.splits.includes('train') && partner === undefined) continue;
     thetaOnReg.add(r.rule.name);
     const at = oversOn(r.rule.loss, 'reg')[0];
-    const shared = partner?.rule.targets.filter((p) => r.rule.targets.includes(p)) ?? [];
+    const mine = new Set(r.rule.targets);
+    const shared = partner?.rule.targets.filter((p) => mine.has(p)) ?? [];
     const what =
       partner === undefined
         ? `rule ${r.rule.name} fits its parameters on 'train' and on the regularization split 'reg'`
