@@ -24,6 +24,7 @@ import { disposeState } from './exec/state.js';
 import { METRICS_FILE, metricsWriter, truncateRecords } from './results/metrics.js';
 import { readManifest, sha256Text, versions, writeManifest, type Manifest } from './results/manifest.js';
 import { summaryTable } from './results/summary.js';
+import { writeReliability } from './results/reliability.js';
 
 export type SetValue = number | boolean | string;
 
@@ -230,7 +231,12 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     await metrics.close();
     io.onEnd?.();
   }
+  // A declared reliability figure needs the final model's predictions, not logged scalars.
+  const finalState = result.outcome === 'completed' && result.states.length === 1 ? result.states[0] : undefined;
+  const figureNote =
+    finalState !== undefined ? await writeReliability(out, lowered.right, standardLibrary, finalState, data.right, seed, o.evalLimit) : E.right(undefined);
   for (const s of result.states) disposeState(s);
+  if (E.isLeft(figureNote)) io.error(`note: ${figureNote.left}`);
 
   const seconds = result.seconds + (previous?.seconds ?? 0);
   manifest = {

@@ -1,0 +1,89 @@
+/**
+ * reliability.json for a program's `reliability(probabilities, labels)` figure: the final model's
+ * predictions binned by confidence (Guo et al. 2017), written once at the end of a run.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as E from 'fp-ts/lib/Either.js';
+import * as path from 'node:path';
+import { compileExpr } from '../../compiler/lower/eval.js';
+import { needsOf } from '../../compiler/lower/needs.js';
+import { makeEnv } from '../../compiler/lower/rule.js';
+import { Salt } from '../../compiler/lower/seeds.js';
+import type { LoweredProgram, RunState } from '../../compiler/lower/types.js';
+import type { Registry } from '../../stdlib/registry.js';
+import { writeAtomic } from '../checkpoint/store.js';
+import { drawBatches } from '../exec/batches.js';
+import type { PreparedData } from '../exec/data.js';
+import { RELIABILITY_FILE, type ReliabilityFile } from '../plot/formats.js';
+
+/** Bins of the reliability figure: the programs' calibration_error uses 15. */
+export const RELIABILITY_BINS = 15;
+
+/**
+ * Equal-width confidence bins over `n` examples of `k` class probabilities; `labels` holds a class
+ * index per example or a one-hot row per example. ECE = Σ_b (|b|/n)·|acc(b) − conf(b)|.
+ */
+export const reliabilityBins = (probs: ArrayLike<number>, k: number, labels: ArrayLike<number>, nBins = RELIABILITY_BINS): ReliabilityFile => {
+  const n = Math.floor(probs.length / k);
+  const argmax = (xs: ArrayLike<number>, at: number): number => {
+    let best = 0;
+    for (let j = 1; j < k; j++) if ((xs[at + j] as number) > (xs[at + best] as number)) best = j;
+    return best;
+  };
+  const oneHot = labels.length === n * k && k > 1;
+  const conf = new Array<number>(nBins).fill(0);
+  const hits = new Array<number>(nBins).fill(0);
+  const count = new Array<number>(nBins).fill(0);
+  for (let i = 0; i < n; i++) {
+    const pred = argmax(probs, i * k);
+    const c = probs[i * k + pred] as number;
+    const y = oneHot ? argmax(labels, i * k) : Math.round(labels[i] as number);
+    const b = Math.min(nBins - 1, Math.max(0, Math.floor(c * nBins)));
+    conf[b] = (conf[b] as number) + c;
+    hits[b] = (hits[b] as number) + (pred === y ? 1 : 0);
+    count[b] = (count[b] as number) + 1;
+  }
+  const bins = count.map((m, b) => ({ confidence: m > 0 ? (conf[b] as number) / m : 0, accuracy: m > 0 ? (hits[b] as number) / m : 0, count: m }));
+  const ece = n === 0 ? 0 : bins.reduce((s, b) => s + (b.count / n) * Math.abs(b.accuracy - b.confidence), 0);
+  return { bins, ece };
+};
+
+/**
+ * Evaluates the first `reliability` figure of `program` at `state` and writes reliability.json;
+ * Right(undefined) when the program declares none, Left(why) when it cannot be drawn.
+ */
+export const writeReliability = async (
+  out: string,
+  program: LoweredProgram,
+  registry: Registry,
+  state: RunState,
+  data: PreparedData,
+  seed: number,
+  evalLimit?: number,
+): Promise<E.Either<string, string | undefined>> => {
+  const fig = program.ir.figures.find((f) => f.kind === 'reliability');
+  if (fig === undefined) return E.right(undefined);
+  const [pa, la] = fig.args;
+  if (pa === undefined || la === undefined) return E.left(`figure ${fig.name}: reliability needs probabilities and labels`);
+  const p = compileExpr(pa, registry, {});
+  const l = compileExpr(la, registry, {});
+  if (E.isLeft(p) || E.isLeft(l)) return E.left(`figure ${fig.name}: ${[p, l].flatMap((x) => (E.isLeft(x) ? x.left.map((d) => d.message) : [])).join('; ')}`);
+  const drawn = drawBatches([needsOf([pa, la], 'all')], data, {}, seed, 0, 'eval', evalLimit);
+  let file: ReliabilityFile;
+  try {
+    const [probs, labels, k] = tf.tidy(() => {
+      const env = makeEnv(state, drawn.batches[0] ?? {}, seed, Salt.observe, { ...state.helpers });
+      const pr = p.right(env);
+      const lb = l.right(env);
+      const kk = pr.shape[pr.shape.length - 1] ?? 1;
+      return [pr.dataSync().slice(), lb.dataSync().slice(), kk] as const;
+    });
+    file = { ...reliabilityBins(probs, k, labels), title: fig.name };
+  } catch (e) {
+    return E.left(`figure ${fig.name}: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    drawn.dispose();
+  }
+  await writeAtomic(path.join(out, RELIABILITY_FILE), Buffer.from(JSON.stringify(file) + '\n', 'utf8'));
+  return E.right(RELIABILITY_FILE);
+};
