@@ -16,7 +16,7 @@ import { Codes } from './codes.js';
 import { children } from './ir.js';
 import type { IRDuration, IRExpr, IRFigure, IRNamedExpr, IRPhase, IRPopulation, IRProgram, IRRule } from './ir.js';
 import { assignPartitions, type RuleTargets } from './partitions/assign.js';
-import { ParamTable } from './partitions/param-table.js';
+import { ParamTable, watched } from './partitions/param-table.js';
 import { dotted, selectParams } from './partitions/selectors.js';
 import { gatherDecls, type Container, type PlacedDecl, type ReadFile } from './resolve/imports.js';
 import { buildGlobals, evalLets } from './resolve/scope.js';
@@ -25,7 +25,6 @@ import type { Ctx, ParamEntry } from './types/context.js';
 import { elabData, elabSplit, toIRData, type DataDraft, type SplitDraft } from './types/data.js';
 import { asTensor, constLookup, elab, elabRef, lookupGlobal, unknownName } from './types/elaborate.js';
 import { evalConst, FOLLOW_ON } from './resolve/consts.js';
-import { needsDiscovery } from './types/discovery.js';
 import { declareParam } from './types/params.js';
 
 export const DEFAULT_BATCH = 32;
@@ -37,10 +36,12 @@ export interface CompileOptions {
   readonly overrides?: Readonly<Record<string, number | string | boolean>>;
   readonly registry?: Registry;
   /**
-   * 'auto' (the default) skips the discovery pass where it cannot change the result
-   * (`types/discovery.ts`); 'always' runs it, so tests can check that the shortcut changes nothing.
+   * 'auto' (the default) keeps the first elaboration pass where a second could not change it;
+   * 'always' runs both, so tests can check that the shortcut changes nothing.
    */
   readonly discoveryPass?: 'auto' | 'always';
+  /** Told how many elaboration passes ran (for tests and benchmarks). */
+  readonly onPasses?: (passes: 1 | 2) => void;
 }
 
 export interface CompileResult {
@@ -205,16 +206,28 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     if (d.kind === 'Param') declareParam(ctx, d, paramPath(p, d.name.name), top(p, d.name.name, { kind: 'ErrorExpr', span: d.span }));
   }
 
-  // pass 1 discovers model parameters; pass 2 elaborates with all of them known
-  if (opts.discoveryPass === 'always' || needsDiscovery(decls, ctx.schemas)) {
-    const free = [...ctx.params];
-    ctx.diags = [];
-    elaborateAll(ctx, decls);
+  // Pass 1 discovers model parameters; pass 2 elaborates with all of them known. Pass 1 starts
+  // from the state pass 2 starts from, except for what pass 1 itself finds: the parameters it
+  // created (read only through `ctx.known`) and the data dimensions it bound. When pass 1 read
+  // neither, pass 2 would repeat it step by step, so its result (and its diagnostics) stand.
+  const free = [...ctx.params];
+  const dimsBefore = ctx.dims.size;
+  let readKnown = false;
+  ctx.known = watched(new ParamTable<ParamEntry>(), () => {
+    readKnown = true;
+  });
+  ctx.diags = [];
+  const first = elaborateAll(ctx, decls);
+  const firstDiags = ctx.diags;
+  ctx.diags = diags;
+  const passes = opts.discoveryPass === 'always' || readKnown || ctx.dims.size !== dimsBefore ? 2 : 1;
+  if (passes === 1) diags.push(...firstDiags);
+  else {
     ctx.known = ctx.params;
     ctx.params = new ParamTable(free);
-    ctx.diags = diags;
   }
-  const drafts = elaborateAll(ctx, decls);
+  const drafts = passes === 1 ? first : elaborateAll(ctx, decls);
+  opts.onPasses?.(passes);
 
   // freezes, targets, partitions
   const frozen = new Set<string>();

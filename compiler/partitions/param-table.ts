@@ -89,3 +89,23 @@ export const overlay = <P extends { readonly role: ParamRole }>(first: ParamView
     for (const k of second.keys()) if (!first.has(k)) yield k;
   },
 });
+
+/** `view`, calling `onRead` whenever anything is read from it. */
+export const watched = <P extends { readonly role: ParamRole }>(view: ParamView<P>, onRead: () => void): ParamView<P> => ({
+  get: (path) => {
+    onRead();
+    return view.get(path);
+  },
+  has: (path) => {
+    onRead();
+    return view.has(path);
+  },
+  under: (prefix) => {
+    onRead();
+    return view.under(prefix);
+  },
+  keys: () => {
+    onRead();
+    return view.keys();
+  },
+});

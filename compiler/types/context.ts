@@ -6,7 +6,7 @@ import type { Registry } from '../../stdlib/registry.js';
 import type { ConstValue, Init, ParamRole, Schema } from '../../stdlib/types.js';
 import type { IRExpr } from '../ir.js';
 import type { Container } from '../resolve/imports.js';
-import type { ParamTable } from '../partitions/param-table.js';
+import type { ParamTable, ParamView } from '../partitions/param-table.js';
 import type { GlobalEntry } from '../resolve/scope.js';
 import type { DimEnv } from './shape.js';
 
@@ -35,7 +35,7 @@ export interface Ctx {
   /** Parameters created so far (free ones first, then model ones as models are applied). */
   params: ParamTable<ParamEntry>;
   /** Parameters found by an earlier pass: selectors inside expressions see all of them. */
-  known: ParamTable<ParamEntry>;
+  known: ParamView<ParamEntry>;
   readonly dims: DimEnv;
   readonly splits: Map<string, SplitInfo>;
   readonly schemas: Map<string, Schema>;
