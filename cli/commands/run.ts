@@ -163,7 +163,8 @@ export const terminalIO = (
     onStep: (m, info) => {
       done++;
       if (quiet) return;
-      const epoch = Math.floor(m.state.step / info.spe);
+      // The epoch of the step just taken: the last step of epoch 0 is step `spe`, not epoch 1.
+      const epoch = Math.floor(Math.max(0, m.state.step - 1) / info.spe);
       const member = members > 1 ? `member ${m.index + 1}/${members} ` : '';
       if (bar !== undefined) {
         bar.update(done, { epoch, member, latest });

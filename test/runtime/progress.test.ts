@@ -58,7 +58,8 @@ describe('progress lines', () => {
     // First step and last step only: the 60 s interval never elapses in this test.
     expect(err).toHaveLength(2);
     expect(err[0]).toMatch(/^member 1\/2 step 1\/100 \(1%\) epoch 0 /);
-    expect(err[1]).toMatch(/^member 2\/2 step 100\/100 \(100%\) epoch 5 .*\| fit 0\.1250 {2}acc 0\.5000\n$/);
+    // Step 50 of 10 per epoch is the last step of epoch 4 (0-based).
+    expect(err[1]).toMatch(/^member 2\/2 step 100\/100 \(100%\) epoch 4 .*\| fit 0\.1250 {2}acc 0\.5000\n$/);
   });
 
   it('--quiet prints no progress', () => {
