@@ -123,48 +123,77 @@ export const newton: OptimizerDef = {
     { name: 'damping', type: 'number', default: 0, doc: 'δ added to the Hessian’s diagonal (Levenberg)' },
     ...scheduleArgs,
   ],
-  // Slots: `base` and `base_grad` (x₀ and g(x₀), per parameter), `probe_grads` (the flattened
-  // gradient at each probe so far), then `hessian` (one d × d tensor) once the probes are done.
-  init: (params): OptState => ({ t: 0, slots: { base: params.map((p) => tf.zerosLike(p)), base_grad: params.map((p) => tf.zerosLike(p)), probe_grads: [] } }),
+  // Slots, the same four at every update so that the state's structure (and its tensor count)
+  // never changes, which checkpoints and the purity contract rely on: `base` and `base_grad`
+  // (x₀ and g(x₀), per parameter), `probe_grads` (one d × d tensor: row k is the flattened
+  // gradient at probe k) and `hessian` (one d × d tensor, filled once the probes are done).
+  init: (params): OptState => {
+    const d = params.reduce((a, p) => a + p.size, 0);
+    return {
+      t: 0,
+      slots: {
+        base: params.map((p) => tf.zerosLike(p)),
+        base_grad: params.map((p) => tf.zerosLike(p)),
+        probe_grads: [tf.zeros([d, d])],
+        hessian: [tf.zeros([d, d])],
+      },
+    };
+  },
   step: (params, grads, state, lr, options): { readonly params: readonly tf.Tensor[]; readonly state: OptState } => {
     const c = orFail(newtonConfig(options));
     const d = params.reduce((a, p) => a + p.size, 0);
     const k = state.t;
+    const matrix = (name: string): Float64Array => {
+      const m = slot(state, name)[0];
+      if (m === undefined) throw new Error(`internal error: newton slot '${name}' is empty`);
+      return Float64Array.from(m.dataSync());
+    };
+    const square = (v: Float64Array): tf.Tensor => tf.tensor(Float32Array.from(v), [d, d], 'float32');
     if (k < d) {
       // Probe k: the next point is x₀ + h·e_k; the gradient just received belongs to probe k − 1.
       const base = k === 0 ? keepAll(params) : keepAll(slot(state, 'base'));
       const baseGrad = k === 0 ? keepAll(grads) : keepAll(slot(state, 'base_grad'));
-      const probes: tf.Tensor[] = k === 0 ? [] : [...keepAll(slot(state, 'probe_grads')), tf.tensor(Float32Array.from(flat(grads)), [d], 'float32')];
+      const probes = matrix('probe_grads');
+      if (k > 0) probes.set(flat(grads), (k - 1) * d);
       const next = flat(base);
       next[k] = (next[k] ?? 0) + c.probe;
-      return { params: unflat(next, params), state: { t: k + 1, slots: { base, base_grad: baseGrad, probe_grads: probes } } };
+      return {
+        params: unflat(next, params),
+        state: { t: k + 1, slots: { base, base_grad: baseGrad, probe_grads: [square(probes)], hessian: keepAll(slot(state, 'hessian')) } },
+      };
     }
-    let hessian: tf.Tensor;
     let h: Float64Array;
     let from: Float64Array;
     let grad: Float64Array;
     if (k === d) {
       // The probes are done: H from the differences, and the first Newton step starts from x₀.
       const g0 = flat(slot(state, 'base_grad'));
-      const cols = [...slot(state, 'probe_grads').map((p) => p.dataSync()), flat(grads)];
+      const probes = matrix('probe_grads');
+      if (d > 0) probes.set(flat(grads), (d - 1) * d);
       h = new Float64Array(d * d);
-      cols.forEach((col, j) => {
-        for (let i = 0; i < d; i++) h[i * d + j] = ((col[i] ?? 0) - (g0[i] ?? 0)) / c.probe;
-      });
-      hessian = tf.tensor(Float32Array.from(h), [d, d], 'float32');
+      for (let j = 0; j < d; j++)
+        for (let i = 0; i < d; i++) h[i * d + j] = ((probes[j * d + i] ?? 0) - (g0[i] ?? 0)) / c.probe;
       from = flat(slot(state, 'base'));
       grad = g0;
     } else {
-      const stored = slot(state, 'hessian')[0];
-      if (stored === undefined) throw new Error('internal error: newton state has no Hessian after its probes');
-      hessian = tf.clone(stored);
-      h = Float64Array.from(stored.dataSync());
+      h = matrix('hessian');
       from = flat(params);
       grad = flat(grads);
     }
     const dir = newtonDirection(h, grad, d, c.damping);
     const next = Float64Array.from(from);
     if (dir !== undefined) for (let i = 0; i < d; i++) next[i] = (next[i] ?? 0) - lr * (dir[i] ?? 0);
-    return { params: unflat(next, params), state: { t: k + 1, slots: { hessian: [hessian] } } };
+    return {
+      params: unflat(next, params),
+      state: {
+        t: k + 1,
+        slots: {
+          base: keepAll(slot(state, 'base')),
+          base_grad: keepAll(slot(state, 'base_grad')),
+          probe_grads: keepAll(slot(state, 'probe_grads')),
+          hessian: [square(h)],
+        },
+      },
+    };
   },
 };
