@@ -10,6 +10,7 @@ import { parseProgram } from '../dsl/parse.js';
 import { standardLibrary, type Registry } from '../stdlib/registry.js';
 import { checkLeakage, type CheckedRule } from './checks/leakage.js';
 import { checkReachability } from './checks/reachability.js';
+import { checkScalars } from './checks/scalars.js';
 import { checkSchedules } from './checks/schedules.js';
 import { checkSplitOrder } from './checks/splits.js';
 import { Codes } from './codes.js';
@@ -321,6 +322,19 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     diags,
   );
   checkSplitOrder(checked, ctx.splits, diags);
+  checkScalars(
+    [
+      ...drafts.rules.flatMap((r) => [
+        { what: `the loss of rule ${r.name}`, expr: r.loss },
+        ...(r.geometry.kind === 'none' ? [] : [{ what: `the argument of grad(...) in rule ${r.name}`, expr: r.geometry.direction }]),
+      ]),
+      ...drafts.losses.map((l) => ({ what: `loss '${l.name}'`, expr: l.expr })),
+      ...drafts.metrics.map((m) => ({ what: `metric '${m.name}'`, expr: m.expr })),
+      ...drafts.report.map((i) => ({ what: `report item '${i.name}'`, expr: i.expr })),
+    ],
+    ctx.dims,
+    diags,
+  );
 
   const sweepDecl = decls.find((p) => p.decl.kind === 'Sweep')?.decl;
   const sweepValues = sweepDecl?.kind === 'Sweep' ? sweepValuesOf(sweepDecl.values, ctx) : [];

@@ -32,10 +32,20 @@ describe('figures drawn from data', () => {
   });
 
   it('a logged name next to a data field: the name is a series, the field an argument', () => {
-    const r = compile(withFigure('report every 1 epoch: p = mean[3] softmax(net(x)) over test\nfigure r = reliability(p, y)'));
+    // a logged value is one number (E0306 otherwise), so the series here is a scalar
+    const r = compile(withFigure('report every 1 epoch: p = mean(mean[3] softmax(net(x))) over test\nfigure r = reliability(p, y)'));
     expect(errors(r)).toEqual([]);
     expect(r.ir!.figures[0]!.series).toEqual(['p']);
     expect(r.ir!.figures[0]!.args.map((a) => a.kind)).toEqual(['field']);
+  });
+
+  it('a report item that is not one number cannot be logged: E0306 at it, with its shape', () => {
+    const text = withFigure('report every 1 epoch: p = mean[3] softmax(net(x)) over test\nfigure r = reliability(p, y)');
+    const es = errors(compile(text));
+    expect(es.map((e) => e.code)).toEqual(['E0306']);
+    expect(es[0]!.message).toContain("report item 'p'");
+    expect(es[0]!.message).toContain('[B, 10]');
+    expect({ line: es[0]!.span.start.line, column: es[0]!.span.start.column }).toEqual(at(text, 'mean[3] softmax'));
   });
 
   it('without a test split: one error for the figure, at its first data field', () => {
