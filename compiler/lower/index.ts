@@ -14,6 +14,7 @@ import type { IRBody, IRDuration, IRExpr, IRNamedExpr, IRParam, IRProgram, IRRul
 import { LowerCodes } from './codes.js';
 import { unrollEnsemble } from './ensemble.js';
 import { compileExpr, type Ev, type HelperState, statefulNodes, type SweepValues } from './eval.js';
+import { lowerFigures } from './figures.js';
 import { initParam } from './init.js';
 import { needsOf } from './needs.js';
 import { observable } from './observe.js';
@@ -24,6 +25,7 @@ import type { LoweredObservable, LoweredPhase, LoweredProgram, LoweredRule, Lowe
 export type * from './types.js';
 export { batchKey } from './types.js';
 export { releaseOld, disposeState, stateTensors } from './release.js';
+export { ELEMENT_SERIES_MAX } from './figures.js';
 
 type Lowered<T> = E.Either<Diagnostic[], T>;
 
@@ -188,5 +190,24 @@ export const lowerProgram = (source: IRProgram, registry: Registry, options: Low
     for (const [k, f] of helperInits) helpers[k] = f();
     return { step: 0, params, opt, helpers };
   };
-  return E.right({ ir, ...(source.ensemble === undefined ? {} : { members }), init, rules: rules.right, phases: phases.right, losses: losses.right, metrics: metrics.right, reports: reports.right });
+  const figures = lowerFigures({
+    source: source.figures,
+    lowered: ir.figures,
+    params: c.params,
+    ...(source.ensemble === undefined ? {} : { members }),
+    logged: new Set([...losses.right, ...metrics.right, ...reports.right].map((o) => o.name)),
+    registry,
+    sweep: c.sweep,
+  });
+  return E.right({
+    ir,
+    ...(source.ensemble === undefined ? {} : { members }),
+    init,
+    rules: rules.right,
+    phases: phases.right,
+    losses: losses.right,
+    metrics: metrics.right,
+    reports: reports.right,
+    figures,
+  });
 };

@@ -83,6 +83,60 @@ export interface LoweredProgram {
   readonly losses: readonly LoweredObservable[];
   readonly metrics: readonly LoweredObservable[];
   readonly reports: readonly LoweredObservable[];
+  /** The program's `figure`s, in program order, as what the runtime logs or evaluates for them. */
+  readonly figures: readonly LoweredFigure[];
+}
+
+/**
+ * A declared `figure`. Series figures (`lines`, `scatter`) are drawn by `xreg plot` from
+ * metrics.jsonl: the runtime logs every name in `series` at each report, evaluating `observables`
+ * for the ones the figure itself defines. A `reliability` figure is drawn from the final model's
+ * predictions (`predictions`), once, at the end of a run.
+ *
+ * Series names:
+ * - a logged name the figure names (a loss, metric or report item: `lines(fit, gen)`) as itself;
+ * - a parameter (a selection `noise_scales(net)`, a name `rho`, a model `net`), one series per
+ *   parameter, labelled by its path (`net.noisy_block1.noise.log_sigma`); a parameter of 2 to
+ *   `ELEMENT_SERIES_MAX` elements one per element, `path[i]` (flat index: `hv[0]` … `hv[4]`), a
+ *   larger one by its Euclidean norm, `norm(path)`;
+ * - an elementwise function of parameters (`exp(noise_scales(net))`, σ of the noise layers) one
+ *   series per element as above, labelled `exp(path)`, `exp(path[i])`, `norm(exp(path))`;
+ * - in an unrolled ensemble, a replicated parameter one series per member (`m0.path`, `m1.path`, …);
+ * - any other scalar argument (data allowed: it is evaluated over whole splits like a metric) under
+ *   the figure's name when it is the figure's only argument, else `<figure>.arg<k>` (k from 1 among
+ *   the non-name arguments); a small data-free vector per element, `<label>[i]`.
+ */
+export interface LoweredFigure {
+  readonly name: string;
+  /** `lines`, `scatter`, `reliability` (`IRFigure.kind`). */
+  readonly kind: string;
+  /** Every logged name the chart draws, in order (empty for `reliability`). */
+  readonly series: readonly string[];
+  /**
+   * The series among `series` that no loss, metric or report item provides, one observable per
+   * name (`observable.name` is the series name); parameter series have no `needs`.
+   */
+  readonly observables: readonly LoweredObservable[];
+  /** For `reliability`: the predictions to bin; absent for other kinds or when it cannot be drawn (see `notes`). */
+  readonly predictions?: LoweredPredictions;
+  /** Why part or all of the figure cannot be drawn (an argument that is not a scalar, an unknown name); empty when all is well. */
+  readonly notes: readonly string[];
+}
+
+/** Per-example predictions of a `reliability(probabilities, labels)` figure. */
+export interface LoweredPredictions {
+  /** The whole splits it reads (`batch: 'all'`). */
+  readonly needs: readonly BatchNeed[];
+  /**
+   * `probs` row-major `[n, classes]` class probabilities; `labels` `n` class indices or `n·classes`
+   * one-hot rows, as the program's labels are. Randomness (an MC average) is drawn from `key` like
+   * an observable's; stateful helpers are read, not advanced.
+   */
+  readonly evaluate: (
+    state: RunState,
+    batches: Batches,
+    key: number,
+  ) => { readonly probs: ArrayLike<number>; readonly classes: number; readonly labels: ArrayLike<number> };
 }
 
 /** Choices lowering cannot make from the IR alone. */

@@ -143,5 +143,6 @@ export const fixtureProgram = (ir: IRProgram = fixtureIR()): LoweredProgram => {
     losses: [obs('fit', 'train', ir.run.batch)],
     metrics: [obs('test_mse', 'test', 'all')],
     reports: [obs('fit', 'train', ir.run.batch), obs('test_mse', 'test', 'all'), emaObs],
+    figures: [],
   };
 };
