@@ -25,6 +25,7 @@ import { METRICS_FILE, metricsWriter, truncateRecords } from './results/metrics.
 import { readManifest, sha256Text, versions, writeManifest, type Manifest } from './results/manifest.js';
 import { summaryTable } from './results/summary.js';
 import { writeReliability } from './results/reliability.js';
+import { figureNotes, manifestFigures } from './results/figures.js';
 
 export type SetValue = number | boolean | string;
 
@@ -182,6 +183,8 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
       o.evalLimit !== undefined ? `; whole-split metrics on at most ${o.evalLimit} examples (--eval-limit)` : '',
     ].join(''),
   );
+  // A reliability figure's note comes at the end, when it is drawn.
+  for (const n of figureNotes(lowered.right.figures.filter((f) => f.kind !== 'reliability'))) io.error(`note: ${n}`);
   const lossNames = [...new Set([...ir.losses.map((l) => l.name), ...lowered.right.losses.map((l) => l.name)])];
   io.onStart?.({ total, members: mode === 'ensemble' ? 1 : members, stepsPerEpoch: spe, from, losses: lossNames });
   let manifest: Manifest = {
@@ -198,7 +201,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     mode,
     members,
     losses: lossNames,
-    figures: ir.figures.map((f) => ({ name: f.name, kind: f.kind, series: [...f.series] })),
+    figures: manifestFigures(lowered.right.figures),
     ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
     ...(previous?.resumedFrom !== undefined || resume !== undefined
       ? { resumedFrom: [...(previous?.resumedFrom ?? []), ...(resume !== undefined ? [{ step: resume.live[0]?.state.step ?? 0, at: startedAt }] : [])] }
@@ -234,7 +237,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   // A declared reliability figure needs the final model's predictions, not logged scalars.
   const finalState = result.outcome === 'completed' && result.states.length === 1 ? result.states[0] : undefined;
   const figureNote =
-    finalState !== undefined ? await writeReliability(out, lowered.right, standardLibrary, finalState, data.right, seed, o.evalLimit) : E.right(undefined);
+    finalState !== undefined ? await writeReliability(out, lowered.right, finalState, data.right, seed, o.evalLimit) : E.right(undefined);
   for (const s of result.states) disposeState(s);
   if (E.isLeft(figureNote)) io.error(`note: ${figureNote.left}`);
 

@@ -61,11 +61,34 @@ export const memberCount = (p: LoweredProgram): number => {
 const byName = (p: LoweredProgram, name: string): LoweredObservable | undefined =>
   p.reports.find((o) => o.name === name) ?? p.losses.find((o) => o.name === name) ?? p.metrics.find((o) => o.name === name);
 
-/** What each report shows: the `report` items (named losses and metrics resolved), else every loss and metric. */
+/**
+ * What figures add to a report: the series they draw that the report does not already log (a
+ * named loss or metric, a parameter's value), so every `lines` figure has a point at each report.
+ */
+const figureItems = (p: LoweredProgram, items: readonly LoweredObservable[]): LoweredObservable[] => {
+  const have = new Set(items.map((o) => o.name));
+  const out: LoweredObservable[] = [];
+  const push = (o: LoweredObservable | undefined): void => {
+    if (o === undefined || have.has(o.name)) return;
+    have.add(o.name);
+    out.push(o);
+  };
+  for (const f of p.figures) {
+    const own = new Map(f.observables.map((o) => [o.name, o]));
+    for (const s of f.series) push(own.get(s) ?? byName(p, s));
+  }
+  return out;
+};
+
+/**
+ * What each report shows: the `report` items (named losses and metrics resolved), else every loss
+ * and metric; then the series of the program's figures not among them.
+ */
 export const reportPlan = (p: LoweredProgram, total: number): { every: IRDuration; items: LoweredObservable[] } => {
   const r = p.ir.report;
   if (r === undefined) {
-    return { every: { n: Math.max(1, Math.floor(total / 10)), unit: 'steps' }, items: [...p.losses, ...p.metrics, ...p.reports] };
+    const items = [...p.losses, ...p.metrics, ...p.reports];
+    return { every: { n: Math.max(1, Math.floor(total / 10)), unit: 'steps' }, items: [...items, ...figureItems(p, items)] };
   }
   const items = r.items.map((it) => byName(p, it.name)).filter((o): o is LoweredObservable => o !== undefined);
   // A sweep's `select` metric must be observed even if the report does not list it.
@@ -74,7 +97,7 @@ export const reportPlan = (p: LoweredProgram, total: number): { every: IRDuratio
     const o = byName(p, sel);
     if (o !== undefined) items.push(o);
   }
-  return { every: r.every, items };
+  return { every: r.every, items: [...items, ...figureItems(p, items)] };
 };
 
 /** Seed of member `i`: the run seed for the first, an unrelated stream for the others. */

@@ -2,15 +2,9 @@
  * reliability.json for a program's `reliability(probabilities, labels)` figure: the final model's
  * predictions binned by confidence (Guo et al. 2017), written once at the end of a run.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as path from 'node:path';
-import { compileExpr } from '../../compiler/lower/eval.js';
-import { needsOf } from '../../compiler/lower/needs.js';
-import { makeEnv } from '../../compiler/lower/rule.js';
-import { Salt } from '../../compiler/lower/seeds.js';
 import type { LoweredProgram, RunState } from '../../compiler/lower/types.js';
-import type { Registry } from '../../stdlib/registry.js';
 import { writeAtomic } from '../checkpoint/store.js';
 import { drawBatches } from '../exec/batches.js';
 import type { PreparedData } from '../exec/data.js';
@@ -55,30 +49,20 @@ export const reliabilityBins = (probs: ArrayLike<number>, k: number, labels: Arr
 export const writeReliability = async (
   out: string,
   program: LoweredProgram,
-  registry: Registry,
   state: RunState,
   data: PreparedData,
   seed: number,
   evalLimit?: number,
 ): Promise<E.Either<string, string | undefined>> => {
-  const fig = program.ir.figures.find((f) => f.kind === 'reliability');
+  const fig = program.figures.find((f) => f.kind === 'reliability');
   if (fig === undefined) return E.right(undefined);
-  const [pa, la] = fig.args;
-  if (pa === undefined || la === undefined) return E.left(`figure ${fig.name}: reliability needs probabilities and labels`);
-  const p = compileExpr(pa, registry, {});
-  const l = compileExpr(la, registry, {});
-  if (E.isLeft(p) || E.isLeft(l)) return E.left(`figure ${fig.name}: ${[p, l].flatMap((x) => (E.isLeft(x) ? x.left.map((d) => d.message) : [])).join('; ')}`);
-  const drawn = drawBatches([needsOf([pa, la], 'all')], data, {}, seed, 0, 'eval', evalLimit);
+  const pred = fig.predictions;
+  if (pred === undefined) return E.left(fig.notes.join('; ') || `figure ${fig.name}: cannot be drawn`);
+  const drawn = drawBatches([pred.needs], data, {}, seed, 0, 'eval', evalLimit);
   let file: ReliabilityFile;
   try {
-    const [probs, labels, k] = tf.tidy(() => {
-      const env = makeEnv(state, drawn.batches[0] ?? {}, seed, Salt.observe, { ...state.helpers });
-      const pr = p.right(env);
-      const lb = l.right(env);
-      const kk = pr.shape[pr.shape.length - 1] ?? 1;
-      return [pr.dataSync().slice(), lb.dataSync().slice(), kk] as const;
-    });
-    file = { ...reliabilityBins(probs, k, labels), title: fig.name };
+    const p = pred.evaluate(state, drawn.batches[0] ?? {}, seed);
+    file = { ...reliabilityBins(p.probs, p.classes, p.labels), title: fig.name };
   } catch (e) {
     return E.left(`figure ${fig.name}: ${e instanceof Error ? e.message : String(e)}`);
   } finally {
