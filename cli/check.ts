@@ -1,16 +1,21 @@
 /**
  * `xreg check`: the pure core, separate from commander so that tests (and other commands) can call it.
- * The compiler's checks plug in through `CheckOptions.semantics`; see `defaultSemantics`.
+ * The compiler's checks plug in through `CheckOptions.semantics`; see `defaultSemantics`. A program
+ * that compiles clean is also lowered to step functions, so `xreg check` reports what `xreg run`
+ * would refuse before training (E06xx), still without touching data.
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import { compileProgram } from '../compiler/compile.js';
+import type { IRProgram } from '../compiler/ir.js';
+import { lowerProgram } from '../compiler/lower/index.js';
 import type { ReadFile } from '../compiler/resolve/imports.js';
 import type { Program } from '../dsl/ast.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../dsl/diagnostic.js';
 import { parseProgram } from '../dsl/parse.js';
 import { diagnosticsToJson, renderDiagnostic } from '../dsl/render.js';
+import { standardLibrary, type Registry } from '../stdlib/registry.js';
 
 /** The compiler stage: diagnostics about a program that parsed without syntax errors. */
 export type SemanticCheck = (program: Program, text: string, file: string) => readonly Diagnostic[];
@@ -30,13 +35,28 @@ export const readTextSync: ReadFile = (file) => {
 };
 
 /**
- * The compiler as a check: names, shapes, partitions, leakage, dead ρ, schedules. It touches no
- * data, and an import is read relative to the file that imports it (the program's `file`).
+ * Lowering as a check: builds the step functions of one member (a sweep's first value; every
+ * member lowers the same IR, only the variable's value differs) and keeps only the diagnostics.
+ * Lowering builds closures; it reads no data and allocates no tensors until `init` is called.
+ */
+export const loweringDiagnostics = (ir: IRProgram, registry: Registry = standardLibrary): readonly Diagnostic[] => {
+  const sw = ir.sweep;
+  const first = sw?.values[0];
+  const r = lowerProgram(ir, registry, sw !== undefined && first !== undefined ? { sweep: { [sw.variable]: first } } : {});
+  return E.isLeft(r) ? r.left : [];
+};
+
+/**
+ * The compiler as a check: names, shapes, partitions, leakage, dead ρ, schedules, then lowering.
+ * It touches no data, and an import is read relative to the file that imports it (the program's `file`).
  */
 export const compilerSemantics =
-  (readImport: ReadFile): SemanticCheck =>
-  (program) =>
-    compileProgram(program, { readFile: readImport }).diagnostics;
+  (readImport: ReadFile, registry: Registry = standardLibrary): SemanticCheck =>
+  (program) => {
+    const compiled = compileProgram(program, { readFile: readImport, registry });
+    // an IR exists only when the program compiled without errors
+    return compiled.ir === undefined ? compiled.diagnostics : [...compiled.diagnostics, ...loweringDiagnostics(compiled.ir, registry)];
+  };
 
 export const defaultSemantics: SemanticCheck = compilerSemantics(readTextSync);
 

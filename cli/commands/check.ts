@@ -1,4 +1,7 @@
-/** `xreg check FILE... [--json]`: syntax and semantic (compiler) diagnostics of programs, touching no data. */
+/**
+ * `xreg check FILE... [--json]`: syntax, compiler and lowering diagnostics of programs: everything
+ * `xreg run` does before it loads data, touching no data.
+ */
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
