@@ -109,10 +109,12 @@ const track = (
   stats: Record<number, { final: Record<string, number>; best: Record<string, number> }>,
   r: ReportRecord,
   member: number,
+  noBest: ReadonlySet<string>,
 ): void => {
   const s = (stats[member] ??= { final: {}, best: {} });
   for (const [k, v] of Object.entries(r.values)) {
     s.final[k] = v;
+    if (noBest.has(k)) continue;
     const b = s.best[k];
     if (b === undefined || Number.isNaN(b) || (lowerIsBetter(k) ? v < b : v > b)) s.best[k] = v;
   }
@@ -126,6 +128,8 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   const mode = modeOf(program);
   const plan = reportPlan(program, total);
   const ctx: RunContext = { program, data, spe, total, report: plan, multi: mode === 'sweep' || mode === 'population', ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}) };
+  // A parameter drawn by a figure has a final value but no better or worse one.
+  const parameterSeries = new Set(program.figures.flatMap((f) => f.observables.filter((x) => x.needs.length === 0).map((x) => x.name)));
   const count = memberCount(program);
   const programOf = (i: number): E.Either<string, LoweredProgram> => (o.programFor === undefined ? E.right(program) : o.programFor(i));
   const makeMember = (p: LoweredProgram, i: number): MemberState => {
@@ -150,7 +154,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   const hooksFor = (slot: number) => ({
     onReport: (r: ReportRecord) => {
       records++;
-      track(stats, r, r.member ?? 0);
+      track(stats, r, r.member ?? 0, parameterSeries);
       o.onReport?.(r);
     },
     onStep: (m: MemberState) => {

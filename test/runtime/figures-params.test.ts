@@ -79,12 +79,17 @@ describe('xreg run logs parameter figures', () => {
     writeFileSync(file, PROGRAM);
     const out = path.join(dir, 'run');
     const errors: string[] = [];
+    const info: string[] = [];
     const code = await runProgram(
       { file, out, steps: 40, set: {}, checkpointEvery: 1000, argv: [] },
-      { info: () => undefined, error: (l) => errors.push(l), renderDiagnostics: renderAll },
+      { info: (l) => info.push(l), error: (l) => errors.push(l), renderDiagnostics: renderAll },
     );
     expect(errors).toEqual([]);
     expect(code).toBe(0);
+    // the summary gives a parameter its final value and no "best"
+    const table = info.flatMap((l) => l.split('\n'));
+    for (const s of SIGMAS) expect(table.find((l) => l.startsWith(`${s} `))?.trim().split(/\s+/)[2]).toBe('-');
+    expect(table.find((l) => l.startsWith('acc '))?.trim().split(/\s+/)[2]).not.toBe('-');
     const m = await readManifest(out);
     expect(m?.figures).toEqual([
       { name: 'sigmas', kind: 'lines', series: SIGMAS },
