@@ -1,12 +1,14 @@
 /**
- * The whole of `xreg check` on a generated 5,000-line program that compiles clean:
+ * The whole of `xreg check` on a generated 5,000-line program that compiles and lowers clean:
  * `npx tsx bench/check-large.ts [LINES...]` (default 5000; `1250 2500 5000` shows how the time
- * grows). Prints, per size, the median (of 7, after 2 warm-up runs) of parsing, compiling, and
- * both, the CPU time of compiling (less disturbed by other processes than wall time), and the
- * machine's load average (wall times mean little on a busy machine).
+ * grows). Prints, per size, the median (of 7, after 2 warm-up runs) of parsing, compiling,
+ * lowering (`loweringDiagnostics`, as `xreg check` does) and all three, the CPU time of compiling
+ * and of lowering (less disturbed by other processes than wall time), and the machine's load
+ * average (wall times mean little on a busy machine).
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { loweringDiagnostics } from '../cli/check.js';
 import { compileProgram } from '../compiler/compile.js';
 import { parseProgram } from '../dsl/parse.js';
 
@@ -47,6 +49,8 @@ const measure = (lines: number): boolean => {
   const parseMs: number[] = [];
   const compileMs: number[] = [];
   const compileCpuMs: number[] = [];
+  const lowerMs: number[] = [];
+  const lowerCpuMs: number[] = [];
   const totalMs: number[] = [];
   for (let run = 0; run < 9; run++) {
     const t0 = performance.now();
@@ -56,7 +60,11 @@ const measure = (lines: number): boolean => {
     const compiled = compileProgram(parsed.program);
     const c1 = process.cpuUsage(c0);
     const t2 = performance.now();
-    const problems = [...parsed.diagnostics, ...compiled.diagnostics];
+    const l0 = process.cpuUsage();
+    const lowered = compiled.ir === undefined ? [] : loweringDiagnostics(compiled.ir);
+    const l1 = process.cpuUsage(l0);
+    const t3 = performance.now();
+    const problems = [...parsed.diagnostics, ...compiled.diagnostics, ...lowered];
     if (problems.length > 0) {
       const d = problems[0];
       process.stderr.write(`not clean: ${problems.length} diagnostics, first ${d?.code} ${d?.message} at line ${d?.span.start.line}\n`);
@@ -67,13 +75,16 @@ const measure = (lines: number): boolean => {
     parseMs.push(t1 - t0);
     compileMs.push(t2 - t1);
     compileCpuMs.push(cpuMs(c1));
-    totalMs.push(t2 - t0);
+    lowerMs.push(t3 - t2);
+    lowerCpuMs.push(cpuMs(l1));
+    totalMs.push(t3 - t0);
   }
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const f = (xs: readonly number[]): string => `${median(xs).toFixed(1)} ms`;
   process.stdout.write(
     `check: ${lineCount} lines, ${text.length} chars, median of ${totalMs.length}: ` +
-      `parse ${f(parseMs)}, compile ${f(compileMs)} (cpu ${f(compileCpuMs)}), total ${f(totalMs)} ` +
+      `parse ${f(parseMs)}, compile ${f(compileMs)} (cpu ${f(compileCpuMs)}), lower ${f(lowerMs)} (cpu ${f(lowerCpuMs)}), ` +
+      `total ${f(totalMs)} ` +
       `(total min ${Math.min(...totalMs).toFixed(1)}, max ${Math.max(...totalMs).toFixed(1)}); loadavg ${load}\n`,
   );
   return true;
