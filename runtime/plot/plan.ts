@@ -112,7 +112,17 @@ export const planCharts = (d: RunData): Plan => {
   const jobs: ChartJob[] = [];
   const notes: string[] = [];
   if (losses.length > 0) jobs.push(seriesJob(d, 'losses.svg', 'Losses', losses, false, 'loss'));
-  for (const n of names.filter((n) => !losses.includes(n))) jobs.push(seriesJob(d, `metric-${safeFileName(n)}.svg`, n, [n], members));
+  // A series that a declared lines figure draws beside others (ρ per layer) is read there; a chart
+  // of its own per series would only repeat it.
+  const inFigures = new Set(
+    (d.manifest.figures ?? [])
+      .filter((f) => f.kind === 'lines')
+      .map((f) => (f.series.length > 0 ? f.series : [f.name]).flatMap((s) => expandSeries(names, s)))
+      .filter((resolved) => resolved.length > 1)
+      .flat(),
+  );
+  for (const n of names.filter((n) => !losses.includes(n) && !inFigures.has(n)))
+    jobs.push(seriesJob(d, `metric-${safeFileName(n)}.svg`, n, [n], members));
   for (const f of d.manifest.figures ?? []) {
     const j = figureJob(d, f, names, members);
     if (typeof j === 'string') notes.push(j);

@@ -25,6 +25,16 @@ describe('planCharts', () => {
     expect(expandSeries(['a', 'a[0]'], 'a')).toEqual(['a']);
   });
 
+  it('draws series that a declared lines figure shows together only in that figure', () => {
+    const rows = [row(0, { 'net.b1.log_sigma': -3, 'net.b2.log_sigma': -2, rho: 1, loss: 1 })];
+    const figures = [
+      { name: 'sigmas', kind: 'lines', series: ['net.b1.log_sigma', 'net.b2.log_sigma'] },
+      { name: 'norm', kind: 'lines', series: ['rho'] },
+    ];
+    const p = planCharts({ rows, manifest: { figures } });
+    expect(p.jobs.map((j) => j.file)).toEqual(['metric-rho.svg', 'metric-loss.svg', 'figure-sigmas.svg', 'figure-norm.svg']);
+  });
+
   it('reports figures it cannot draw', () => {
     const p = planCharts({
       rows: [row(0, { x: 1 })],
