@@ -133,6 +133,22 @@ describe('xreg check lowers what compiles', () => {
     }
   });
 
+  it('every complete example in docs/language.md checks clean, lowering included', async () => {
+    // the examples' fences: ```xreg (a program), ```xreg error / fragment (not programs that must run)
+    const md = readFileSync(join(root, 'docs', 'language.md'), 'utf8');
+    const examples = [...md.matchAll(/^```xreg[ \t]*(.*)\n([\s\S]*?)^```[ \t]*$/gm)].filter((m) => (m[1] ?? '').trim() === '').map((m) => m[2] ?? '');
+    expect(examples.length).toBeGreaterThan(10);
+    // served from memory under names beside docs/language.md, so that relative paths resolve as in test/docs
+    const texts = new Map(examples.map((text, i) => [join(root, 'docs', `example-${i}.xreg`), text]));
+    const read = async (f: string): Promise<E.Either<string, string>> => {
+      const t = texts.get(f);
+      return t === undefined ? E.left('no such example') : E.right(t);
+    };
+    const r = await checkFiles([...texts.keys()], { read });
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`)).toEqual([]);
+    expect(r.exitCode).toBe(0);
+  });
+
   it('compilerSemantics is the default semantics: the lowering error comes through a custom reader too', async () => {
     const r = await checkFiles([lowLr], { semantics: compilerSemantics(readTextSync) });
     expect(r.diagnostics.map((d) => d.code)).toEqual([LowerCodes.badOptimizer]);
