@@ -1,16 +1,23 @@
 /**
  * The `xreg` command line. Each subcommand lives in cli/commands/NAME.ts and exports a
  * `registerNAME(program)`; this file only wires them together.
+ *
+ * Subcommands are imported lazily: `xreg check` should not pay for loading the runtime, the
+ * TensorFlow.js backends and the chart renderer that only `run` and `plot` need.
  */
 import { Command, CommanderError } from 'commander';
-import { registerCheck } from './commands/check.js';
-import { registerExplain } from './commands/explain.js';
-import { registerPlot } from './commands/plot.js';
-import { registerRun } from './commands/run.js';
 
-const registrations: ReadonlyArray<(program: Command) => Command> = [registerCheck, registerExplain, registerPlot, registerRun];
+type Register = (program: Command) => Command;
 
-export const buildProgram = (): Command => {
+const subcommands: Readonly<Record<string, () => Promise<Register>>> = {
+  check: async () => (await import('./commands/check.js')).registerCheck,
+  explain: async () => (await import('./commands/explain.js')).registerExplain,
+  run: async () => (await import('./commands/run.js')).registerRun,
+  plot: async () => (await import('./commands/plot.js')).registerPlot,
+};
+
+/** The program with the subcommand named in `argv` registered, or all of them (for help and errors). */
+export const buildProgram = async (argv: readonly string[]): Promise<Command> => {
   const program = new Command()
     .name('xreg')
     .description('a declarative language for regularization research')
@@ -19,13 +26,15 @@ export const buildProgram = (): Command => {
     .exitOverride((err: CommanderError) => {
       process.exit(err.exitCode === 0 ? 0 : 2);
     });
-  for (const register of registrations) register(program);
+  const named = argv[2];
+  const loaders = named !== undefined && named in subcommands ? [subcommands[named]] : Object.values(subcommands);
+  for (const load of loaders) if (load !== undefined) (await load())(program);
   program.showHelpAfterError();
   return program;
 };
 
 export const main = async (argv: readonly string[]): Promise<void> => {
-  await buildProgram().parseAsync([...argv]);
+  await (await buildProgram(argv)).parseAsync([...argv]);
 };
 
 await main(process.argv);
