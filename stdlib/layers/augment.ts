@@ -11,17 +11,16 @@ import type { ArgSpec, LayerDef } from '../types.js';
 import { numArg } from '../functions/args.js';
 import { showShape } from '../functions/shapes.js';
 import { need, param } from './params.js';
-import { bilinearSample, pixelGrid } from './resample.js';
+import { affineSample } from './resample.js';
 
-interface Grid {
-  readonly rows: tf.Tensor;
-  readonly cols: tf.Tensor;
-  readonly cy: number;
-  readonly cx: number;
-}
+/**
+ * Each example's affine map [B, 2, 3] (see affineSample) from its amounts `alphaU` [B, k]: the
+ * whole transform of a layer is one map, so each layer resamples once.
+ */
+type Warp = (alphaU: tf.Tensor2D, b: number) => tf.Tensor3D;
 
-/** Source coordinates from the grid and per-example amounts `a` ([B, k, 1, 1]: k draws each). */
-type Warp = (g: Grid, amount: (k: number) => tf.Tensor) => { readonly sx: tf.Tensor; readonly sy: tf.Tensor };
+/** Rows [[a00, a01, a02], [a10, a11, a12]] per example from six [B] columns. */
+const affine = (b: number, entries: readonly tf.Tensor[]): tf.Tensor3D => tf.reshape(tf.stack([...entries], 1), [b, 2, 3]);
 
 const augmentLayer = (name: string, init: number, draws: number, warp: Warp): LayerDef => {
   const specs: readonly ArgSpec[] = [{ name: 'init', type: 'number', default: init, doc: 'initial magnitude α' }];
@@ -43,37 +42,32 @@ const augmentLayer = (name: string, init: number, draws: number, warp: Warp): La
         if (!ctx.stochastic) return tf.clone(x);
         const [b = 1, h = 1, w = 1] = x.shape;
         const c = x.rank === 4 ? (x.shape[3] ?? 1) : 1;
-        const u = tf.randomUniform([b, draws, 1, 1], -1, 1, 'float32', ctx.nextSeed());
-        const alphaU = tf.mul(need(p, 'magnitude', name), u);
-        const amount = (k: number): tf.Tensor => tf.reshape(tf.slice(alphaU, [0, k, 0, 0], [-1, 1, -1, -1]), [b, 1, 1]);
-        const { rows, cols } = pixelGrid(h, w);
-        const { sx, sy } = warp({ rows, cols, cy: (h - 1) / 2, cx: (w - 1) / 2 }, amount);
-        const out = bilinearSample(tf.reshape(x, [b, h, w, c]) as tf.Tensor4D, sx, sy);
+        // Drawn with the same shape as always, so a seed gives the same amounts as before.
+        const u = tf.reshape(tf.randomUniform([b, draws, 1, 1], -1, 1, 'float32', ctx.nextSeed()), [b, draws]);
+        const alphaU = tf.mul(need(p, 'magnitude', name), u) as tf.Tensor2D;
+        const out = affineSample(tf.reshape(x, [b, h, w, c]) as tf.Tensor4D, warp(alphaU, b));
         return tf.reshape(out, x.shape);
       }),
   };
 };
 
-/** Output pixel (i, j) reads input (i − dy, j − dx): the image moves by (dx, dy). */
-export const translate = augmentLayer('translate', 1, 2, (g, amount) => ({
-  sx: tf.sub(g.cols, amount(0)),
-  sy: tf.sub(g.rows, amount(1)),
-}));
+const column = (alphaU: tf.Tensor2D, k: number): tf.Tensor => tf.squeeze(tf.slice(alphaU, [0, k], [-1, 1]), [1]);
 
-/** Inverse rotation of each output pixel about the centre gives its source. */
-export const rotate = augmentLayer('rotate', 5, 1, (g, amount) => {
-  const theta = tf.mul(amount(0), Math.PI / 180);
-  const cos = tf.cos(theta);
-  const sin = tf.sin(theta);
-  const xr = tf.sub(g.cols, g.cx);
-  const yr = tf.sub(g.rows, g.cy);
-  return {
-    sx: tf.add(tf.add(tf.mul(cos, xr), tf.mul(sin, yr)), g.cx),
-    sy: tf.add(tf.sub(tf.mul(cos, yr), tf.mul(sin, xr)), g.cy),
-  };
+/** Output pixel (i, j) reads input (i − dy, j − dx): the image moves by (dx, dy). */
+export const translate = augmentLayer('translate', 1, 2, (alphaU, b) => {
+  const [one, zero] = [tf.ones([b]), tf.zeros([b])];
+  return affine(b, [one, zero, tf.neg(column(alphaU, 0)), zero, one, tf.neg(column(alphaU, 1))]);
 });
 
-export const shear = augmentLayer('shear', 0.1, 1, (g, amount) => ({
-  sx: tf.add(g.cols, tf.mul(amount(0), tf.sub(g.rows, g.cy))),
-  sy: g.rows,
-}));
+/** Inverse rotation of each output pixel about the centre gives its source. */
+export const rotate = augmentLayer('rotate', 5, 1, (alphaU, b) => {
+  const theta = tf.mul(column(alphaU, 0), Math.PI / 180);
+  const [cos, sin, zero] = [tf.cos(theta), tf.sin(theta), tf.zeros([b])];
+  return affine(b, [cos, sin, zero, tf.neg(sin), cos, zero]);
+});
+
+/** Horizontal shear about the centre row: x' = x + s·(y − centre). */
+export const shear = augmentLayer('shear', 0.1, 1, (alphaU, b) => {
+  const [one, zero] = [tf.ones([b]), tf.zeros([b])];
+  return affine(b, [one, column(alphaU, 0), zero, zero, one, zero]);
+});
