@@ -12,6 +12,7 @@ import { checkLeakage, type CheckedRule } from './checks/leakage.js';
 import { checkReachability } from './checks/reachability.js';
 import { checkScalars } from './checks/scalars.js';
 import { checkSchedules } from './checks/schedules.js';
+import { checkSelection, type Selection } from './checks/selection.js';
 import { checkSplitOrder } from './checks/splits.js';
 import { Codes } from './codes.js';
 import { children } from './ir.js';
@@ -254,10 +255,12 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
       diags.push(error(Codes.emptySelector, 'this selects no parameters', r.decl.target.span, 'a model has parameters only once it is applied in a loss or metric'));
       continue;
     }
-    const splitSet = [...splitsOf(r.loss)];
+    const lossSplits = splitsOf(r.loss);
+    // the direction's batches are drawn too, so its splits are the rule's as much as the loss's are
+    const splitSet = [...(r.geometry.kind === 'none' ? lossSplits : splitsOf(r.geometry.direction, new Set(lossSplits)))];
     const partDecl = r.decl.target.kind === 'Name' ? globals.get(r.decl.target.name) : undefined;
     const partition =
-      partDecl?.global.kind === 'partition' ? r.decl.target.kind === 'Name' ? r.decl.target.name : 'theta' : splitSet.includes('train') ? 'theta' : splitSet.includes('reg') ? 'rho' : 'theta';
+      partDecl?.global.kind === 'partition' ? r.decl.target.kind === 'Name' ? r.decl.target.name : 'theta' : lossSplits.has('train') ? 'theta' : lossSplits.has('reg') ? 'rho' : 'theta';
     const overBatch = (() => {
       const stack: IRExpr[] = [r.loss];
       while (stack.length > 0) {
@@ -338,6 +341,7 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
 
   const sweepDecl = decls.find((p) => p.decl.kind === 'Sweep')?.decl;
   const sweepValues = sweepDecl?.kind === 'Sweep' ? sweepValuesOf(sweepDecl.values, ctx) : [];
+  checkSelection(selectionsOf(decls, drafts), diags);
   // a reminder, not a mistake: said only once the program is otherwise clean
   if (run === undefined && checked.length > 0 && !hasErrors(diags))
     diags.push(
@@ -351,6 +355,26 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
   const sorted = dedupe(sortDiagnostics(diags.filter((d) => d.message !== FOLLOW_ON)));
   if (hasErrors(sorted)) return { diagnostics: sorted };
   return { ir: buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, runLength, batch, sweepValues), diagnostics: sorted };
+};
+
+/** What a sweep's `select` and a population's `exploit` choose by. */
+const selectionsOf = (decls: readonly PlacedDecl[], drafts: Drafts): Selection[] => {
+  const out: Selection[] = [];
+  const named = [...drafts.metrics, ...drafts.losses, ...drafts.report];
+  for (const p of decls) {
+    const d = p.decl;
+    if (d.kind === 'Sweep' && d.select !== undefined) {
+      const name = d.select.metric.name;
+      const m = named.find((x) => x.name === name);
+      if (m !== undefined) out.push({ what: 'select', name, expr: m.expr, span: d.select.metric.span });
+    }
+    if (d.kind === 'EveryDecl') {
+      const a = d.actions.find((x) => x.kind === 'Exploit');
+      const ex = drafts.population.exploit;
+      if (a?.kind === 'Exploit' && ex !== undefined) out.push({ what: 'exploit', name: ex.byName ?? 'its score', expr: ex.by, span: a.by.span });
+    }
+  }
+  return out;
 };
 
 const dedupe = (ds: readonly Diagnostic[]): Diagnostic[] => {

@@ -57,9 +57,15 @@ export const checkLeakage = (rules: readonly CheckedRule[], diags: Diagnostic[])
   const byParam = trainRulesByParam(rules);
   for (const r of rules) {
     if (r.rule.splits.includes('test')) {
-      const at = oversOn(r.rule.loss, 'test')[0];
+      const inLoss = oversOn(r.rule.loss, 'test')[0];
+      const g = r.rule.geometry;
+      const at = inLoss ?? (g.kind === 'none' ? undefined : oversOn(g.direction, 'test')[0]);
+      const what =
+        inLoss !== undefined || g.kind === 'none'
+          ? `rule ${r.rule.name} optimizes a loss that ranges over 'test': test data must never reach an update`
+          : `rule ${r.rule.name} moves ${g.kind === 'along' ? 'along' : 'orthogonally to'} a gradient that ranges over 'test': test data must never reach an update`;
       diags.push({
-        ...error(Codes.testLeak, `rule ${r.rule.name} optimizes a loss that ranges over 'test': test data must never reach an update`, r.lossSpan),
+        ...error(Codes.testLeak, what, inLoss !== undefined || at === undefined ? r.lossSpan : at.span),
         ...(at !== undefined ? { related: [{ span: at.span, message: "ranges over 'test' here" }] } : {}),
       });
     }
@@ -67,7 +73,8 @@ export const checkLeakage = (rules: readonly CheckedRule[], diags: Diagnostic[])
     const partner = r.rule.splits.includes('train') ? undefined : trainPartner(r, rules, byParam);
     if (!r.rule.splits.includes('train') && partner === undefined) continue;
     thetaOnReg.add(r.rule.name);
-    const at = oversOn(r.rule.loss, 'reg')[0];
+    const g = r.rule.geometry;
+    const at = oversOn(r.rule.loss, 'reg')[0] ?? (g.kind === 'none' ? undefined : oversOn(g.direction, 'reg')[0]);
     const mine = new Set(r.rule.targets);
     const shared = partner?.rule.targets.filter((p) => mine.has(p)) ?? [];
     const what =

@@ -84,3 +84,69 @@ phase first for 10 steps {
     expect(r.ir!.rules[1]!.splits).toContain('reg');
   });
 });
+
+describe('leakage through a geometry direction', () => {
+  const base = `data d = correlated_features(base: 5, copies: 20, noise: 0.1, n: 300, seed: 1)
+split d { train: 0.5, reg: 0.3, test: 0.2 } seed 0
+param w : Tensor[100] = 0
+loss fit = mse(x @ w, y) over train
+update w by sgd(lr: 0.01) on fit GEOM
+run 100 steps
+`;
+  it("E0501: a direction that ranges over 'test', reported at its `over`", () => {
+    const text = base.replace('GEOM', 'orthogonal to grad(mse(x @ w, y) over test)');
+    const es = errors(compile(text));
+    expect(es.map((d) => d.code)).toEqual(['E0501']);
+    expect(es[0]!.message).toContain('gradient');
+    expect(loc(es[0]!)).toEqual(at(text, 'mse(x @ w, y) over test'));
+  });
+  it("E0502: a θ rule moved along a gradient over 'reg'", () => {
+    const text = base.replace('GEOM', 'along grad(mse(x @ w, y) over reg)');
+    expect(errorCodes(text)).toEqual(['E0502']);
+    expect(errorCodes(text.replace('over reg)', 'over reg) allow reg'))).toEqual([]);
+  });
+  it('a direction without data, or over train, is no leak', () => {
+    expect(errorCodes(base.replace('GEOM', 'orthogonal to grad(l1(w))'))).toEqual([]);
+    expect(errorCodes(base.replace('GEOM', 'along grad(mse(x @ w, y) over train)'))).toEqual([]);
+  });
+});
+
+describe('E0501: choosing models by test data', () => {
+  const sweep = `data d = correlated_features(base: 5, copies: 2, noise: 0.1, n: 300, seed: 1)
+split d { train: 0.5, reg: 0.3, test: 0.2 } seed 0
+param w : Tensor[10] = 0
+sweep lam in [0.01, 0.1, 1] {
+  loss fit = mse(x @ w, y) + lam * l2(w) over train
+  update w by sgd(lr: 0.01) on fit
+  metric sel = mse(x @ w, y) over test
+} select lowest sel
+run 40 steps batch 16
+`;
+  it("a sweep that selects by a metric over 'test', reported at the metric's name in select", () => {
+    const es = errors(compile(sweep));
+    expect(es.map((d) => d.code)).toEqual(['E0501']);
+    expect(es[0]!.message).toContain("selection on 'test'");
+    expect(es[0]!.hint).toContain('reg');
+    expect(loc(es[0]!)).toEqual(at(sweep, 'sel\n'));
+    expect(errorCodes(sweep.replace('over test\n', 'over reg\n'))).toEqual([]);
+  });
+  const pbt = `data d = correlated_features(base: 5, copies: 2, noise: 0.1, n: 300, seed: 1)
+split d { train: 0.5, reg: 0.3, test: 0.2 } seed 0
+model net(x) = x |> dense(8) |> noise(init: -2) |> relu |> dense(1)
+loss fit = mse(net(x), y) over train
+metric sel = mse(deterministic net(x), y) over test
+population 4 {
+  freeze noise_scales(net)
+  update params(net) - noise_scales(net) by adam(lr: 1e-3) on fit
+}
+every 10 steps: exploit truncation(0.25) by sel, explore perturb(0.8, 1.2)
+run 40 steps batch 16
+`;
+  it("a population that exploits by a metric over 'test'", () => {
+    const es = errors(compile(pbt));
+    expect(es.map((d) => d.code)).toEqual(['E0501']);
+    expect(loc(es[0]!)).toEqual(at(pbt, 'sel,'));
+    expect(errorCodes(pbt.replace('over test\n', 'over reg\n'))).toEqual([]);
+    expect(errorCodes(pbt.replace('by sel,', 'by sel over test,'))).toContain('E0501');
+  });
+});
