@@ -1,0 +1,32 @@
+/**
+ * The L1 norm with the subgradient the language documents (PAPERS.md: sign(0) = 0), where
+ * TensorFlow.js's chain rule gives something else: abs's gradient is −1 at 0, so `along grad(l1(w))`
+ * would move w = 0.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+const withSavedInput = (
+  name: string,
+  value: (x: tf.Tensor) => tf.Tensor,
+  grad: (dy: tf.Tensor, x: tf.Tensor) => tf.Tensor,
+): ((x: tf.Tensor) => tf.Tensor) =>
+  tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args;
+    if (!(x instanceof tf.Tensor) || typeof save !== 'function') throw new Error(`internal error: ${name} applied to no tensor`);
+    save([x]);
+    return {
+      value: value(x),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [s] = saved;
+        if (s === undefined) throw new Error(`internal error: ${name} lost its saved input`);
+        return grad(dy, s);
+      },
+    };
+  });
+
+/** Σ|x|, with gradient sign(x) (0 at zeros). */
+export const l1Norm = withSavedInput(
+  'l1',
+  (x) => tf.sum(tf.abs(x)),
+  (dy, x) => tf.mul(dy, tf.sign(x)),
+);
