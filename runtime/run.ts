@@ -16,6 +16,7 @@ import { selectBackend, type BackendRequest } from './backend/select.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint/store.js';
 import { formatDataError } from './data/index.js';
 import { prepareData } from './exec/data.js';
+import { checkDataShapes } from './exec/check-shapes.js';
 import { execute, memberCount, modeOf, reportPlan, type ExecResult } from './exec/loop.js';
 import type { MemberState, ReportRecord } from './exec/member.js';
 import { stepsPerEpoch, totalSteps } from './exec/schedule.js';
@@ -137,6 +138,8 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   const loadStart = Date.now();
   const data = await prepareData(ir, standardLibrary);
   if (E.isLeft(data)) return fail(formatDataError(data.left));
+  const shapeError = checkDataShapes(ir, data.right);
+  if (shapeError !== undefined) return fail(shapeError);
   const sizes = Object.entries(data.right.splits).map(([k, d]) => `${k} ${d.size}`);
   io.info(`data: ${sizes.join(', ')} (loaded in ${((Date.now() - loadStart) / 1000).toFixed(1)} s)`);
   const spe = stepsPerEpoch(data.right.main.size, ir.run.batch);
@@ -211,7 +214,9 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   await writeManifest(out, manifest);
 
   const metrics = metricsWriter(metricsFile);
-  let result: ExecResult;
+  let result: ExecResult | undefined;
+  let crash: string | undefined;
+  let lastStep = resume?.live[0]?.state.step ?? 0;
   try {
     result = await execute(lowered.right, data.right, {
       seed,
@@ -224,15 +229,26 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
         metrics.write(r);
         io.onReport?.(r);
       },
-      ...(io.onStep !== undefined ? { onStep: io.onStep } : {}),
+      onStep: (m, info) => {
+        lastStep = m.state.step;
+        io.onStep?.(m, info);
+      },
       ...(io.shouldStop !== undefined ? { shouldStop: io.shouldStop } : {}),
       ...(ir.sweep !== undefined
         ? { programFor: (i: number) => E.mapLeft((ds: Diagnostic[]) => io.renderDiagnostics(ds))(lowerWith(ir, spe, i)) }
         : {}),
     });
+  } catch (e) {
+    // A tensor op failing mid-run (a shape the checks above could not see) is a failed run, not a crash.
+    crash = `training failed at step ${lastStep}: ${e instanceof Error ? e.message : String(e)}`;
   } finally {
     await metrics.close();
     io.onEnd?.();
+  }
+  if (crash !== undefined || result === undefined) {
+    const reason = crash ?? 'training ended without a result';
+    await writeManifest(out, { ...manifest, outcome: 'failed', ended: new Date().toISOString(), error: reason });
+    return fail(`error: ${reason}`);
   }
   // A declared reliability figure needs the final model's predictions, not logged scalars.
   const finalState = result.outcome === 'completed' && result.states.length === 1 ? result.states[0] : undefined;

@@ -1,0 +1,83 @@
+/**
+ * `runProgram` on small programs written to a temp folder: failures end as one message, an exit
+ * code and a manifest that says why, never as a stack trace or a manifest stuck at "running".
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderAll } from '../../cli/commands/run.js';
+import { runProgram, type RunIO, type RunOptions } from '../../runtime/run.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+export const workspace = (files: Record<string, string>): string => {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'xreg-runf-'));
+  dirs.push(d);
+  for (const [k, v] of Object.entries(files)) writeFileSync(path.join(d, k), v);
+  return d;
+};
+
+export const go = async (o: Partial<RunOptions> & { file: string }, extra: Partial<RunIO> = {}) => {
+  const info: string[] = [];
+  const errors: string[] = [];
+  const code = await runProgram(
+    { set: {}, checkpointEvery: 1000, argv: ['run', o.file], ...o },
+    { info: (l) => info.push(l), error: (l) => errors.push(l), renderDiagnostics: renderAll, ...extra },
+  );
+  return { code, info, errors };
+};
+
+const manifestOf = (out: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+
+const csv3 = 'a,b,c,y\n1,2,3,4\n2,3,4,5\n3,1,2,6\n4,4,1,5\n0,1,1,2\n2,2,2,3\n';
+const program = (width: number): string => `data d = csv("small.csv", target: "y")
+split d { train: 0.5, reg: 0.5 } seed 0
+param w : Tensor[${width}] = 0
+loss fit = mse(x @ w, y) over train
+update w by sgd(lr: 0.01) on fit
+run 5 steps batch 2
+`;
+
+describe('run failures', () => {
+  it('refuses a CSV whose width contradicts the program before training, naming data set, field, shapes and file', async () => {
+    const d = workspace({ 'small.csv': csv3, 'p.xreg': program(4) });
+    const out = path.join(d, 'out');
+    const r = await go({ file: path.join(d, 'p.xreg'), out });
+    expect(r.code).toBe(1);
+    const msg = r.errors.join('\n');
+    expect(msg).toMatch(/data set d/);
+    expect(msg).toMatch(/field x/);
+    expect(msg).toContain('[3]');
+    expect(msg).toContain('[4]');
+    expect(msg).toContain('small.csv');
+  });
+
+  it('the same program with a matching width trains', async () => {
+    const d = workspace({ 'small.csv': csv3, 'p.xreg': program(3) });
+    const r = await go({ file: path.join(d, 'p.xreg'), out: path.join(d, 'out') });
+    expect(r.errors.join('\n')).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('an error thrown during training is one line, exit 1, and a manifest saying failed with the reason', async () => {
+    const d = workspace({ 'small.csv': csv3, 'p.xreg': program(3) });
+    const out = path.join(d, 'out');
+    const r = await go(
+      { file: path.join(d, 'p.xreg'), out },
+      {
+        onStep: (m) => {
+          if (m.state.step === 3) throw new Error('boom');
+        },
+      },
+    );
+    expect(r.code).toBe(1);
+    expect(r.errors).toEqual(['error: training failed at step 3: boom']);
+    const m = manifestOf(out);
+    expect(m['outcome']).toBe('failed');
+    expect(m['error']).toBe('training failed at step 3: boom');
+  });
+});
