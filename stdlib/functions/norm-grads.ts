@@ -1,7 +1,7 @@
 /**
- * The L1 norm with the subgradient the language documents (PAPERS.md: sign(0) = 0), where
+ * The L1 and L2 norms with the subgradients the language documents (PAPERS.md: sign(0) = 0), where
  * TensorFlow.js's chain rule gives something else: abs's gradient is −1 at 0, so `along grad(l1(w))`
- * would move w = 0.
+ * would move w = 0; and sqrt(Σx²) differentiates to 0/0 = NaN at x = 0.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -29,4 +29,16 @@ export const l1Norm = withSavedInput(
   'l1',
   (x) => tf.sum(tf.abs(x)),
   (dy, x) => tf.mul(dy, tf.sign(x)),
+);
+
+/** sqrt(Σx²), with gradient x/‖x‖ (0 at x = 0, the minimal-norm subgradient). */
+export const l2Norm = withSavedInput(
+  'norm',
+  (x) => tf.sqrt(tf.sum(tf.square(x))),
+  (dy, x) => {
+    const n = tf.sqrt(tf.sum(tf.square(x)));
+    const positive = tf.greater(n, 0);
+    const unit = tf.where(positive, tf.div(x, tf.where(positive, n, tf.onesLike(n))), tf.zerosLike(x));
+    return tf.mul(dy, unit);
+  },
 );

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { FnDef, Shape } from '../types.js';
 import { fn, one } from './define.js';
-import { l1Norm } from './norm-grads.js';
+import { l1Norm, l2Norm } from './norm-grads.js';
 import { showShape, sizeOf } from './shapes.js';
 
 const toScalar = (name: string, f: (x: tf.Tensor) => tf.Tensor): FnDef =>
@@ -12,8 +12,7 @@ const toScalar = (name: string, f: (x: tf.Tensor) => tf.Tensor): FnDef =>
 export const reductions: readonly FnDef[] = [
   toScalar('sum', (x) => tf.sum(x)),
   toScalar('mean', (x) => tf.mean(x)),
-  // sqrt(Σx²) written out: tf.norm's gradient is the same, this keeps the formula in view.
-  toScalar('norm', (x) => tf.sqrt(tf.sum(tf.square(x)))),
+  toScalar('norm', l2Norm),
   toScalar('l1', l1Norm),
   toScalar('l2', (x) => tf.sum(tf.square(x))),
   fn(
