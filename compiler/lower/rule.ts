@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 // Registers tfjs's gradient functions (tfjs-core's Node bundle has none).
-import '../../runtime/backend/gradients.js';
+import '../../stdlib/gradients.js';
 import { projectAlong, projectOrthogonal, retractToSphere, tangentProject } from '../../stdlib/geometry/index.js';
 import type { ConstArgs, LrSchedule, OptimizerDef, OptState } from '../../stdlib/types.js';
 import type { Env, Ev, HelperState } from './eval.js';

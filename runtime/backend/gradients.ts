@@ -1,8 +1,1 @@
-// tfjs-core's Node bundle registers no gradient functions (tf.grad fails with
-// "gradient function not found for Sum"); the union package @tensorflow/tfjs
-// registers all of them, plus the chained tensor methods, when it loads. Import
-// this module anywhere gradients are taken.
-import '@tensorflow/tfjs';
-
-/** True once this module has loaded, i.e. once every tfjs gradient is registered. */
-export const gradientsRegistered = true;
+export { gradientsRegistered } from '../../stdlib/gradients.js';

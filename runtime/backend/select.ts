@@ -9,7 +9,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import './gradients.js';
+import '../../stdlib/gradients.js';
 import { installHint } from './install-hints.js';
 import { registerWasmKernels } from './wasm-kernels/index.js';
 
