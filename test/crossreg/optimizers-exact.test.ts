@@ -11,20 +11,11 @@ import { softThreshold, solveSPD } from '../../stdlib/baselines/index.js';
 import { newton, proxSgd, validateOptimizerOptions } from '../../stdlib/optimizers/index.js';
 import { solveLU } from '../../stdlib/optimizers/newton.js';
 import type { ConstArgs, OptimizerDef, OptState } from '../../stdlib/types.js';
+import { rng } from '../helpers/random.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-const rng = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 /** Runs `steps` updates of `opt` with gradients from `grad` (float64, on the flattened parameters). */
 const iterate = (

@@ -12,20 +12,11 @@ import {
   retractToSphere,
   tangentProject,
 } from '../../stdlib/geometry/index.js';
+import { rng } from '../helpers/random.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-const rng = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 const SHAPES: readonly number[][] = [[4], [2, 3], []];
 const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);

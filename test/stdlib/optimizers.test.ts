@@ -7,23 +7,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adam, adamw, rmsprop, sgd } from '../../stdlib/optimizers/index.js';
 import type { ConstArgs, OptimizerDef, OptState } from '../../stdlib/types.js';
+import { rng } from '../helpers/random.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
 type Vec = number[];
-
-/** A seeded generator (mulberry32), so cases are fixed but not hand-picked. */
-const rng = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 /** Values representable in float32, so both computations start from the same numbers. */
 const f32vec = (r: () => number, n: number, scale: number): Vec =>
