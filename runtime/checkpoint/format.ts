@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
-import { PathReporter } from 'io-ts/lib/PathReporter.js';
+import { formatErrors } from '../plot/decode.js';
 
 export const MAGIC = 'XREGCKP1';
 export const FORMAT_VERSION = 1;
@@ -24,7 +24,24 @@ export const TensorEntry = t.type({
 export type TensorEntry = t.TypeOf<typeof TensorEntry>;
 
 const CursorC = t.type({ epoch: t.number, position: t.number });
-const Values = t.record(t.string, t.number);
+const NON_FINITE: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
+/**
+ * A number that may be NaN or ±Infinity (a diverged metric): JSON has no such numbers and writes
+ * them as null, so they travel as the strings "NaN", "Infinity", "-Infinity".
+ */
+export const AnyNumber = new t.Type<number, number | string, unknown>(
+  'number (or "NaN", "Infinity", "-Infinity")',
+  (u): u is number => typeof u === 'number',
+  (u, c) => {
+    if (typeof u === 'number') return t.success(u);
+    const v = typeof u === 'string' ? NON_FINITE[u] : undefined;
+    return v !== undefined ? t.success(v) : t.failure(u, c);
+  },
+  (n) => (Number.isFinite(n) ? n : String(n)),
+);
+
+const Values = t.record(t.string, AnyNumber);
 
 /** A run state with each tensor replaced by its index in the tensor table. */
 export const MemberC = t.intersection([
@@ -71,7 +88,7 @@ export type Header = t.TypeOf<typeof Header>;
 const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
 
 export const encodeFile = (header: Header, blob: Uint8Array): Buffer => {
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const json = Buffer.from(JSON.stringify(Header.encode(header)), 'utf8');
   const len = Buffer.alloc(4);
   len.writeUInt32LE(json.length, 0);
   const body = Buffer.concat([Buffer.from(MAGIC, 'ascii'), len, json, blob]);
@@ -98,7 +115,7 @@ export const decodeFile = (buf: Buffer): E.Either<string, { header: Header; blob
   }
   return pipe(
     Header.decode(raw),
-    E.mapLeft((errs) => `header does not match checkpoint format ${FORMAT_VERSION}: ${PathReporter.report(E.left(errs)).slice(0, 3).join('; ')}`),
+    E.mapLeft((errs) => `header does not match checkpoint format ${FORMAT_VERSION}: ${formatErrors(errs).split('; ').slice(0, 3).join('; ')}`),
     E.chain((header) => {
       const blob = body.subarray(hstart + hlen);
       return blob.length === header.blobBytes ? E.right({ header, blob }) : E.left(`blob holds ${blob.length} bytes, the header says ${header.blobBytes}`);
