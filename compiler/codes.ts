@@ -43,4 +43,6 @@ export const Codes = {
   metricAsLoss: 'E0510',
   noData: 'E0511',
   noRun: 'W0512',
+  phaseNeverRuns: 'E0513',
+  phasesShort: 'W0514',
 } as const;

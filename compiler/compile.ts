@@ -12,6 +12,7 @@ import { checkLeakage, type CheckedRule } from './checks/leakage.js';
 import { checkReachability } from './checks/reachability.js';
 import { checkScalars } from './checks/scalars.js';
 import { checkSchedules } from './checks/schedules.js';
+import { checkPhases } from './checks/phases.js';
 import { checkSelection, type Selection } from './checks/selection.js';
 import { checkSplitOrder } from './checks/splits.js';
 import { Codes } from './codes.js';
@@ -325,6 +326,16 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     diags,
   );
   checkSplitOrder(checked, ctx.splits, diags);
+  checkPhases(
+    decls.flatMap((p) =>
+      p.decl.kind === 'Phase' && p.container.kind !== 'phase'
+        ? [{ name: p.decl.name.name, span: p.decl.name.span, ...(p.decl.length ? { length: { n: p.decl.length.amount.value, unit: p.decl.length.unit } } : {}) }]
+        : [],
+    ),
+    runLength,
+    run?.kind === 'Run' ? run.length.span : undefined,
+    diags,
+  );
   checkScalars(
     [
       ...drafts.rules.flatMap((r) => [

@@ -66,7 +66,7 @@ export const checkLeakage = (rules: readonly CheckedRule[], diags: Diagnostic[])
           : `rule ${r.rule.name} moves ${g.kind === 'along' ? 'along' : 'orthogonally to'} a gradient that ranges over 'test': test data must never reach an update`;
       diags.push({
         ...error(Codes.testLeak, what, inLoss !== undefined || at === undefined ? r.lossSpan : at.span),
-        ...(at !== undefined ? { related: [{ span: at.span, message: "ranges over 'test' here" }] } : {}),
+        ...(inLoss !== undefined ? { related: [{ span: inLoss.span, message: "ranges over 'test' here" }] } : {}),
       });
     }
     if (!r.rule.splits.includes('reg') || r.rule.allowReg) continue;

@@ -96,3 +96,47 @@ describe('partitions', () => {
     expect(r.ir!.partitions['feats']).toHaveLength(4 * 2);
   });
 });
+
+describe('phases against the run (E0513, W0514)', () => {
+  const prog = (a: string, b: string, run: string) => `data d = correlated_features(base: 5, copies: 2, noise: 0.1, n: 300, seed: 1)
+split d { train: 0.5, reg: 0.3, test: 0.2 } seed 0
+param w : Tensor[10] = 0
+param t : Scalar = 1
+loss fit = mse(x @ w, y) over train
+loss cal = mse(t * (x @ w), y) over reg
+phase a${a} {
+  update w by sgd(lr: 0.01) on fit
+} then phase b${b} {
+  update t by sgd(lr: 0.01) on cal
+}
+run ${run} batch 16
+`;
+  const diag = (text: string, code: string) => compile(text).diagnostics.filter((d) => d.code === code);
+  it('a phase without a length before another: the later one never runs', () => {
+    const text = prog('', ' for 10 steps', '40 steps');
+    const ds = diag(text, 'E0513');
+    expect(ds).toHaveLength(1);
+    expect(ds[0]!.message).toContain("'b'");
+    expect(ds[0]!.span.start.line).toBe(7);
+    expect(diag(prog(' for 30 steps', '', '40 steps'), 'E0513')).toEqual([]);
+  });
+  it('phases longer than the run: the error names the phase that never runs', () => {
+    const ds = diag(prog(' for 50 steps', ' for 10 steps', '40 steps'), 'E0513');
+    expect(ds).toHaveLength(1);
+    expect(ds[0]!.message).toContain("phase 'b' never runs");
+    expect(ds[0]!.span.start.line).toBe(9);
+    expect(diag(prog(' for 40 steps', ' for 10 steps', '40 steps'), 'E0513')).toHaveLength(1);
+    expect(diag(prog(' for 39 steps', ' for 10 steps', '40 steps'), 'E0513')).toEqual([]);
+    // different units are not compared
+    expect(diag(prog(' for 50 epochs', ' for 10 steps', '40 steps'), 'E0513')).toEqual([]);
+  });
+  it('phases that all have lengths and add up to less than the run: a warning at the last', () => {
+    const text = prog(' for 10 steps', ' for 10 steps', '40 steps');
+    const ds = diag(text, 'W0514');
+    expect(ds.map((d) => d.severity)).toEqual(['warning']);
+    expect(ds[0]!.message).toContain('30 steps in all');
+    expect(errors(compile(text))).toEqual([]);
+    expect(diag(prog(' for 10 steps', ' for 30 steps', '40 steps'), 'W0514')).toEqual([]);
+    expect(diag(prog(' for 10 steps', '', '40 steps'), 'W0514')).toEqual([]);
+  });
+});
