@@ -1,4 +1,8 @@
-/** Schedules that can never fire, or that reach past the end of the run. */
+/**
+ * Schedules that can never fire, or that reach past the end of the run. The runtime fires a rule
+ * at `from` (step 0 without one) and every `every` steps after it (runtime/exec/schedule.ts
+ * `fires`), so an `every` longer than the run still fires once: only `from` decides "never".
+ */
 import { error, warning, type Diagnostic } from '../../dsl/diagnostic.js';
 import type { Span } from '../../dsl/span.js';
 import { Codes } from '../codes.js';
@@ -25,8 +29,6 @@ export const checkSchedules = (facts: readonly ScheduleFacts[], diags: Diagnosti
     if (len === undefined) continue;
     if (from !== undefined && from.unit === len.unit && from.n >= len.n)
       diags.push(error(Codes.neverFires, `rule ${f.rule} starts at ${fmt(from)}, but the run ends after ${len.n} ${len.unit}: it never fires`, f.spans.from ?? f.ruleSpan));
-    if (every.unit === len.unit && every.n > len.n)
-      diags.push(error(Codes.neverFires, `rule ${f.rule} runs every ${every.n} ${every.unit}, but the run is ${len.n} ${len.unit} long: it never fires`, f.spans.every ?? f.ruleSpan));
     if (until !== undefined && until.unit === len.unit && until.n > len.n)
       diags.push(warning(Codes.untilAfterEnd, `rule ${f.rule} runs until ${fmt(until)}, after the run ends (${len.n} ${len.unit})`, f.spans.until ?? f.ruleSpan));
   }

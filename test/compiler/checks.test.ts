@@ -39,6 +39,14 @@ describe('checks: each fires on the wrong program and not on the right one', () 
     expect(loc(d)).toEqual(at(text, 'from step 7000'));
   });
 
+  it('E0504 is not given to an every longer than the run: the rule fires once, at its start', () => {
+    const text = RIDGE.replace('from step 3000', 'every 7000 steps');
+    expect(codes(compile(text))).not.toContain('E0504');
+    expect(compile(text).ir).toBeDefined();
+    expect(codes(compile(RIDGE.replace('from step 3000', 'every 7000 steps from step 5999')))).not.toContain('E0504');
+    expect(codes(compile(RIDGE.replace('from step 3000', 'every 7000 steps from step 6000')))).toContain('E0504');
+  });
+
   it('E0505 until before from, E0506 every 0, W0507 until after the end', () => {
     expect(codes(compile(RIDGE.replace('from step 3000', 'from step 3000 until step 2000')))).toContain('E0505');
     expect(codes(compile(RIDGE.replace('from step 3000', 'every 0 steps')))).toContain('E0506');
