@@ -17,6 +17,7 @@ import { loadCheckpoint, saveCheckpoint } from './checkpoint/store.js';
 import { formatDataError } from './data/index.js';
 import { prepareData } from './exec/data.js';
 import { checkDataShapes } from './exec/check-shapes.js';
+import { checkSnapshotShapes, overrideChanges } from './exec/check-resume.js';
 import { execute, memberCount, modeOf, reportPlan, type ExecResult } from './exec/loop.js';
 import type { MemberState, ReportRecord } from './exec/member.js';
 import { stepsPerEpoch, totalSteps } from './exec/schedule.js';
@@ -128,6 +129,14 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   const previous = o.resume !== undefined ? await readManifest(o.resume) : undefined;
   if (o.resume !== undefined && !existsSync(o.resume)) return fail(`error: --resume ${o.resume}: no such run folder`);
   const overrides = Object.keys(o.set).length > 0 || previous === undefined ? o.set : previous.overrides;
+  if (previous !== undefined) {
+    const changed = overrideChanges(previous.overrides, overrides);
+    if (changed.length > 0) {
+      return fail(`error: cannot resume ${o.resume ?? ''}: it was run with other --set values: ${changed.join(', ')}; resume without --set to use the saved ones`);
+    }
+  }
+  // Whole-split metrics must see the same subset after a resume as before it.
+  const evalLimit = o.evalLimit ?? previous?.evalLimit;
 
   const compiled = compileText(text.right, o.file, { readFile: readText, overrides });
   if (hasErrors(compiled.diagnostics) || compiled.ir === undefined) {
@@ -156,6 +165,8 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     if (E.isLeft(ck)) return fail(`error: cannot resume: ${ck.left}`);
     resume = ck.right.snapshot;
     seed = ck.right.header.seed;
+    const misfit = checkSnapshotShapes(lowered.right, resume, seed);
+    if (misfit !== undefined) return fail(`error: cannot resume ${o.resume}: ${misfit}`);
     io.info(`resuming ${o.resume} at step ${ck.right.header.step} of ${resume.total}`);
   }
 
@@ -183,7 +194,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
       `training: ${plural(total, 'step')} (${plural(spe, 'step')} per epoch of ${data.right.main.key})`,
       mode === 'single' ? '' : mode === 'ensemble' ? `, an ensemble of ${members} unrolled into one model` : `, ${plural(members, `${mode} member`)}`,
       plan.items.length > 0 ? `; report every ${showDuration(plan.every)}: ${reportNames(plan.items.map((i) => i.name))}` : '',
-      o.evalLimit !== undefined ? `; whole-split metrics on at most ${o.evalLimit} examples (--eval-limit)` : '',
+      evalLimit !== undefined ? `; whole-split metrics on at most ${evalLimit} examples (--eval-limit)` : '',
     ].join(''),
   );
   // A reliability figure's note comes at the end, when it is drawn.
@@ -205,7 +216,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     members,
     losses: lossNames,
     figures: manifestFigures(lowered.right.figures),
-    ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
+    ...(evalLimit !== undefined ? { evalLimit: evalLimit } : {}),
     ...(previous?.resumedFrom !== undefined || resume !== undefined
       ? { resumedFrom: [...(previous?.resumedFrom ?? []), ...(resume !== undefined ? [{ step: resume.live[0]?.state.step ?? 0, at: startedAt }] : [])] }
       : {}),
@@ -222,7 +233,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
       seed,
       length,
       checkpointEvery: o.checkpointEvery,
-      ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
+      ...(evalLimit !== undefined ? { evalLimit: evalLimit } : {}),
       ...(resume !== undefined ? { resume } : {}),
       save: (s) => saveCheckpoint(out, s, { program: programSha, seed }),
       onReport: (r) => {
@@ -253,7 +264,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   // A declared reliability figure needs the final model's predictions, not logged scalars.
   const finalState = result.outcome === 'completed' && result.states.length === 1 ? result.states[0] : undefined;
   const figureNote =
-    finalState !== undefined ? await writeReliability(out, lowered.right, finalState, data.right, seed, o.evalLimit) : E.right(undefined);
+    finalState !== undefined ? await writeReliability(out, lowered.right, finalState, data.right, seed, evalLimit) : E.right(undefined);
   for (const s of result.states) disposeState(s);
   if (E.isLeft(figureNote)) io.error(`note: ${figureNote.left}`);
 

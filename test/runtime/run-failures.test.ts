@@ -121,3 +121,87 @@ describe('checkpoints with non-finite values', () => {
     expect(r.left.length).toBeLessThan(300);
   });
 });
+
+const widthProgram = `data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 60, seed: 1)
+split d { train: 1/2, reg: 1/2 } seed 0
+let h = 4
+model net(x) = x |> dense(h) |> relu |> dense(1)
+loss fit = mse(net(x), y) over train
+update params(net) by sgd(lr: 0.1) on fit
+run 20 steps batch 8
+report every 5 steps: fit
+`;
+
+const evalProgram = `data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 90, seed: 1)
+split d { train: 1/3, reg: 1/3, test: 1/3 } seed 0
+model net(x) = x |> dense(6) |> relu |> dense(1)
+loss fit = mse(net(x), y) over train
+update params(net) by adam(lr: 0.01) on fit
+metric tm = mse(net(x), y) over test
+run 20 steps batch 8
+report every 5 steps: fit, tm
+`;
+
+const records = (dir: string): Record<string, unknown>[] =>
+  readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('resume identity', () => {
+  it('refuses a resume with other --set values, naming them; without --set it uses the saved ones', async () => {
+    const d = workspace({ 'p.xreg': widthProgram });
+    const file = path.join(d, 'p.xreg');
+    const out = path.join(d, 'out');
+    let at = 0;
+    const first = await go({ file, out, set: { h: 4 }, checkpointEvery: 5 }, { onStep: (m) => (at = m.state.step), shouldStop: () => at >= 10 });
+    expect(first.code).toBe(130);
+    const bad = await go({ file, resume: out, set: { h: 8 } });
+    expect(bad.code).toBe(1);
+    expect(bad.errors.join('\n')).toMatch(/h=4 \(now 8\)/);
+    const good = await go({ file, resume: out });
+    expect(good.errors.join('\n')).toBe('');
+    expect(good.code).toBe(0);
+  });
+
+  it('a checkpoint whose tensors do not fit the program as compiled now is refused', async () => {
+    const { readFileSync: rf } = await import('node:fs');
+    const E = await import('fp-ts/lib/Either.js');
+    const { compileText } = await import('../../compiler/compile.js');
+    const { lowerProgram } = await import('../../compiler/lower/index.js');
+    const { standardLibrary } = await import('../../stdlib/registry.js');
+    const { loadCheckpoint } = await import('../../runtime/checkpoint/store.js');
+    const { sha256Text } = await import('../../runtime/results/manifest.js');
+    const { checkSnapshotShapes } = await import('../../runtime/exec/check-resume.js');
+    const d = workspace({ 'p.xreg': widthProgram });
+    const file = path.join(d, 'p.xreg');
+    const out = path.join(d, 'out');
+    let at = 0;
+    expect((await go({ file, out, checkpointEvery: 5 }, { onStep: (m) => (at = m.state.step), shouldStop: () => at >= 10 })).code).toBe(130);
+    const ck = await loadCheckpoint(out, { program: sha256Text(rf(file, 'utf8')) });
+    if (E.isLeft(ck)) throw new Error(ck.left);
+    const lowerWith = (h: number) => {
+      const c = compileText(rf(file, 'utf8'), file, { readFile: (p: string) => E.right(rf(p, 'utf8')), overrides: { h } });
+      if (c.ir === undefined) throw new Error('compile');
+      const l = lowerProgram(c.ir, standardLibrary, { stepsPerEpoch: 4 });
+      if (E.isLeft(l)) throw new Error('lower');
+      return l.right;
+    };
+    expect(checkSnapshotShapes(lowerWith(4), ck.right.snapshot, ck.right.header.seed)).toBeUndefined();
+    expect(checkSnapshotShapes(lowerWith(8), ck.right.snapshot, ck.right.header.seed)).toMatch(/shape \[4(, 4)?\] in the checkpoint but \[8/);
+  });
+
+  it('--eval-limit carries over to a resume: records equal an uninterrupted run', async () => {
+    const d = workspace({ 'p.xreg': evalProgram });
+    const file = path.join(d, 'p.xreg');
+    const whole = path.join(d, 'whole');
+    expect((await go({ file, out: whole, evalLimit: 5 })).code).toBe(0);
+    const out = path.join(d, 'out');
+    let at = 0;
+    const first = await go({ file, out, evalLimit: 5, checkpointEvery: 5 }, { onStep: (m) => (at = m.state.step), shouldStop: () => at >= 10 });
+    expect(first.code).toBe(130);
+    expect((await go({ file, resume: out })).code).toBe(0);
+    const strip = (rs: Record<string, unknown>[]) => rs.map(({ step, tm, fit }) => ({ step, tm, fit }));
+    expect(strip(records(out))).toEqual(strip(records(whole)));
+  });
+});
