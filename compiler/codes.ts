@@ -24,6 +24,7 @@ export const Codes = {
   unknownDim: 'E0304',
   sharedShape: 'E0305',
   notScalar: 'E0306',
+  classWidth: 'E0307',
   // partitions
   twoPartitions: 'E0401',
   noPartition: 'E0402',

@@ -12,6 +12,7 @@ import { checkLeakage, type CheckedRule } from './checks/leakage.js';
 import { checkReachability } from './checks/reachability.js';
 import { checkScalars } from './checks/scalars.js';
 import { checkSchedules } from './checks/schedules.js';
+import { checkClasses } from './checks/classes.js';
 import { checkPhases } from './checks/phases.js';
 import { checkSelection, type Selection } from './checks/selection.js';
 import { checkSplitOrder } from './checks/splits.js';
@@ -336,17 +337,19 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     run?.kind === 'Run' ? run.length.span : undefined,
     diags,
   );
-  checkScalars(
-    [
-      ...drafts.rules.flatMap((r) => [
-        { what: `the loss of rule ${r.name}`, expr: r.loss },
-        ...(r.geometry.kind === 'none' ? [] : [{ what: `the argument of grad(...) in rule ${r.name}`, expr: r.geometry.direction }]),
-      ]),
-      ...drafts.losses.map((l) => ({ what: `loss '${l.name}'`, expr: l.expr })),
-      ...drafts.metrics.map((m) => ({ what: `metric '${m.name}'`, expr: m.expr })),
-      ...drafts.report.map((i) => ({ what: `report item '${i.name}'`, expr: i.expr })),
-    ],
-    ctx.dims,
+  const scalars = [
+    ...drafts.rules.flatMap((r) => [
+      { what: `the loss of rule ${r.name}`, expr: r.loss },
+      ...(r.geometry.kind === 'none' ? [] : [{ what: `the argument of grad(...) in rule ${r.name}`, expr: r.geometry.direction }]),
+    ]),
+    ...drafts.losses.map((l) => ({ what: `loss '${l.name}'`, expr: l.expr })),
+    ...drafts.metrics.map((m) => ({ what: `metric '${m.name}'`, expr: m.expr })),
+    ...drafts.report.map((i) => ({ what: `report item '${i.name}'`, expr: i.expr })),
+  ];
+  checkScalars(scalars, ctx.dims, diags);
+  checkClasses(
+    [...scalars.map((s) => s.expr), ...(drafts.population.exploit !== undefined ? [drafts.population.exploit.by] : [])],
+    ctx.schemas,
     diags,
   );
 
