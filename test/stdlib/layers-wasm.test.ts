@@ -1,6 +1,7 @@
 /**
  * The second backend the runtime may pick: layers and their gradients on wasm (with the runtime's
- * extra kernels) must agree with cpu, and the tape-detached gather indices must free cleanly there.
+ * extra kernels) must agree with cpu, and the augmentation sampler (one JavaScript pass over values read
+ * from the wasm heap, with its own gradient) must free cleanly there.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
