@@ -128,6 +128,10 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   // A resumed run takes its settings from the run it continues unless they are given again.
   const previous = o.resume !== undefined ? await readManifest(o.resume) : undefined;
   if (o.resume !== undefined && !existsSync(o.resume)) return fail(`error: --resume ${o.resume}: no such run folder`);
+  if (o.resume !== undefined && previous?.outcome === 'completed') {
+    io.info(`${o.resume} already completed (${plural(previous.totalSteps, 'step')}); nothing to resume`);
+    return 0;
+  }
   const overrides = Object.keys(o.set).length > 0 || previous === undefined ? o.set : previous.overrides;
   if (previous !== undefined) {
     const changed = overrideChanges(previous.overrides, overrides);
@@ -143,6 +147,8 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     io.error(io.renderDiagnostics(compiled.diagnostics));
     return 1;
   }
+  // Warnings (an unused --set, say) are shown and the run goes on.
+  if (compiled.diagnostics.length > 0) io.error(io.renderDiagnostics(compiled.diagnostics));
   const ir = compiled.ir;
   const loadStart = Date.now();
   const data = await prepareData(ir, standardLibrary);

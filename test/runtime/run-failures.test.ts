@@ -205,3 +205,29 @@ describe('resume identity', () => {
     expect(strip(records(out))).toEqual(strip(records(whole)));
   });
 });
+
+describe('warnings', () => {
+  it('an unknown --set is reported as a warning on the error stream and the run goes on', async () => {
+    const d = workspace({ 'p.xreg': widthProgram });
+    const r = await go({ file: path.join(d, 'p.xreg'), out: path.join(d, 'out'), set: { nosuch: 3 } });
+    expect(r.code).toBe(0);
+    expect(r.errors.join('\n')).toMatch(/warning/);
+    expect(r.errors.join('\n')).toMatch(/nosuch/);
+  });
+});
+
+describe('resuming a completed run', () => {
+  it('says so, exits 0 and leaves the records alone', async () => {
+    const d = workspace({ 'p.xreg': widthProgram });
+    const file = path.join(d, 'p.xreg');
+    const out = path.join(d, 'out');
+    expect((await go({ file, out, checkpointEvery: 5 })).code).toBe(0);
+    const before = readFileSync(path.join(out, 'metrics.jsonl'), 'utf8');
+    let steps = 0;
+    const r = await go({ file, resume: out }, { onStep: () => steps++ });
+    expect(r.code).toBe(0);
+    expect(steps).toBe(0);
+    expect(r.info.join('\n')).toMatch(/already completed/);
+    expect(readFileSync(path.join(out, 'metrics.jsonl'), 'utf8')).toBe(before);
+  });
+});
