@@ -10,6 +10,12 @@ import { drawBatches } from '../exec/batches.js';
 import type { PreparedData } from '../exec/data.js';
 import { RELIABILITY_FILE, type ReliabilityFile } from '../plot/formats.js';
 
+/**
+ * The bin of confidence `c` among `m` equal-width bins (k/m, (k+1)/m], the edge rule of
+ * `calibration_error` (stdlib/functions/metrics.ts), so the figure's ECE is the metric's.
+ */
+export const binOf = (c: number, m: number): number => Math.min(m - 1, Math.max(0, Math.ceil(c * m) - 1));
+
 /** Bins of the reliability figure: the programs' calibration_error uses 15. */
 export const RELIABILITY_BINS = 15;
 
@@ -32,7 +38,7 @@ export const reliabilityBins = (probs: ArrayLike<number>, k: number, labels: Arr
     const pred = argmax(probs, i * k);
     const c = probs[i * k + pred] as number;
     const y = oneHot ? argmax(labels, i * k) : Math.round(labels[i] as number);
-    const b = Math.min(nBins - 1, Math.max(0, Math.floor(c * nBins)));
+    const b = binOf(c, nBins);
     conf[b] = (conf[b] as number) + c;
     hits[b] = (hits[b] as number) + (pred === y ? 1 : 0);
     count[b] = (count[b] as number) + 1;
