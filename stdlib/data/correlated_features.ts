@@ -7,8 +7,8 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, Dataset, LoaderDef, Schema } from '../types.js';
 import { decodeArgs, NonNegNumber, PosInt, Seed } from './args.js';
-import { dataError } from './errors.js';
 import { makeRng } from './random.js';
+import { syntheticLoader } from './synthetic.js';
 
 const args: readonly ArgSpec[] = [
   { name: 'base', type: 'int', default: 5, doc: 'independent base features' },
@@ -64,16 +64,4 @@ const schema = (a: ConstArgs): E.Either<string, Schema> =>
     y: { dtype: 'float32', shape: [] },
   }))(decode(a));
 
-export const correlatedFeatures: LoaderDef = {
-  kind: 'loader',
-  name: 'correlated_features',
-  args,
-  schema,
-  load: (a) =>
-    Promise.resolve(
-      E.bimap(
-        (m: string) => dataError(m),
-        (v: Args) => generateCorrelated(v),
-      )(decode(a)),
-    ),
-};
+export const correlatedFeatures: LoaderDef = syntheticLoader('correlated_features', args, decode, schema, generateCorrelated);

@@ -7,8 +7,8 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, Dataset, LoaderDef, Schema } from '../types.js';
 import { decodeArgs, NonNegNumber, PosInt, Seed } from './args.js';
-import { dataError } from './errors.js';
 import { makeRng } from './random.js';
+import { syntheticLoader } from './synthetic.js';
 
 const args: readonly ArgSpec[] = [
   { name: 'n', type: 'int', default: 20, doc: 'examples' },
@@ -66,16 +66,4 @@ const schema = (a: ConstArgs): E.Either<string, Schema> =>
     }),
   )(decode(a));
 
-export const splineSamples: LoaderDef = {
-  kind: 'loader',
-  name: 'spline_samples',
-  args,
-  schema,
-  load: (a) =>
-    Promise.resolve(
-      E.bimap(
-        (m: string) => dataError(m),
-        (v: Args) => generateSpline(v),
-      )(decode(a)),
-    ),
-};
+export const splineSamples: LoaderDef = syntheticLoader('spline_samples', args, decode, schema, generateSpline);
