@@ -4,7 +4,8 @@
 // ("now") against the implementation before the single-pass sampling ("before", bench/augment-legacy.ts)
 // in the same process, on wasm (with xreg's kernels) and cpu; "without augmentation" is the same
 // step with the pipeline left out (the floor: loss and dense layer alone).
-// Run: npx tsx bench/augment-step.ts [--runs 10] [--warmup 2] [--cpu-runs 3] [--only wasm|cpu] [--profile]
+// Run: npx tsx bench/augment-step.ts [--runs 10] [--warmup 2] [--cpu-runs 3] [--only wasm|cpu] [--no-before] [--profile]
+// (--no-before skips the old implementation, which takes minutes per step on cpu.)
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { readFileSync } from 'node:fs';
@@ -112,12 +113,13 @@ const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').s
 
 function report(backend: string, n: number): void {
   const now = timePipeline(stdlibPipeline, n);
-  const before = timePipeline(legacyPipeline, n);
+  const before = process.argv.includes('--no-before') ? undefined : timePipeline(legacyPipeline, n);
   const none = timePipeline(nonePipeline, n, false);
   const line = (what: string, pick: (r: Row) => Timing | undefined): string => {
-    const [a, b] = [pick(before)?.medianMs ?? NaN, pick(now)?.medianMs ?? NaN];
+    const [a, b] = [(before === undefined ? undefined : pick(before))?.medianMs ?? NaN, pick(now)?.medianMs ?? NaN];
     const floor = pick(none);
-    return `| ${backend} | ${what} | ${fmt(a)} | ${fmt(b)} | ${(a / b).toFixed(1)}x | ${floor === undefined ? '–' : fmt(floor.medianMs)} |`;
+    const [ta, ratio] = Number.isNaN(a) ? ['–', '–'] : [fmt(a), `${(a / b).toFixed(1)}x`];
+    return `| ${backend} | ${what} | ${ta} | ${fmt(b)} | ${ratio} | ${floor === undefined ? '–' : fmt(floor.medianMs)} |`;
   };
   console.log(line('forward', (r) => r.forward));
   console.log(line('fwd+bwd, ∇ magnitudes', (r) => r.magnitudes));
