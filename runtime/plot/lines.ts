@@ -1,6 +1,6 @@
 /** Chart (a): one or more series over steps, optionally on a log y axis, with horizontal reference lines. */
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_HEIGHT, CHART_WIDTH, renderSvg } from './render.js';
+import { chartFrame, renderSvg } from './render.js';
 import { logAxis, logLabelExpr, maxOf } from './ticks.js';
 
 export interface Point {
@@ -58,10 +58,7 @@ export const linesSpec = (o: LinesOptions): TopLevelSpec => {
   const xmax = maxOf(rows.map((r) => r.x));
   const refRows = refs.map((r) => ({ y: r.value, text: `${r.label} = ${formatValue(r.value)}`, x: Number.isFinite(xmax) ? xmax : 0 }));
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: o.subtitle !== undefined ? { text: o.title, subtitle: o.subtitle } : o.title,
-    width: CHART_WIDTH,
-    height: CHART_HEIGHT,
+    ...chartFrame(o.title, o.subtitle),
     layer: [
       {
         data: { values: rows },

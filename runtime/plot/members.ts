@@ -1,6 +1,6 @@
 /** Chart (e): one thin line per member of a population, sweep or ensemble, and their mean. */
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_HEIGHT, CHART_WIDTH, renderSvg } from './render.js';
+import { chartFrame, renderSvg } from './render.js';
 import type { Point } from './lines.js';
 import { yScaleAxis } from './lines.js';
 
@@ -47,10 +47,7 @@ export const membersSpec = (o: MembersOptions): TopLevelSpec => {
   const x = { field: 'x', type: 'quantitative' as const, axis: { title: o.xLabel ?? 'step', tickCount: 8 }, scale: { nice: false } };
   const subtitle = o.subtitle ?? `${o.members.length} members; thin: each member, thick black: mean${hl.length > 0 ? `, red: member ${o.highlight}` : ''}`;
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: o.title, subtitle },
-    width: CHART_WIDTH,
-    height: CHART_HEIGHT,
+    ...chartFrame(o.title, subtitle),
     layer: [
       {
         data: { values: rows },

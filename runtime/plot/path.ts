@@ -5,7 +5,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { PathMarker, PathPoint } from './formats.js';
 import { formatValue } from './lines.js';
-import { CHART_HEIGHT, CHART_WIDTH, renderSvg } from './render.js';
+import { chartFrame, renderSvg } from './render.js';
 
 export interface PathOptions {
   readonly title: string;
@@ -56,10 +56,7 @@ export const pathSpec = (o: PathOptions): TopLevelSpec => {
   const x = { field: 'norm', type: 'quantitative' as const, axis: { title: o.normLabel }, scale: { zero: false } };
   const y = { field: 'loss', type: 'quantitative' as const, axis: { title: o.lossLabel }, scale: { zero: false } };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: o.subtitle !== undefined ? { text: o.title, subtitle: o.subtitle } : o.title,
-    width: CHART_WIDTH,
-    height: CHART_HEIGHT,
+    ...chartFrame(o.title, o.subtitle),
     layer: [
       {
         data: { values: rows.map((r) => ({ ...r, kind: r.curve })) },

@@ -1,7 +1,7 @@
 /** Chart (c): a reliability diagram, accuracy per confidence bin against the diagonal, ECE in the title. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ReliabilityBin } from './formats.js';
-import { renderSvg } from './render.js';
+import { chartFrame, renderSvg } from './render.js';
 
 export interface ReliabilityOptions {
   readonly title: string;
@@ -32,10 +32,7 @@ export const reliabilitySpec = (o: ReliabilityOptions): TopLevelSpec => {
   const kinds = { domain: ['accuracy', 'gap to confidence', 'perfect calibration'], range: ['#4c78a8', '#e45756', '#555'] };
   const color = { field: 'kind', type: 'nominal' as const, scale: kinds, legend: { title: null, orient: 'top-left' as const, fillColor: 'white', padding: 6 } };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: `${o.title} (ECE = ${Number.isFinite(ece) ? ece.toFixed(3) : 'n/a'})`, subtitle: `${total} examples, ${n} equal-width bins` },
-    width: SIDE,
-    height: SIDE,
+    ...chartFrame(`${o.title} (ECE = ${Number.isFinite(ece) ? ece.toFixed(3) : 'n/a'})`, `${total} examples, ${n} equal-width bins`, SIDE, SIDE),
     layer: [
       {
         data: { values: rows.map((r) => ({ ...r, kind: 'accuracy' })) },

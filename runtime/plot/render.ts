@@ -30,3 +30,11 @@ export const renderSvg = async (spec: TopLevelSpec): Promise<string> => {
     view.finalize();
   }
 };
+
+/** The fields every chart spec starts with: the Vega-Lite schema, the title (and subtitle), the size. */
+export const chartFrame = (title: string, subtitle?: string, width: number = CHART_WIDTH, height: number = CHART_HEIGHT) => ({
+  $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+  title: subtitle !== undefined ? { text: title, subtitle } : title,
+  width,
+  height,
+});

@@ -3,7 +3,7 @@
  * against weight norm, over the steps of one run or over the members of a sweep.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_HEIGHT, CHART_WIDTH, renderSvg } from './render.js';
+import { chartFrame, renderSvg } from './render.js';
 
 export interface ScatterPoint {
   readonly x: number;
@@ -35,10 +35,7 @@ export const scatterSpec = (o: ScatterOptions): TopLevelSpec => {
   const x = { field: 'x', type: 'quantitative' as const, axis: { title: o.xLabel }, scale: { zero: false } };
   const y = { field: 'y', type: 'quantitative' as const, axis: { title: o.yLabel }, scale: { zero: false } };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: o.subtitle !== undefined ? { text: o.title, subtitle: o.subtitle } : o.title,
-    width: CHART_WIDTH,
-    height: CHART_HEIGHT,
+    ...chartFrame(o.title, o.subtitle),
     layer: [
       { data: { values: pts }, mark: { type: 'line', color: '#bbbbbb', strokeWidth: 1 }, encoding: { x, y, order: { field: 'order', type: 'quantitative' } } },
       {

@@ -1,7 +1,7 @@
 /** Chart (d): a fitted curve (or several) over the data points it was fitted to. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { SplineCurve, SplineDatum } from './formats.js';
-import { CHART_HEIGHT, CHART_WIDTH, renderSvg } from './render.js';
+import { chartFrame, renderSvg } from './render.js';
 
 export interface SplineOptions {
   readonly title: string;
@@ -29,10 +29,7 @@ export const splineSpec = (o: SplineOptions): TopLevelSpec => {
   const x = { field: 'x', type: 'quantitative' as const, scale: { zero: false, nice: false } };
   const y = { field: 'y', type: 'quantitative' as const, scale: { zero: false } };
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: o.subtitle !== undefined ? { text: o.title, subtitle: o.subtitle } : o.title,
-    width: CHART_WIDTH,
-    height: CHART_HEIGHT,
+    ...chartFrame(o.title, o.subtitle),
     layer: [
       {
         data: { values: o.curves.flatMap((c) => [...c.points].filter(finite).sort((a, b) => a.x - b.x).map((p, i) => ({ ...p, i, kind: c.name }))) },
