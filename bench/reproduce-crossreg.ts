@@ -16,7 +16,7 @@ import { runProgram } from '../runtime/run.js';
 import { loadCheckpoint } from '../runtime/checkpoint/store.js';
 import { sha256Text } from '../runtime/results/manifest.js';
 import { MetricsRow, type PathFile, type ReferencesFile, type SplineFile } from '../runtime/plot/formats.js';
-import { bestPoint, lassoPath, logspace, mse, norm1, ridgePath, roughness, splinePath, splineProblem, zeroSet, type Path, type Problem } from '../stdlib/baselines/index.js';
+import { bestPoint, lassoPath, logspace, mse, norm1, norm2, ridgePath, roughness, splinePath, splineProblem, zeroSet, type Path, type Problem } from '../stdlib/baselines/index.js';
 import { smoothnessMatrix } from '../stdlib/functions/spline-math.js';
 import { LASSO_SCALE, LASSO_ZERO_THRESHOLD } from './crossreg/settings.js';
 import { programSplits } from './crossreg/splits.js';
@@ -114,7 +114,15 @@ const main = async (): Promise<void> => {
   const rb = bestPoint(rPath);
   const rl = last('ridge_warm');
   if (rb === undefined) throw new Error('empty ridge path');
-  table.push({ method: 'ridge: cross-reg ρ·θ', reg: num(rl, 'gen'), test: num(rl, 'test_mse'), norm: Math.abs(num(rl, 'rho')), baseLam: rb.lam, baseNorm: rb.norm, baseReg: rb.regMse, extra: '' });
+  const theta = await finalParam('ridge_warm', 'theta');
+  const rho = (await finalParam('ridge_warm', 'rho'))[0] ?? Number.NaN;
+  const wx = theta.map((v) => v * rho);
+  const diff = norm2(wx.map((v, i) => v - (rb.w[i] ?? 0)));
+  const cos = wx.reduce((a, v, i) => a + v * (rb.w[i] ?? 0), 0) / (norm2(wx) * norm2(rb.w));
+  table.push({
+    method: 'ridge: cross-reg ρ·θ', reg: num(rl, 'gen'), test: num(rl, 'test_mse'), norm: Math.abs(num(rl, 'rho')), baseLam: rb.lam, baseNorm: rb.norm, baseReg: rb.regMse,
+    extra: `coefficients ρθ against the best ridge's: ‖Δw‖/‖w‖ = ${(diff / rb.norm).toPrecision(3)}, cosine ${cos.toFixed(5)}`,
+  });
   write('ridge_warm', 'references.json', [
     { series: 'rho', value: rb.norm, label: `best ridge ‖w‖ (λ = ${rb.lam.toPrecision(3)})` },
     { series: 'gen', value: rb.regMse, label: 'best ridge reg-set MSE' },
