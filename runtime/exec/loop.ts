@@ -214,6 +214,9 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
         await save();
         return result('interrupted', [r.member.state]);
       }
+      // A completed run leaves its trained parameters in the checkpoint: the periodic saves stop a
+      // step short of the end. Saved while the member is still live, so the snapshot stays resumable.
+      if (i === count - 1) await save();
       finished.push(finish(r.member));
       live = [];
       // Sweeps keep only the member being trained in memory.
@@ -264,6 +267,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       }
     }
   }
+  await save();
   for (const m of live) finished.push(finish(m));
   return result('completed', live.map((m) => m.state));
 };

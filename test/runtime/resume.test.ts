@@ -65,6 +65,24 @@ describe('checkpoint and resume', () => {
     for (const s of straight.states) disposeState(s);
   });
 
+  it('a completed run leaves its final parameters in the checkpoint (the periodic saves stop a step short)', async () => {
+    const dir = await tmp();
+    const done = await run({ checkpointEvery: 7, save: (s) => saveCheckpoint(dir, s, id) }, []);
+    expect(done.outcome).toBe('completed');
+    const ck = await loadCheckpoint(dir, id);
+    if (E.isLeft(ck)) throw new Error(ck.left);
+    expect(ck.right.header.step).toBe(40);
+    const saved = ck.right.snapshot.live[0]?.state;
+    if (saved === undefined) throw new Error('no live member in the final checkpoint');
+    expect(bytes(saved)).toEqual(bytes(done.states[0] as RunState));
+    // Resuming it is a no-op that completes with the same state.
+    const again = await run({ resume: ck.right.snapshot }, []);
+    expect(again.outcome).toBe('completed');
+    expect(again.stepsRun).toBe(0);
+    expect(bytes(again.states[0] as RunState)).toEqual(bytes(done.states[0] as RunState));
+    for (const s of [...done.states, ...again.states]) disposeState(s);
+  });
+
   it('a crash while writing (a truncated temp file) leaves the previous checkpoint loadable', async () => {
     const dir = await tmp();
     const r = await run({ length: { steps: 3 }, save: (s) => saveCheckpoint(dir, s, id), shouldStop: () => true }, []);
