@@ -27,10 +27,10 @@ const skipPaths = args.includes('--skip-paths');
 const dir = (p: string): string => path.join(root, p);
 const SPLINE = { knots: 15, degree: 3, kind: 'integral' as const };
 
-const run = async (name: string, checkpoint: boolean): Promise<number> => {
+const run = async (name: string): Promise<number> => {
   const t0 = Date.now();
   const code = await runProgram(
-    { file: `programs/crossreg/${name}.xreg`, out: dir(name), set: {}, checkpointEvery: checkpoint ? 1 : 1e12, argv: ['reproduce-crossreg', name] },
+    { file: `programs/crossreg/${name}.xreg`, out: dir(name), set: {}, checkpointEvery: 1e12, argv: ['reproduce-crossreg', name] },
     { info: () => undefined, error: (l) => console.error(l), renderDiagnostics: (ds) => ds.map((d) => d.message).join('\n') },
   );
   if (code !== 0) throw new Error(`${name} failed (${code})`);
@@ -51,7 +51,7 @@ const num = (r: MetricsRow | undefined, k: string): number => {
 };
 const last = (name: string): MetricsRow | undefined => rows(name).at(-1);
 
-/** The final parameters of a single-model run (the checkpoint written at its last step). */
+/** The final parameters of a single-model run (a completed run's checkpoint holds its last state). */
 const finalParam = async (name: string, param: string): Promise<Float64Array> => {
   const text = readFileSync(`programs/crossreg/${name}.xreg`, 'utf8');
   const ck = await loadCheckpoint(dir(name), { program: sha256Text(text) });
@@ -108,7 +108,7 @@ const main = async (): Promise<void> => {
   const gap = (a: number, b: number): string => `${(((a - b) / b) * 100).toFixed(2)}%`;
 
   // Ridge.
-  timing.push(`ridge ${await run('ridge_warm', true)} s`);
+  timing.push(`ridge ${await run('ridge_warm')} s`);
   const rs = await splits('ridge_warm');
   const rPath = ridgePath(need(rs, 'train'), need(rs, 'reg'), logspace(-3, 1, 1000));
   const rb = bestPoint(rPath);
@@ -129,7 +129,7 @@ const main = async (): Promise<void> => {
   ] satisfies ReferencesFile);
   write('ridge_warm', 'path.json', pathFile(rPath, rs['test'], 'l2', [{ norm: Math.abs(num(rl, 'rho')), reg_loss: num(rl, 'gen'), label: 'cross-regularization' }]));
   if (!skipPaths) {
-    timing.push(`ridge_path ${await run('ridge_path', false)} s`);
+    timing.push(`ridge_path ${await run('ridge_path')} s`);
     const m = manifest('ridge_path');
     const sel = memberFinals('ridge_path')[m.selected ?? -1];
     table.push({ method: 'ridge: path program (selected)', reg: num(sel, 'gen'), test: num(sel, 'test_mse'), norm: num(sel, 'norm_w'), baseLam: rb.lam, baseNorm: rb.norm, baseReg: rb.regMse, extra: `selected #${m.selected}` });
@@ -137,13 +137,13 @@ const main = async (): Promise<void> => {
   }
 
   // LASSO.
-  timing.push(`lasso ${await run('lasso', true)} s`);
+  timing.push(`lasso ${await run('lasso')} s`);
   const ls = await splits('lasso');
   const lPath = lassoPath(need(ls, 'train'), need(ls, 'reg'), logspace(-2.5, 0, 50).map((v) => v * LASSO_SCALE));
   const lb = bestPoint(lPath);
   if (lb === undefined) throw new Error('empty LASSO path');
   const w = await finalParam('lasso', 'w');
-  const zx = zeroSet(w, LASSO_ZERO_THRESHOLD);
+  const zx = zeroSet(w, LASSO_ZERO_THRESHOLD * Math.max(...Array.from(w, Math.abs)));
   const zb = zeroSet(lb.w, 0);
   const ll = last('lasso');
   table.push({
@@ -152,7 +152,7 @@ const main = async (): Promise<void> => {
   });
   write('lasso', 'path.json', pathFile(lPath, undefined, 'l1', [{ norm: norm1(w), reg_loss: mse(need(ls, 'reg'), w), label: 'cross-regularization' }]));
   if (!skipPaths) {
-    timing.push(`lasso_path ${await run('lasso_path', false)} s`);
+    timing.push(`lasso_path ${await run('lasso_path')} s`);
     const m = manifest('lasso_path');
     const sel = memberFinals('lasso_path')[m.selected ?? -1];
     table.push({ method: 'LASSO: path program (selected)', reg: num(sel, 'gen'), test: Number.NaN, norm: num(sel, 'l1_norm'), baseLam: lb.lam, baseNorm: lb.norm, baseReg: lb.regMse, extra: `selected #${m.selected}` });
@@ -160,7 +160,7 @@ const main = async (): Promise<void> => {
   }
 
   // Spline.
-  timing.push(`spline ${await run('spline', true)} s`);
+  timing.push(`spline ${await run('spline')} s`);
   const ss = await splits('spline');
   const sp = (k: string): Problem => splineProblem(need(ss, k).x, need(ss, k).y, SPLINE);
   const sPath = splinePath(sp('train'), sp('reg'), logspace(-6, 0, 30), SPLINE);
@@ -195,7 +195,7 @@ const main = async (): Promise<void> => {
   write('spline', 'references.json', [{ series: 'rough', value: sb.norm, label: 'cross-validated βᵀΩβ' }, { series: 'gen', value: sb.regMse, label: 'cross-validated reg-set MSE' }] satisfies ReferencesFile);
   write('spline', 'path.json', pathFile(sPath, sp('test'), 'βᵀΩβ', [{ norm: roughness(beta, omega), reg_loss: mse(sp('reg'), beta), label: 'cross-regularization' }]));
   if (!skipPaths) {
-    timing.push(`spline_cv ${await run('spline_cv', false)} s`);
+    timing.push(`spline_cv ${await run('spline_cv')} s`);
     const m = manifest('spline_cv');
     const sel = memberFinals('spline_cv')[m.selected ?? -1];
     table.push({ method: 'spline: CV program (selected)', reg: num(sel, 'gen'), test: num(sel, 'test_mse'), norm: num(sel, 'rough'), baseLam: sb.lam, baseNorm: sb.norm, baseReg: sb.regMse, extra: `selected #${m.selected}` });

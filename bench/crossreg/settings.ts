@@ -7,4 +7,8 @@
  * √442 times larger, so the same penalty reads λ·√442 on our coefficients.
  */
 export const LASSO_SCALE = Math.sqrt(442);
-export const LASSO_ZERO_THRESHOLD = 1e-3;
+/**
+ * SGD never lands on exact zeros (it oscillates around them with amplitude ≈ lr·|g|/(1 − momentum)),
+ * so a coefficient reads as zero below this fraction of the largest |w_j|.
+ */
+export const LASSO_ZERO_THRESHOLD = 0.01;
