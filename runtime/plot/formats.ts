@@ -8,6 +8,7 @@ export const PATH_FILE = 'path.json';
 export const RELIABILITY_FILE = 'reliability.json';
 export const SPLINE_FILE = 'spline.json';
 export const REFERENCES_FILE = 'references.json';
+export const COEFFICIENTS_FILE = 'coefficients.json';
 export const METRICS_FILE = 'metrics.jsonl';
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -96,3 +97,17 @@ export const ManifestPlotView = t.partial({
   program: t.partial({ path: t.string }),
 });
 export type ManifestPlotView = t.TypeOf<typeof ManifestPlotView>;
+
+/** One set of fitted coefficients, e.g. cross-regularization's w or the best ridge's. */
+export const CoefficientSeries = t.type({ name: t.string, values: t.array(t.number) });
+export type CoefficientSeries = t.TypeOf<typeof CoefficientSeries>;
+
+/**
+ * coefficients.json: coefficient vectors to compare index by index (paper Fig. 1 B–C). `labels`
+ * names the coefficients (feature names); without it the x axis is the index.
+ */
+export const CoefficientsFile = t.intersection([
+  t.type({ series: t.array(CoefficientSeries) }),
+  t.partial({ title: t.string, subtitle: t.string, labels: t.array(t.string) }),
+]);
+export type CoefficientsFile = t.TypeOf<typeof CoefficientsFile>;

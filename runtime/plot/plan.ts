@@ -1,5 +1,6 @@
 /** Which charts a run directory gets: a pure function of its decoded files. */
-import type { ManifestFigure, ManifestPlotView, MetricsRow, PathFile, ReferencesFile, ReliabilityFile, SplineFile } from './formats.js';
+import { coefficientsChart } from './coefficients.js';
+import type { CoefficientsFile, ManifestFigure, ManifestPlotView, MetricsRow, PathFile, ReferencesFile, ReliabilityFile, SplineFile } from './formats.js';
 import { linesChart, type ReferenceLine } from './lines.js';
 import { membersChart, meanOverMembers } from './members.js';
 import { normAxisTitle, pathChart } from './path.js';
@@ -16,6 +17,7 @@ export interface RunData {
   readonly reliability?: ReliabilityFile;
   readonly spline?: SplineFile;
   readonly references?: ReferencesFile;
+  readonly coefficients?: CoefficientsFile;
 }
 
 export interface ChartJob {
@@ -149,5 +151,14 @@ export const planCharts = (d: RunData): Plan => {
     jobs.push({ file: 'reliability.svg', title: 'Reliability', render: () => reliabilityChart({ title: rel.title ?? 'Reliability', bins: rel.bins, ...(rel.ece !== undefined ? { ece: rel.ece } : {}) }) });
   const sp = d.spline;
   if (sp !== undefined) jobs.push({ file: 'spline.svg', title: 'Fitted curve', render: () => splineChart({ title: 'Fitted curve over the data', data: sp.data, curves: sp.curves }) });
+  const co = d.coefficients;
+  if (co !== undefined) {
+    const title = co.title ?? 'Coefficients';
+    jobs.push({
+      file: 'coefficients.svg',
+      title,
+      render: () => coefficientsChart({ title, series: co.series, ...(co.subtitle !== undefined ? { subtitle: co.subtitle } : {}), ...(co.labels !== undefined ? { labels: co.labels } : {}) }),
+    });
+  }
   return { jobs: distinctFiles(jobs), notes };
 };

@@ -16,6 +16,8 @@ import {
   ReferencesFile,
   ReliabilityFile,
   SPLINE_FILE,
+  COEFFICIENTS_FILE,
+  CoefficientsFile,
   SplineFile,
 } from './formats.js';
 import { indexHtml } from './index-html.js';
@@ -60,7 +62,9 @@ export const readRunData = async (dir: string): Promise<E.Either<string, RunData
   if (E.isLeft(spline)) return spline;
   const references = await readOptional(dir, REFERENCES_FILE, ReferencesFile);
   if (E.isLeft(references)) return references;
-  const extras = [pathFile.right, reliability.right, spline.right];
+  const coefficients = await readOptional(dir, COEFFICIENTS_FILE, CoefficientsFile);
+  if (E.isLeft(coefficients)) return coefficients;
+  const extras = [pathFile.right, reliability.right, spline.right, coefficients.right];
   if (metricsText === undefined && extras.every((x) => x === undefined))
     return E.left(`${path.join(dir, METRICS_FILE)} not found: is ${dir} a run directory?`);
   return E.right({
@@ -70,6 +74,7 @@ export const readRunData = async (dir: string): Promise<E.Either<string, RunData
     ...(reliability.right !== undefined ? { reliability: reliability.right } : {}),
     ...(spline.right !== undefined ? { spline: spline.right } : {}),
     ...(references.right !== undefined ? { references: references.right } : {}),
+    ...(coefficients.right !== undefined ? { coefficients: coefficients.right } : {}),
   });
 };
 

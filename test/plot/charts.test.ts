@@ -3,8 +3,9 @@ import { membersChart, meanOverMembers } from '../../runtime/plot/members.js';
 import { bestPathPoint, normAxisTitle, pathChart } from '../../runtime/plot/path.js';
 import { expectedCalibrationError, reliabilityChart } from '../../runtime/plot/reliability.js';
 import { scatterChart } from '../../runtime/plot/scatter.js';
+import { coefficientsChart } from '../../runtime/plot/coefficients.js';
 import { splineChart } from '../../runtime/plot/spline.js';
-import { axes, countItems, labelNumber, legendLabels, titleText, xmlProblem } from './svg.js';
+import { axes, countItems, labelNumber, legendLabels, ruleYs, titleText, xmlProblem } from './svg.js';
 
 /** A small deterministic generator (the charts need varied data, not randomness). */
 const lcg = (seed: number) => {
@@ -142,6 +143,36 @@ describe('splineChart', () => {
     expect(countItems(svg, 'point')).toBe(24);
     expect(countItems(svg, 'line mark')).toBe(2);
     expect(new Set(legendLabels(svg))).toEqual(new Set(['data: reg', 'data: train', 'fitted', 'true']));
+  });
+});
+
+describe('coefficientsChart', () => {
+  it('draws a point per finite coefficient and series, by index, with a zero line', async () => {
+    const rnd = lcg(5);
+    const w = Array.from({ length: 100 }, () => rnd() - 0.5);
+    const svg = await coefficientsChart({
+      title: 'coefficients',
+      series: [
+        { name: 'cross-regularization', values: w },
+        { name: 'best ridge', values: [...w.slice(0, 99).map((v) => v * 1.01), NaN] },
+      ],
+    });
+    expect(xmlProblem(svg)).toBeUndefined();
+    expect(countItems(svg, 'point')).toBe(199);
+    expect(ruleYs(svg)).toHaveLength(1);
+    expect(new Set(legendLabels(svg))).toEqual(new Set(['cross-regularization', 'best ridge']));
+    expect(svg).toContain('coefficient index');
+  });
+
+  it('names the coefficients when labels are given', async () => {
+    const labels = ['age', 'sex', 'bmi'];
+    const svg = await coefficientsChart({ title: 'w', labels, series: [{ name: 'ours', values: [0, 2, -1] }, { name: 'path', values: [0, 2.1, -0.9] }] });
+    expect(xmlProblem(svg)).toBeUndefined();
+    // The labels are rotated (no plain translate to parse): read them in drawing order.
+    const at = labels.map((l) => svg.indexOf(`>${l}</text>`));
+    for (const i of at) expect(i).toBeGreaterThan(0);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(svg).not.toContain('coefficient index');
   });
 });
 

@@ -55,6 +55,7 @@ const singleRun = () => {
     }),
     'reliability.json': JSON.stringify({ bins: [0.1, 0.3, 0.5, 0.7, 0.9].map((c) => ({ confidence: c, accuracy: c * 0.9, count: 100 })) }),
     'spline.json': JSON.stringify({ data: [{ x: 0, y: 0 }, { x: 0.5, y: 1, split: 'train' }], curves: [{ name: 'fitted', points: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }] }),
+    'coefficients.json': JSON.stringify({ title: 'w', series: [{ name: 'cross-regularization', values: [1, -1, 0] }, { name: 'best ridge', values: [0.9, -1.1, 0.1] }] }),
   };
 };
 
@@ -64,7 +65,7 @@ describe('xreg plot', () => {
     const c = capture();
     expect(await plotCommand(dir, {}, c.io)).toBe(0);
     const figs = path.join(dir, 'figures');
-    const expected = ['losses.svg', 'metric-rho.svg', 'metric-acc.svg', 'figure-norm.svg', 'figure-trade.svg', 'figure-calibration.svg', 'path.svg', 'spline.svg'];
+    const expected = ['losses.svg', 'metric-rho.svg', 'metric-acc.svg', 'figure-norm.svg', 'figure-trade.svg', 'figure-calibration.svg', 'path.svg', 'spline.svg', 'coefficients.svg'];
     expect(c.out).toEqual([...expected, 'index.html'].map((f) => path.join(figs, f)));
     expect((await fs.readdir(figs)).sort()).toEqual([...expected, 'index.html'].sort());
     // The declared figure that names nothing logged is reported, not drawn.
