@@ -15,7 +15,7 @@ import * as t from 'io-ts';
 import { runProgram } from '../runtime/run.js';
 import { loadCheckpoint } from '../runtime/checkpoint/store.js';
 import { sha256Text } from '../runtime/results/manifest.js';
-import { MetricsRow, type PathFile, type ReferencesFile, type SplineFile } from '../runtime/plot/formats.js';
+import { MetricsRow, type CoefficientsFile, type PathFile, type ReferencesFile, type SplineFile } from '../runtime/plot/formats.js';
 import { bestPoint, lassoPath, logspace, mse, norm1, norm2, ridgePath, roughness, splinePath, splineProblem, zeroSet, type Path, type Problem } from '../stdlib/baselines/index.js';
 import { smoothnessMatrix } from '../stdlib/functions/spline-math.js';
 import { LASSO_SCALE, LASSO_ZERO_THRESHOLD } from './crossreg/settings.js';
@@ -26,6 +26,8 @@ const root = args.find((a) => !a.startsWith('--')) ?? 'runs/crossreg';
 const skipPaths = args.includes('--skip-paths');
 const dir = (p: string): string => path.join(root, p);
 const SPLINE = { knots: 15, degree: 3, kind: 'integral' as const };
+/** The columns of data/diabetes.csv before the target (scikit-learn's names). */
+const DIABETES_FEATURES = readFileSync('data/diabetes.csv', 'utf8').split('\n')[0]?.split(',').slice(0, 10) ?? [];
 
 const run = async (name: string): Promise<number> => {
   const t0 = Date.now();
@@ -127,6 +129,14 @@ const main = async (): Promise<void> => {
     { series: 'rho', value: rb.norm, label: `best ridge ‖w‖ (λ = ${rb.lam.toPrecision(3)})` },
     { series: 'gen', value: rb.regMse, label: 'best ridge reg-set MSE' },
   ] satisfies ReferencesFile);
+  write('ridge_warm', 'coefficients.json', {
+    title: 'Coefficients: ρ·θ against the best ridge',
+    subtitle: `‖Δw‖/‖w‖ = ${(diff / rb.norm).toPrecision(3)}; best ridge λ = ${rb.lam.toPrecision(3)} of 1000 on the regularization split`,
+    series: [
+      { name: 'cross-regularization ρ·θ', values: Array.from(wx) },
+      { name: 'best ridge (closed form)', values: Array.from(rb.w) },
+    ],
+  } satisfies CoefficientsFile);
   write('ridge_warm', 'path.json', pathFile(rPath, rs['test'], 'l2', [{ norm: Math.abs(num(rl, 'rho')), reg_loss: num(rl, 'gen'), label: 'cross-regularization' }]));
   if (!skipPaths) {
     timing.push(`ridge_path ${await run('ridge_path')} s`);
@@ -150,6 +160,15 @@ const main = async (): Promise<void> => {
     method: 'LASSO: cross-reg (grad. decomposition)', reg: mse(need(ls, 'reg'), w), test: Number.NaN, norm: norm1(w), baseLam: lb.lam, baseNorm: lb.norm, baseReg: lb.regMse,
     extra: `zeros ours [${zx.join(',')}] path [${zb.join(',')}]; w = ${Array.from(w).map((v) => v.toFixed(2)).join(' ')}; logged gen ${num(ll, 'gen').toFixed(2)}`,
   });
+  write('lasso', 'coefficients.json', {
+    title: 'Coefficients: cross-regularized LASSO against the best of the path',
+    subtitle: `zeros (below 1% of max |w|): ours {${zx.join(', ')}}, path {${zb.join(', ')}}`,
+    labels: DIABETES_FEATURES,
+    series: [
+      { name: 'cross-regularization', values: Array.from(w) },
+      { name: `best LASSO (λ = ${lb.lam.toPrecision(3)})`, values: Array.from(lb.w) },
+    ],
+  } satisfies CoefficientsFile);
   write('lasso', 'path.json', pathFile(lPath, undefined, 'l1', [{ norm: norm1(w), reg_loss: mse(need(ls, 'reg'), w), label: 'cross-regularization' }]));
   if (!skipPaths) {
     timing.push(`lasso_path ${await run('lasso_path')} s`);
