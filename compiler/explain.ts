@@ -58,6 +58,14 @@ const partitionTable = (ir: IRProgram): string[] => {
   return out.map((l) => `  ${l}`);
 };
 
+/** `prox_sgd(lr: 0.01)`, with the options bound per sweep member written as their expressions. */
+const optimizerText = (registry: Registry, r: IRRule): string => {
+  const base = callText(registry, r.optimizer.name, r.optimizer.options);
+  const perMember = Object.entries(r.optimizer.sweepOptions ?? {}).map(([k, e]) => `${k}: ${inlineExpr(registry, e)}`);
+  if (perMember.length === 0) return base;
+  return base.endsWith(')') ? `${base.slice(0, -1)}, ${perMember.join(', ')})` : `${base}(${perMember.join(', ')})`;
+};
+
 const ruleLines = (registry: Registry, ir: IRProgram, r: IRRule): string[] => {
   const values = r.targets.reduce((n, t) => n + count(ir.params.find((p) => p.path === t)?.shape ?? []), 0);
   const geo =
@@ -70,7 +78,7 @@ const ruleLines = (registry: Registry, ir: IRProgram, r: IRRule): string[] => {
       ['  targets', groupPaths(r.targets)],
       ['  loss', r.lossName ?? inlineExpr(registry, r.loss)],
       ['  splits', r.splits.length > 0 ? r.splits.join(', ') : '(none)'],
-      ['  optimizer', callText(registry, r.optimizer.name, r.optimizer.options)],
+      ['  optimizer', optimizerText(registry, r)],
       ['  schedule', fmtSchedule(r.schedule)],
       ['  batch', String(r.batch)],
       ['  geometry', geo],

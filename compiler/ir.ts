@@ -174,13 +174,24 @@ export type IRGeometry =
    */
   | { readonly kind: 'along' | 'orthogonal'; readonly direction: IRExpr };
 
+/**
+ * An optimizer and its options. `sweepOptions` are the options whose value depends on a sweep
+ * variable (`prox_sgd(l1: lam)` inside `sweep lam in …`): arithmetic over sweep variables and
+ * constants only, evaluated per member at lowering (`compiler/lower/sweep-options.ts`).
+ */
+export interface IROptimizer {
+  readonly name: string;
+  readonly options: ConstArgs;
+  readonly sweepOptions?: Readonly<Record<string, IRExpr>>;
+}
+
 export interface IRRule {
   /** Stable name: `update1`, `update2`, ... in program order (phase rules: `fit.update1`). */
   readonly name: string;
   /** Parameter paths this rule differentiates with respect to and updates. */
   readonly targets: readonly string[];
   readonly partition: PartitionName;
-  readonly optimizer: { readonly name: string; readonly options: ConstArgs };
+  readonly optimizer: IROptimizer;
   /** The loss name when the rule names one, else undefined (inline expression). */
   readonly lossName?: string;
   readonly loss: IRExpr;

@@ -1,11 +1,12 @@
 /** `update` declarations: loss, optimizer, schedule, batch and geometry elaborated; targets later. */
+import * as E from 'fp-ts/lib/Either.js';
 import type { Expr, UpdateDecl } from '../dsl/ast.js';
 import { error } from '../dsl/diagnostic.js';
 import type { Span } from '../dsl/span.js';
 import { suggest } from '../dsl/suggest.js';
-import type { ConstArgs } from '../stdlib/types.js';
 import { Codes } from './codes.js';
-import { children, type IRDuration, type IRExpr, type IRGeometry, type IRSchedule } from './ir.js';
+import { children, type IRDuration, type IRExpr, type IRGeometry, type IROptimizer, type IRSchedule } from './ir.js';
+import { evalConst } from './resolve/consts.js';
 import { bindConstArgs } from './resolve/args.js';
 import type { Container } from './resolve/imports.js';
 import type { Ctx, Local } from './types/context.js';
@@ -18,7 +19,7 @@ export interface RuleDraft {
   readonly container: Container;
   readonly lossName?: string;
   readonly loss: IRExpr;
-  readonly optimizer: { readonly name: string; readonly options: ConstArgs };
+  readonly optimizer: IROptimizer;
   readonly schedule: IRSchedule;
   readonly scheduleSpans: { every?: Span; from?: Span; until?: Span };
   readonly geometry: IRGeometry;
@@ -47,7 +48,45 @@ const elabOptimizer = (ctx: Ctx, e: Expr, local: Local): RuleDraft['optimizer'] 
     return void ctx.diags.push(error(Codes.unknownName, `unknown optimizer '${head.name}'`, head.span, hint !== undefined ? `did you mean '${hint}'?` : opts.length > 0 ? `optimizers: ${opts.join(', ')}` : undefined));
   }
   if (entry.kind !== 'optimizer') return void ctx.diags.push(error(Codes.wrongKind, `'${head.name}' is a ${entry.kind}, not an optimizer`, head.span));
-  return { name: head.name, options: bindConstArgs(`optimizer '${head.name}'`, entry.options, head.args, constLookup(ctx, local), e.span, ctx.diags) };
+  // A named option that reads a sweep variable is kept as an expression and bound per member.
+  const lookup = constLookup(ctx, local);
+  const sweepOptions: Record<string, IRExpr> = {};
+  const constArgs = head.args.filter((a) => {
+    if (a.name === undefined || !entry.options.some((s) => s.name === a.name?.name) || E.isRight(evalConst(a.value, lookup))) return true;
+    const diags = ctx.diags.length;
+    const v = elab(ctx, a.value, local);
+    const ir = v === null ? null : asTensor(ctx, v);
+    if (ir === null || !isSweepArithmetic(ir)) {
+      ctx.diags.length = diags;
+      return true;
+    }
+    sweepOptions[a.name.name] = ir;
+    return false;
+  });
+  const options = bindConstArgs(`optimizer '${head.name}'`, entry.options, constArgs, lookup, e.span, ctx.diags, new Set(Object.keys(sweepOptions)));
+  return Object.keys(sweepOptions).length > 0 ? { name: head.name, options, sweepOptions } : { name: head.name, options };
+};
+
+/** Constants and sweep variables under arithmetic, with at least one sweep variable. */
+const isSweepArithmetic = (e: IRExpr): boolean => {
+  let sweep = false;
+  const ok = (n: IRExpr): boolean => {
+    switch (n.kind) {
+      case 'sweepVar':
+        sweep = true;
+        return true;
+      case 'const':
+        return typeof n.value === 'number';
+      case 'binary':
+        return n.op !== '@' && ok(n.left) && ok(n.right);
+      case 'neg':
+      case 'reshape':
+        return ok(n.operand);
+      default:
+        return false;
+    }
+  };
+  return ok(e) && sweep;
 };
 
 export const elabRule = (ctx: Ctx, decl: UpdateDecl, name: string, container: Container, ns: string): RuleDraft | undefined => {

@@ -9,7 +9,7 @@ import { type Diagnostic, error } from '../../dsl/diagnostic.js';
 import type { Span } from '../../dsl/span.js';
 import { optimizers, makeLrSchedule, validateOptimizerOptions } from '../../stdlib/optimizers/index.js';
 import { lookup, type Registry } from '../../stdlib/registry.js';
-import type { LrSchedule, OptimizerDef, OptState, StatefulFnDef } from '../../stdlib/types.js';
+import type { ConstArgs, LrSchedule, OptimizerDef, OptState, StatefulFnDef } from '../../stdlib/types.js';
 import type { IRBody, IRDuration, IRExpr, IRNamedExpr, IRParam, IRProgram, IRRule } from '../ir.js';
 import { LowerCodes } from './codes.js';
 import { unrollEnsemble } from './ensemble.js';
@@ -19,6 +19,7 @@ import { initParam } from './init.js';
 import { needsOf } from './needs.js';
 import { observable } from './observe.js';
 import { ruleLoss, type RuleParts, ruleStep } from './rule.js';
+import { bindSweepOptions } from './sweep-options.js';
 import { firings } from './schedule.js';
 import type { LoweredObservable, LoweredPhase, LoweredProgram, LoweredRule, LowerOptions, RunState } from './types.js';
 
@@ -46,11 +47,10 @@ const fileSpan = (file: string): Span => ({ file, start: { line: 1, column: 1, o
 
 const builtin = new Set(optimizers.map((o) => o.name));
 
-const optimizerOf = (r: IRRule, registry: Registry): Lowered<{ def: OptimizerDef; lr: LrSchedule }> => {
+const optimizerOf = (r: IRRule, registry: Registry, o: ConstArgs): Lowered<{ def: OptimizerDef; lr: LrSchedule }> => {
   const bad = (m: string): Lowered<never> => E.left([error(LowerCodes.badOptimizer, `lowering: rule ${r.name}: ${m}`, r.span)]);
   const def = lookup(registry, r.optimizer.name);
   if (def === undefined || def.kind !== 'optimizer') return bad(`the registry has no optimizer '${r.optimizer.name}'`);
-  const o = r.optimizer.options;
   const lr = o['lr'];
   if (typeof lr !== 'number') return bad(`${r.optimizer.name} needs a number lr`);
   if (builtin.has(def.name)) {
@@ -86,9 +86,10 @@ const lowerRule = (c: Ctx, r: IRRule, length: IRDuration): Lowered<LoweredRule> 
       : E.map((d: Ev) => ({ kind: geo.kind, direction: d }))(
           E.chain((e: IRExpr) => compileExpr(e, c.registry, c.sweep))(scalar(geo.direction, `the direction of rule ${r.name}`)),
         );
-  const opt = optimizerOf(r, c.registry);
+  const options = bindSweepOptions(r.optimizer, c.sweep, r.name, r.span);
+  const opt = E.chain((o: ConstArgs) => optimizerOf(r, c.registry, o))(options);
   const errs = [targets, loss, direction, opt].flatMap((x) => (E.isLeft(x) ? x.left : []));
-  if (E.isLeft(targets) || E.isLeft(loss) || E.isLeft(direction) || E.isLeft(opt)) return E.left(errs);
+  if (E.isLeft(targets) || E.isLeft(loss) || E.isLeft(direction) || E.isLeft(opt) || E.isLeft(options)) return E.left(errs);
   const batch = r.batch > 0 ? r.batch : c.ir.run.batch;
   const parts: RuleParts = {
     name: r.name,
@@ -97,13 +98,14 @@ const lowerRule = (c: Ctx, r: IRRule, length: IRDuration): Lowered<LoweredRule> 
     loss: loss.right,
     ...(direction.right === undefined ? {} : { geometry: direction.right }),
     optimizer: opt.right.def,
-    options: r.optimizer.options,
+    options: options.right,
     lr: opt.right.lr,
     total: firings(r.schedule, length, c.options.stepsPerEpoch),
   };
   return E.right({
     name: r.name,
     ir: r,
+    options: options.right,
     needs: needsOf(geo.kind === 'none' ? [r.loss] : [r.loss, geo.direction], batch),
     step: ruleStep(parts),
     lossValue: ruleLoss(parts),
@@ -183,7 +185,7 @@ export const lowerProgram = (source: IRProgram, registry: Registry, options: Low
       const def = lookup(registry, r.ir.optimizer.name) as OptimizerDef;
       opt[r.name] = def.init(
         r.ir.targets.map((p) => params[p] as tf.Tensor),
-        r.ir.optimizer.options,
+        r.options,
       );
     }
     const helpers: Record<string, HelperState> = {};

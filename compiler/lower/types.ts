@@ -7,7 +7,7 @@
  * also in the new one (`releaseOld` in the runtime). Batches belong to the runtime.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { OptState } from '../../stdlib/types.js';
+import type { ConstArgs, OptState } from '../../stdlib/types.js';
 import type { IRDuration, IRProgram, IRRule } from '../ir.js';
 
 export interface RunState {
@@ -46,6 +46,8 @@ export type StepFn = (state: RunState, batches: Batches, key: number) => RunStat
 export interface LoweredRule {
   readonly name: string;
   readonly ir: IRRule;
+  /** The optimizer's options for this member (sweep-dependent ones bound). */
+  readonly options: ConstArgs;
   readonly needs: readonly BatchNeed[];
   readonly step: StepFn;
   /** The rule's loss on the given batches at `state`, without updating (for logging). */

@@ -25,6 +25,8 @@ export const bindConstArgs = (
   lookup: ConstLookup,
   callSpan: Span,
   diags: Diagnostic[],
+  /** Arguments given elsewhere (an optimizer option bound per sweep member): neither missing nor defaulted. */
+  supplied: ReadonlySet<string> = new Set(),
 ): ConstArgs => {
   const out: Record<string, ConstValue> = {};
   const attempted = new Set<string>();
@@ -60,7 +62,7 @@ export const bindConstArgs = (
   }
   const missing: string[] = [];
   for (const s of specs) {
-    if (out[s.name] !== undefined) continue;
+    if (out[s.name] !== undefined || supplied.has(s.name)) continue;
     if (s.default !== undefined) out[s.name] = s.default;
     else if (!attempted.has(s.name)) missing.push(s.name);
   }

@@ -236,6 +236,37 @@ sweep lam in [0.1, 1] {
   });
 });
 
+describe('optimizer options that read a sweep variable', () => {
+  const d = 3;
+  const text = (lr: string): string => `param w : Tensor[${d}] = 1
+sweep lam in [0.1, 0.2] {
+  update w by sgd(lr: ${lr}) on l2(w)
+}
+`;
+
+  it('are bound per member at lowering: sgd(lr: 2 * lam) steps w by 1 − 2·(2·lam)', () => {
+    const ir = irOf(text('2 * lam'));
+    expect(ir.sweep?.body.rules[0]?.optimizer.sweepOptions?.['lr']).toBeDefined();
+    expect(E.isLeft(lowerProgram(ir, standardLibrary))).toBe(true);
+    for (const lam of [0.1, 0.2]) {
+      const r = lowerProgram(ir, standardLibrary, { sweep: { lam } });
+      if (E.isLeft(r)) throw new Error(r.left.map((x) => x.message).join('\n'));
+      const rule = r.right.rules[0];
+      expect(rule?.options['lr']).toBeCloseTo(2 * lam, 12);
+      const s1 = rule?.step(r.right.init(0), {}, 0);
+      expectAllClose(f64(s1?.params['w']), new Array<number>(d).fill(1 - 2 * 2 * lam), 1e-6, 1e-7);
+    }
+  });
+
+  it('are still refused when they read anything else (a parameter), and checked per member', () => {
+    expect(errors(compile(text('w'))).map((x) => x.code)).toContain('E0209');
+    const ir = irOf(text('lam - 0.15'));
+    expect(E.isRight(lowerProgram(ir, standardLibrary, { sweep: { lam: 0.2 } }))).toBe(true);
+    const bad = lowerProgram(ir, standardLibrary, { sweep: { lam: 0.1 } });
+    expect(E.isLeft(bad) ? bad.left.map((x) => x.code) : []).toEqual([LowerCodes.badOptimizer]);
+  });
+});
+
 describe('references, phases and schedule horizons', () => {
   it('a metric referenced in a loss is a constant to the gradient; a loss reference is not', () => {
     const step = (r: 'loss' | 'metric'): Float64Array => {

@@ -107,6 +107,7 @@ export const fixtureProgram = (ir: IRProgram = fixtureIR()): LoweredProgram => {
   const rule: LoweredRule = {
     name: 'update1',
     ir: ir.rules[0] as IRRule,
+    options,
     needs: [{ data: 'd', split: 'train', batch: ir.run.batch }],
     step: (s: RunState, b: Batches, key: number): RunState => {
       const w = s.params['w'] as tf.Tensor;
