@@ -11,7 +11,7 @@
  * Ridge, shortened: ridge_warm.xreg 6000 of its 12000 steps (phases 1500 + 4500): reg MSE within 3%,
  * ρ within 8% of the best ridge's norm (instead of 2% and 5%), and moving < 1% over its last 1000 steps.
  * Path programs: ridge_path.xreg on 25 of its 1000 λ; lasso_path.xreg on 8 of its 50 λ and 1000 of its
- * 2000 epochs; spline_cv.xreg in full (it takes seconds); the selected member is the closed form's best
+ * 2000 epochs (its last member also: exact zeros and the coordinate-descent coefficients); spline_cv.xreg in full (it takes seconds); the selected member is the closed form's best
  * or its neighbour, with reg MSE within 0.5% (1% for the LASSO path).
  */
 import * as E from 'fp-ts/lib/Either.js';
@@ -19,6 +19,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectAllClose } from '../helpers/finite-diff.js';
 import { LASSO_SCALE, LASSO_ZERO_THRESHOLD } from '../../bench/crossreg/settings.js';
 import { programSplits } from '../../bench/crossreg/splits.js';
 import { runProgram } from '../../runtime/run.js';
@@ -140,10 +141,18 @@ describe('cross-regularization bars (shortened schedules)', () => {
     expectPathAgreement(got, splinePath(sp('train'), sp('reg'), logspace(-6, 0, 30), b), 0.005);
   }, 60_000);
 
-  it('LASSO path program: selects the coordinate-descent λ on an 8-λ grid at 1000 epochs', async () => {
+  it('LASSO path program (prox_sgd, l1 bound per member): selects the coordinate-descent λ on an 8-λ grid at 1000 epochs, exact zeros', async () => {
     const file = variant('lasso_path', [['logspace(-2.5, 0, 50)', 'logspace(-2.5, 0, 8)']]);
     const got = await run(file, 1000);
     const s = await splits(file);
-    expectPathAgreement(got, lassoPath(need(s, 'train'), need(s, 'reg'), logspace(-2.5, 0, 8).map((v) => v * LASSO_SCALE)), 0.01);
+    const base = lassoPath(need(s, 'train'), need(s, 'reg'), logspace(-2.5, 0, 8).map((v) => v * LASSO_SCALE));
+    expectPathAgreement(got, base, 0.01);
+    // prox_sgd lands on exact zeros: the last member (λ = 1, the final checkpoint) has the
+    // coordinate-descent solution's zero set at threshold 0, and its coefficients.
+    const w = await finalParam(file, 'w');
+    const cd = base.points.at(-1)?.w ?? new Float64Array();
+    expect(zeroSet(w, 0)).toEqual(zeroSet(cd, 0));
+    expect(zeroSet(cd, 0).length).toBeGreaterThan(2);
+    expectAllClose(Array.from(w), Array.from(cd), 1e-3, 1e-2);
   }, 60_000);
 });
