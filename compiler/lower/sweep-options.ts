@@ -6,6 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { error, type Diagnostic } from '../../dsl/diagnostic.js';
 import type { ConstArgs } from '../../stdlib/types.js';
+import { arith } from '../arith.js';
 import type { IRExpr, IROptimizer } from '../ir.js';
 import { LowerCodes } from './codes.js';
 import type { SweepValues } from './eval.js';
@@ -27,22 +28,8 @@ const evalNumber = (e: IRExpr, sweep: SweepValues): E.Either<string, number> => 
       const r = evalNumber(e.right, sweep);
       if (E.isLeft(l)) return l;
       if (E.isLeft(r)) return r;
-      const a = l.right;
-      const b = r.right;
-      switch (e.op) {
-        case '+':
-          return E.right(a + b);
-        case '-':
-          return E.right(a - b);
-        case '*':
-          return E.right(a * b);
-        case '/':
-          return E.right(a / b);
-        case '^':
-          return E.right(a ** b);
-        default:
-          return E.left(`'${e.op}' is not arithmetic on numbers`);
-      }
+      const v = arith(e.op, l.right, r.right);
+      return v === undefined ? E.left(`'${e.op}' is not arithmetic on numbers`) : E.right(v);
     }
     default:
       return E.left(`a ${e.kind} expression is not a number known per member`);

@@ -3,6 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Expr } from '../../dsl/ast.js';
 import { error, type Diagnostic } from '../../dsl/diagnostic.js';
 import type { ConstValue } from '../../stdlib/types.js';
+import { arith } from '../arith.js';
 import { Codes } from '../codes.js';
 
 /**
@@ -59,20 +60,8 @@ export const evalConst = (e: Expr, lookup: ConstLookup): E.Either<Diagnostic, Co
       if (E.isLeft(r)) return r;
       const a = num(l.right);
       const b = num(r.right);
-      if (a === undefined || b === undefined || e.op === '@') return notConst('this expression');
-      switch (e.op) {
-        case '+':
-          return E.right(a + b);
-        case '-':
-          return E.right(a - b);
-        case '*':
-          return E.right(a * b);
-        case '/':
-          return E.right(a / b);
-        case '^':
-          return E.right(a ** b);
-      }
-      return notConst('this expression');
+      const v = a === undefined || b === undefined ? undefined : arith(e.op, a, b);
+      return v === undefined ? notConst('this expression') : E.right(v);
     }
     case 'Call': {
       if (e.callee.kind === 'Name' && (e.callee.name === 'logspace' || e.callee.name === 'linspace')) {
