@@ -61,6 +61,21 @@ const optimizerOf = (r: IRRule, registry: Registry, o: ConstArgs): Lowered<{ def
   return E.isLeft(schedule) ? bad(schedule.left) : E.right({ def, lr: schedule.right });
 };
 
+/**
+ * Options bound per sweep member are checked for every member when any one is lowered, so that
+ * `xreg check` (which lowers the first) finds a value that only a later member gets wrong.
+ */
+const otherMemberOptions = (c: Ctx, r: IRRule): Lowered<void> => {
+  const sw = c.ir.sweep;
+  if (sw === undefined || r.optimizer.sweepOptions === undefined) return E.right(undefined);
+  const errs = sw.values.flatMap((v, i) => {
+    if (v === c.sweep[sw.variable]) return [];
+    const o = E.chain((x: ConstArgs) => optimizerOf(r, c.registry, x))(bindSweepOptions(r.optimizer, { ...c.sweep, [sw.variable]: v }, r.name, r.span));
+    return E.isLeft(o) ? o.left.map((d) => ({ ...d, message: `${d.message} (sweep member ${i}, ${sw.variable} = ${v})` })) : [];
+  });
+  return errs.length > 0 ? E.left(errs.slice(0, 1)) : E.right(undefined);
+};
+
 interface Ctx {
   readonly ir: IRProgram;
   readonly registry: Registry;
@@ -88,8 +103,9 @@ const lowerRule = (c: Ctx, r: IRRule, length: IRDuration): Lowered<LoweredRule> 
         );
   const options = bindSweepOptions(r.optimizer, c.sweep, r.name, r.span);
   const opt = E.chain((o: ConstArgs) => optimizerOf(r, c.registry, o))(options);
-  const errs = [targets, loss, direction, opt].flatMap((x) => (E.isLeft(x) ? x.left : []));
-  if (E.isLeft(targets) || E.isLeft(loss) || E.isLeft(direction) || E.isLeft(opt) || E.isLeft(options)) return E.left(errs);
+  const otherMembers = otherMemberOptions(c, r);
+  const errs = [targets, loss, direction, opt, otherMembers].flatMap((x) => (E.isLeft(x) ? x.left : []));
+  if (E.isLeft(targets) || E.isLeft(loss) || E.isLeft(direction) || E.isLeft(opt) || E.isLeft(options) || E.isLeft(otherMembers)) return E.left(errs);
   const batch = r.batch > 0 ? r.batch : c.ir.run.batch;
   const parts: RuleParts = {
     name: r.name,
