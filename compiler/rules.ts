@@ -52,20 +52,29 @@ const elabOptimizer = (ctx: Ctx, e: Expr, local: Local): RuleDraft['optimizer'] 
   const lookup = constLookup(ctx, local);
   const sweepOptions: Record<string, IRExpr> = {};
   const constArgs = head.args.filter((a) => {
-    if (a.name === undefined || !entry.options.some((s) => s.name === a.name?.name) || E.isRight(evalConst(a.value, lookup))) return true;
+    const spec = entry.options.find((s) => s.name === a.name?.name);
+    // Only numeric options can follow a sweep variable; a bool or string one stays a constant (E0209/E0207).
+    if (a.name === undefined || spec === undefined || (spec.type !== 'number' && spec.type !== 'int') || E.isRight(evalConst(a.value, lookup))) return true;
     const diags = ctx.diags.length;
     const v = elab(ctx, a.value, local);
     const ir = v === null ? null : asTensor(ctx, v);
-    if (ir === null || !isSweepArithmetic(ir)) {
-      ctx.diags.length = diags;
-      return true;
+    ctx.diags.length = diags;
+    if (ir === null || !mentionsSweep(ir)) return true;
+    if (!isSweepArithmetic(ir)) {
+      ctx.diags.push(
+        error(Codes.notConstant, `option '${spec.name}' of ${head.name} reads a sweep variable through more than arithmetic`, a.value.span, 'an option may combine the sweep variable and numbers with + - * / ^ only'),
+      );
+      sweepOptions[spec.name] = ir;
+      return false;
     }
-    sweepOptions[a.name.name] = ir;
+    sweepOptions[spec.name] = ir;
     return false;
   });
   const options = bindConstArgs(`optimizer '${head.name}'`, entry.options, constArgs, lookup, e.span, ctx.diags, new Set(Object.keys(sweepOptions)));
   return Object.keys(sweepOptions).length > 0 ? { name: head.name, options, sweepOptions } : { name: head.name, options };
 };
+
+const mentionsSweep = (e: IRExpr): boolean => e.kind === 'sweepVar' || children(e).some(mentionsSweep);
 
 /** Constants and sweep variables under arithmetic, with at least one sweep variable. */
 const isSweepArithmetic = (e: IRExpr): boolean => {

@@ -273,6 +273,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     finalState !== undefined ? await writeReliability(out, lowered.right, finalState, data.right, seed, evalLimit) : E.right(undefined);
   for (const s of result.states) disposeState(s);
   if (E.isLeft(figureNote)) io.error(`note: ${figureNote.left}`);
+  if (result.finalSaveError !== undefined) io.error(`note: training completed, but its final checkpoint could not be written: ${result.finalSaveError}`);
 
   const seconds = result.seconds + (previous?.seconds ?? 0);
   manifest = {

@@ -62,12 +62,13 @@ const optimizerOf = (r: IRRule, registry: Registry, o: ConstArgs): Lowered<{ def
 };
 
 /**
- * Options bound per sweep member are checked for every member when any one is lowered, so that
- * `xreg check` (which lowers the first) finds a value that only a later member gets wrong.
+ * Options bound per sweep member are checked for every member when the first is lowered (as
+ * `xreg check` and the start of `xreg run` do), so that a value only a later member gets wrong is
+ * found before training; once, not per member (a 1000-member sweep lowers 1000 times).
  */
 const otherMemberOptions = (c: Ctx, r: IRRule): Lowered<void> => {
   const sw = c.ir.sweep;
-  if (sw === undefined || r.optimizer.sweepOptions === undefined) return E.right(undefined);
+  if (sw === undefined || r.optimizer.sweepOptions === undefined || c.sweep[sw.variable] !== sw.values[0]) return E.right(undefined);
   const errs = sw.values.flatMap((v, i) => {
     if (v === c.sweep[sw.variable]) return [];
     const o = E.chain((x: ConstArgs) => optimizerOf(r, c.registry, x))(bindSweepOptions(r.optimizer, { ...c.sweep, [sw.variable]: v }, r.name, r.span));
@@ -147,10 +148,15 @@ const bodyOf = (ir: IRProgram): IRBody => {
   };
 };
 
-const unsupportedForms = (ir: IRProgram): Diagnostic[] =>
-  ir.ensemble !== undefined && ir.population !== undefined
+const unsupportedForms = (ir: IRProgram): Diagnostic[] => [
+  ...(ir.ensemble !== undefined && ir.population !== undefined
     ? [error(LowerCodes.unsupported, 'lowering: an ensemble inside a population is not supported', fileSpan(ir.file))]
-    : [];
+    : []),
+  // The executor trains a population as one set of members: a sweep around it would run its first value only.
+  ...(ir.sweep !== undefined && ir.population !== undefined
+    ? [error(LowerCodes.unsupported, 'lowering: a sweep and a population in one program are not supported', fileSpan(ir.file), 'run the population once per value instead (--set on a let)')]
+    : []),
+];
 
 /**
  * Lowers one member of the program. An ensemble is unrolled first (`unrollEnsemble`): the result's

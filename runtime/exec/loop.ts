@@ -17,7 +17,7 @@ import { disposeState } from './state.js';
 export interface ExecOptions {
   readonly seed: number;
   readonly length?: LengthOverride;
-  /** Save a checkpoint every this many steps of a member (0: only when stopped). */
+  /** Save a checkpoint every this many steps of a member (0: only when stopped); a completed run is always saved at its end. */
   readonly checkpointEvery: number;
   readonly resume?: Snapshot;
   readonly save?: (s: Snapshot) => Promise<void>;
@@ -47,6 +47,8 @@ export interface ExecResult {
   readonly records: number;
   readonly seconds: number;
   readonly stepsRun: number;
+  /** The final checkpoint of a completed run could not be written (training itself completed). */
+  readonly finalSaveError?: string;
 }
 
 export const modeOf = (p: LoweredProgram): Mode =>
@@ -151,6 +153,15 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   const save = async (): Promise<void> => {
     if (o.save !== undefined) await o.save(snapshot());
   };
+  // A failed final save (a full disk) costs the checkpoint, not the finished run.
+  let finalSaveError: string | undefined;
+  const saveFinal = async (): Promise<void> => {
+    try {
+      await save();
+    } catch (e) {
+      finalSaveError = e instanceof Error ? e.message : String(e);
+    }
+  };
   const hooksFor = (slot: number) => ({
     onReport: (r: ReportRecord) => {
       records++;
@@ -198,6 +209,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       records,
       seconds: (Date.now() - started) / 1000,
       stepsRun,
+      ...(finalSaveError !== undefined ? { finalSaveError } : {}),
     };
   };
 
@@ -216,7 +228,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       }
       // A completed run leaves its trained parameters in the checkpoint: the periodic saves stop a
       // step short of the end. Saved while the member is still live, so the snapshot stays resumable.
-      if (i === count - 1) await save();
+      if (i === count - 1) await saveFinal();
       finished.push(finish(r.member));
       live = [];
       // Sweeps keep only the member being trained in memory.
@@ -267,7 +279,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       }
     }
   }
-  await save();
+  await saveFinal();
   for (const m of live) finished.push(finish(m));
   return result('completed', live.map((m) => m.state));
 };

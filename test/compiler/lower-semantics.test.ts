@@ -260,13 +260,30 @@ sweep lam in [0.1, 0.2] {
 
   it('are still refused when they read anything else (a parameter), and checked per member', () => {
     expect(errors(compile(text('w'))).map((x) => x.code)).toContain('E0209');
-    // lr = lam − 0.15 is negative for the first member only; lowering either member says so once.
-    const ir = irOf(text('lam - 0.15'));
+    // lr = 0.15 − lam is negative for the second member only: lowering the first (as xreg check
+    // does) already says so, naming the member; lowering the second refuses its own.
+    const ir = irOf(text('0.15 - lam'));
     const first = lowerProgram(ir, standardLibrary, { sweep: { lam: 0.1 } });
-    expect(E.isLeft(first) ? first.left.map((x) => x.code) : []).toEqual([LowerCodes.badOptimizer]);
+    expect(E.isLeft(first) ? first.left.map((x) => x.message) : []).toEqual([expect.stringMatching(/\(sweep member 1, lam = 0\.2\)$/)]);
     const second = lowerProgram(ir, standardLibrary, { sweep: { lam: 0.2 } });
-    expect(E.isLeft(second) ? second.left.map((x) => x.message) : []).toEqual([expect.stringMatching(/\(sweep member 0, lam = 0\.1\)$/)]);
-    expect(E.isRight(lowerProgram(irOf(text('lam + 0.15')), standardLibrary, { sweep: { lam: 0.2 } }))).toBe(true);
+    expect(E.isLeft(second) ? second.left.map((x) => x.code) : []).toEqual([LowerCodes.badOptimizer]);
+    expect(E.isRight(lowerProgram(irOf(text('lam + 0.15')), standardLibrary, { sweep: { lam: 0.1 } }))).toBe(true);
+    // More than arithmetic on the sweep variable is refused where it is written.
+    const fn = errors(compile(text('exp(lam)')));
+    expect(fn.map((x) => [x.code, x.message])).toEqual([['E0209', "option 'lr' of sgd reads a sweep variable through more than arithmetic"]]);
+  });
+
+  it('a sweep around a population is refused at lowering (the population would run its first value only)', () => {
+    const ir = irOf(`param w : Tensor[3] = 1
+population 2 {
+  update w by sgd(lr: 0.1) on l2(w)
+}
+sweep lam in [0.1, 0.2] {
+  metric m = lam * l2(w)
+}
+`);
+    const r = lowerProgram(ir, standardLibrary, { sweep: { lam: 0.1 } });
+    expect(E.isLeft(r) ? r.left.map((x) => x.code) : []).toEqual([LowerCodes.unsupported]);
   });
 });
 

@@ -83,6 +83,24 @@ describe('checkpoint and resume', () => {
     for (const s of [...done.states, ...again.states]) disposeState(s);
   });
 
+  it('a final checkpoint that cannot be written leaves the run completed, with the reason', async () => {
+    let saves = 0;
+    const done = await run(
+      {
+        checkpointEvery: 7,
+        save: (s) => {
+          saves++;
+          return s.live[0]?.state.step === 40 ? Promise.reject(new Error('ENOSPC: no space left on device')) : Promise.resolve();
+        },
+      },
+      [],
+    );
+    expect(done.outcome).toBe('completed');
+    expect(done.finalSaveError).toBe('ENOSPC: no space left on device');
+    expect(saves).toBe(5 + 1);
+    for (const s of done.states) disposeState(s);
+  });
+
   it('a crash while writing (a truncated temp file) leaves the previous checkpoint loadable', async () => {
     const dir = await tmp();
     const r = await run({ length: { steps: 3 }, save: (s) => saveCheckpoint(dir, s, id), shouldStop: () => true }, []);
