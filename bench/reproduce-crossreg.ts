@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as t from 'io-ts';
 import { runProgram } from '../runtime/run.js';
-import { loadCheckpoint } from '../runtime/checkpoint/store.js';
+import { loadCheckpoint, SELECTED_DIR } from '../runtime/checkpoint/store.js';
 import { sha256Text } from '../runtime/results/manifest.js';
 import { MetricsRow, type CoefficientsFile, type PathFile, type ReferencesFile, type SplineFile } from '../runtime/plot/formats.js';
 import { bestPoint, lassoPath, logspace, mse, norm1, norm2, ridgePath, roughness, splinePath, splineProblem, zeroSet, type Path, type Problem } from '../stdlib/baselines/index.js';
@@ -53,10 +53,10 @@ const num = (r: MetricsRow | undefined, k: string): number => {
 };
 const last = (name: string): MetricsRow | undefined => rows(name).at(-1);
 
-/** The final parameters of a single-model run (a completed run's checkpoint holds its last state). */
-const finalParam = async (name: string, param: string): Promise<Float64Array> => {
+/** The final parameters of a single-model run (a completed run's checkpoint holds its last state), or of a sweep's selected member (`sub` = SELECTED_DIR). */
+const finalParam = async (name: string, param: string, sub = ''): Promise<Float64Array> => {
   const text = readFileSync(`programs/crossreg/${name}.xreg`, 'utf8');
-  const ck = await loadCheckpoint(dir(name), { program: sha256Text(text) });
+  const ck = await loadCheckpoint(path.join(dir(name), sub), { program: sha256Text(text) });
   if (E.isLeft(ck)) throw new Error(`${name}: ${ck.left}`);
   const p = ck.right.snapshot.live[0]?.state.params[param];
   if (p === undefined) throw new Error(`${name}: no parameter ${param}`);
@@ -174,7 +174,11 @@ const main = async (): Promise<void> => {
     timing.push(`lasso_path ${await run('lasso_path')} s`);
     const m = manifest('lasso_path');
     const sel = memberFinals('lasso_path')[m.selected ?? -1];
-    table.push({ method: 'LASSO: path program (selected)', reg: num(sel, 'gen'), test: Number.NaN, norm: num(sel, 'l1_norm'), baseLam: lb.lam, baseNorm: lb.norm, baseReg: lb.regMse, extra: `selected #${m.selected}` });
+    const ws = await finalParam('lasso_path', 'w', SELECTED_DIR);
+    table.push({
+      method: 'LASSO: path program (selected)', reg: num(sel, 'gen'), test: Number.NaN, norm: num(sel, 'l1_norm'), baseLam: lb.lam, baseNorm: lb.norm, baseReg: lb.regMse,
+      extra: `selected #${m.selected}; exact zeros [${zeroSet(ws, 0).join(',')}] (coordinate descent [${zb.join(',')}]); max |Δw| from coordinate descent ${Math.max(...Array.from(ws, (v, i) => Math.abs(v - (lb.w[i] ?? 0)))).toExponential(2)}`,
+    });
     write('lasso_path', 'path.json', pathFile(lPath, undefined, 'l1', undefined));
   }
 

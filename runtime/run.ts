@@ -13,7 +13,7 @@ import { lowerProgram } from '../compiler/lower/index.js';
 import type { LoweredProgram } from '../compiler/lower/types.js';
 import { standardLibrary } from '../stdlib/registry.js';
 import { selectBackend, type BackendRequest } from './backend/select.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint/store.js';
+import { loadCheckpoint, saveCheckpoint, SELECTED_DIR } from './checkpoint/store.js';
 import { formatDataError } from './data/index.js';
 import { prepareData } from './exec/data.js';
 import { checkDataShapes } from './exec/check-shapes.js';
@@ -242,6 +242,14 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
       ...(evalLimit !== undefined ? { evalLimit: evalLimit } : {}),
       ...(resume !== undefined ? { resume } : {}),
       save: (s) => saveCheckpoint(out, s, { program: programSha, seed }),
+      ...(ir.sweep?.select !== undefined
+        ? {
+            saveSelected: async (s: Snapshot) => {
+              await fs.mkdir(path.join(out, SELECTED_DIR), { recursive: true });
+              await saveCheckpoint(path.join(out, SELECTED_DIR), s, { program: programSha, seed });
+            },
+          }
+        : {}),
       onReport: (r) => {
         metrics.write(r);
         io.onReport?.(r);
@@ -273,7 +281,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     finalState !== undefined ? await writeReliability(out, lowered.right, finalState, data.right, seed, evalLimit) : E.right(undefined);
   for (const s of result.states) disposeState(s);
   if (E.isLeft(figureNote)) io.error(`note: ${figureNote.left}`);
-  if (result.finalSaveError !== undefined) io.error(`note: training completed, but its final checkpoint could not be written: ${result.finalSaveError}`);
+  if (result.finalSaveError !== undefined) io.error(`note: training completed, but a checkpoint could not be written: ${result.finalSaveError}`);
 
   const seconds = result.seconds + (previous?.seconds ?? 0);
   manifest = {
@@ -296,6 +304,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     return 130;
   }
   if (result.members.length > 0) io.info(summaryTable(result.members, result.selected));
+  if (result.selected !== undefined && result.finalSaveError === undefined) io.info(`the selected member's parameters: ${path.join(out, SELECTED_DIR)} (a checkpoint)`);
   io.info(`done: ${plural(result.stepsRun, 'step')} in ${result.seconds.toFixed(1)} s; results in ${out} (${METRICS_FILE}, manifest.json)`);
   io.info(`next: xreg plot ${out}`);
   return 0;

@@ -14,6 +14,9 @@ export const CHECKPOINT_FILE = 'checkpoint.xckpt';
 
 export const checkpointPath = (dir: string): string => path.join(dir, CHECKPOINT_FILE);
 
+/** Where a sweep with `select` keeps the chosen member's checkpoint, inside the run folder. */
+export const SELECTED_DIR = 'selected';
+
 /** Writes `bytes` to `file` so that readers see either the old file or the whole new one. */
 export const writeAtomic = async (file: string, bytes: Uint8Array): Promise<void> => {
   const dir = path.dirname(file);

@@ -21,6 +21,11 @@ export interface ExecOptions {
   readonly checkpointEvery: number;
   readonly resume?: Snapshot;
   readonly save?: (s: Snapshot) => Promise<void>;
+  /**
+   * A sweep with `select`: called with the member that is the best so far, as it finishes (live in
+   * the snapshot, the members before it finished), so the selected model's parameters are kept.
+   */
+  readonly saveSelected?: (s: Snapshot) => Promise<void>;
   readonly onReport?: (r: ReportRecord) => void;
   readonly onStep?: (m: MemberState, info: { readonly total: number; readonly members: number; readonly spe: number }) => void;
   readonly shouldStop?: () => boolean;
@@ -50,6 +55,23 @@ export interface ExecResult {
   /** The final checkpoint of a completed run could not be written (training itself completed). */
   readonly finalSaveError?: string;
 }
+
+/** The member a sweep's `select` chooses among those finished (NaN values never win). */
+export const selectBest = (ir: LoweredProgram['ir'], finished: readonly FinishedMember[]): number | undefined => {
+  const sel = ir.sweep?.select;
+  if (sel === undefined) return undefined;
+  let selected: number | undefined;
+  let bestV = NaN;
+  for (const f of finished) {
+    const v = f.final[sel.metric];
+    if (v === undefined || Number.isNaN(v)) continue;
+    if (selected === undefined || (sel.direction === 'lowest' ? v < bestV : v > bestV)) {
+      selected = f.index;
+      bestV = v;
+    }
+  }
+  return selected;
+};
 
 export const modeOf = (p: LoweredProgram): Mode =>
   p.ir.population !== undefined ? 'population' : p.ir.sweep !== undefined ? 'sweep' : p.members !== undefined || p.ir.ensemble !== undefined ? 'ensemble' : 'single';
@@ -184,19 +206,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
     return { index: m.index, seed: m.seed, ...(m.sweepValue !== undefined ? { sweepValue: m.sweepValue } : {}), final: s.final, best: s.best };
   };
   const result = (outcome: ExecResult['outcome'], states: RunState[], error?: string): ExecResult => {
-    const sel = ir.sweep?.select;
-    let selected: number | undefined;
-    if (outcome === 'completed' && sel !== undefined) {
-      let bestV = NaN;
-      for (const f of finished) {
-        const v = f.final[sel.metric];
-        if (v === undefined || Number.isNaN(v)) continue;
-        if (selected === undefined || (sel.direction === 'lowest' ? v < bestV : v > bestV)) {
-          selected = f.index;
-          bestV = v;
-        }
-      }
-    }
+    const selected = outcome === 'completed' ? selectBest(ir, finished) : undefined;
     return {
       outcome,
       ...(error !== undefined ? { error } : {}),
@@ -229,6 +239,15 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       // A completed run leaves its trained parameters in the checkpoint: the periodic saves stop a
       // step short of the end. Saved while the member is still live, so the snapshot stays resumable.
       if (i === count - 1) await saveFinal();
+      // Still live (its stats too), so the snapshot is the same kind the final save writes.
+      const candidate: FinishedMember = { index: r.member.index, seed: r.member.seed, final: stats[r.member.index]?.final ?? {}, best: {} };
+      if (o.saveSelected !== undefined && selectBest(ir, [...finished, candidate]) === candidate.index) {
+        try {
+          await o.saveSelected(snapshot());
+        } catch (e) {
+          finalSaveError = `the selected member's checkpoint: ${e instanceof Error ? e.message : String(e)}`;
+        }
+      }
       finished.push(finish(r.member));
       live = [];
       // Sweeps keep only the member being trained in memory.

@@ -23,7 +23,7 @@ import { expectAllClose } from '../helpers/finite-diff.js';
 import { LASSO_SCALE, LASSO_ZERO_THRESHOLD } from '../../bench/crossreg/settings.js';
 import { programSplits } from '../../bench/crossreg/splits.js';
 import { runProgram } from '../../runtime/run.js';
-import { loadCheckpoint } from '../../runtime/checkpoint/store.js';
+import { loadCheckpoint, SELECTED_DIR } from '../../runtime/checkpoint/store.js';
 import { sha256Text } from '../../runtime/results/manifest.js';
 import { bestPoint, lassoPath, logspace, ridgePath, splinePath, splineProblem, zeroSet, type Path, type Problem } from '../../stdlib/baselines/index.js';
 
@@ -45,8 +45,8 @@ type Row = Readonly<Record<string, number>>;
 const outOf = (file: string): string => path.join(tmp, path.basename(file, '.xreg'));
 
 /** A parameter's value at the end of a completed run (its final checkpoint). */
-const finalParam = async (file: string, name: string): Promise<Float64Array> => {
-  const ck = await loadCheckpoint(outOf(file), { program: sha256Text(readFileSync(file, 'utf8')) });
+const finalParam = async (file: string, name: string, sub = ''): Promise<Float64Array> => {
+  const ck = await loadCheckpoint(path.join(outOf(file), sub), { program: sha256Text(readFileSync(file, 'utf8')) });
   if (E.isLeft(ck)) throw new Error(ck.left);
   const p = ck.right.snapshot.live[0]?.state.params[name];
   if (p === undefined) throw new Error(`no parameter ${name}`);
@@ -154,5 +154,10 @@ describe('cross-regularization bars (shortened schedules)', () => {
     expect(zeroSet(w, 0)).toEqual(zeroSet(cd, 0));
     expect(zeroSet(cd, 0).length).toBeGreaterThan(2);
     expectAllClose(Array.from(w), Array.from(cd), 1e-3, 1e-2);
+    // The selected member's parameters (kept in OUT/selected): the best λ's zero set and coefficients.
+    const ws = await finalParam(file, 'w', SELECTED_DIR);
+    const best = bestPoint(base)?.w ?? new Float64Array();
+    expect(zeroSet(ws, 0)).toEqual(zeroSet(best, 0));
+    expectAllClose(Array.from(ws), Array.from(best), 1e-3, 1e-2);
   }, 60_000);
 });
