@@ -46,4 +46,5 @@ export const Codes = {
   noRun: 'W0512',
   phaseNeverRuns: 'E0513',
   phasesShort: 'W0514',
+  badThrough: 'E0515',
 } as const;

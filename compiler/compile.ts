@@ -290,6 +290,8 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     checked.push({ rule, targets: rt, lossSpan: r.decl.loss.span, draft: r });
   }
 
+  bindImplicit(checked, diags);
+
   // parameters that rules with errors were meant to update are not also "in no partition"
   const attempted = new Set(checked.map((c) => c.draft.decl));
   const ownedByFailed = new Set<string>();
@@ -513,3 +515,29 @@ export const compileText = (text: string, file: string, opts: CompileOptions = {
 };
 
 export { type IRProgram } from './ir.js';
+
+/**
+ * `through LOSS`: the inner parameters are those other rules fit on LOSS. Refused: no such rule,
+ * `through` combined with a geometry, and LOSS ranging over `test` (it shapes this rule's gradient).
+ */
+const bindImplicit = (checked: { rule: IRRule; draft: RuleDraft }[], diags: Diagnostic[]): void => {
+  for (const c of checked) {
+    const t = c.draft.through;
+    if (t === undefined) continue;
+    if (c.rule.geometry.kind !== 'none') {
+      diags.push(error(Codes.badThrough, `'through ${t.lossName}' cannot be combined with '${c.rule.geometry.kind === 'along' ? 'along' : 'orthogonal to'}'`, t.span, 'the implicit gradient is the whole update direction'));
+      continue;
+    }
+    const own = new Set(c.rule.targets);
+    const inner = [...new Set(checked.filter((o) => o !== c && o.rule.lossName === t.lossName).flatMap((o) => o.rule.targets))].filter((p) => !own.has(p));
+    if (inner.length === 0) {
+      diags.push(error(Codes.badThrough, `'through ${t.lossName}': no other rule fits parameters on '${t.lossName}'`, t.span, `write a rule such as 'update beta by sgd(lr: 0.1) on ${t.lossName}'`));
+      continue;
+    }
+    if (splitsOf(t.loss).has('test')) {
+      diags.push(error(Codes.testLeak, `test data reaches training: '${t.lossName}', which this rule differentiates through, ranges over test`, t.span, 'fit the inner parameters on train'));
+      continue;
+    }
+    c.rule = { ...c.rule, implicit: { lossName: t.lossName, loss: t.loss, inner } };
+  }
+};

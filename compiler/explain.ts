@@ -82,6 +82,7 @@ const ruleLines = (registry: Registry, ir: IRProgram, r: IRRule): string[] => {
       ['  schedule', fmtSchedule(r.schedule)],
       ['  batch', String(r.batch)],
       ['  geometry', geo],
+      ...(r.implicit !== undefined ? [['  through', `${r.implicit.lossName}: the total derivative through its minimizer over ${groupPaths(r.implicit.inner)}`]] : []),
       ...(r.allowReg ? [['  allow', 'reg']] : []),
     ]),
     '  loss graph:',

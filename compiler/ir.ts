@@ -185,6 +185,17 @@ export interface IROptimizer {
   readonly sweepOptions?: Readonly<Record<string, IRExpr>>;
 }
 
+/**
+ * `through LOSS`: the rule's gradient is the total derivative of its loss through the minimizer of
+ * LOSS over `inner` (the parameters other rules fit on LOSS), by the implicit function theorem:
+ * ∇ρ − (∂²LOSS/∂ρ∂θ)ᵀ H⁻¹ ∇θ, with H the Hessian of LOSS in θ (solved by conjugate gradients).
+ */
+export interface IRImplicit {
+  readonly lossName: string;
+  readonly loss: IRExpr;
+  readonly inner: readonly string[];
+}
+
 export interface IRRule {
   /** Stable name: `update1`, `update2`, ... in program order (phase rules: `fit.update1`). */
   readonly name: string;
@@ -192,6 +203,7 @@ export interface IRRule {
   readonly targets: readonly string[];
   readonly partition: PartitionName;
   readonly optimizer: IROptimizer;
+  readonly implicit?: IRImplicit;
   /** The loss name when the rule names one, else undefined (inline expression). */
   readonly lossName?: string;
   readonly loss: IRExpr;

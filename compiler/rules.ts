@@ -25,6 +25,7 @@ export interface RuleDraft {
   readonly geometry: IRGeometry;
   readonly allowReg: boolean;
   readonly batch?: number;
+  readonly through?: { readonly lossName: string; readonly loss: IRExpr; readonly span: Span };
 }
 
 const duration = (d: { amount: { value: number }; unit: 'steps' | 'epochs' }): IRDuration => ({ n: d.amount.value, unit: d.unit });
@@ -130,6 +131,7 @@ export const elabRule = (ctx: Ctx, decl: UpdateDecl, name: string, container: Co
   let geometry: IRGeometry = { kind: 'none' };
   let allowReg = false;
   let batch: number | undefined;
+  let through: RuleDraft['through'];
   for (const c of decl.clauses) {
     switch (c.kind) {
       case 'Every':
@@ -147,6 +149,16 @@ export const elabRule = (ctx: Ctx, decl: UpdateDecl, name: string, container: Co
       case 'Batch':
         batch = c.size.value;
         break;
+      case 'Through': {
+        const g = lookupGlobal(ctx, ns, c.loss.name);
+        if (g?.global.kind !== 'loss') {
+          ctx.diags.push(error(Codes.badThrough, `'through ${c.loss.name}': '${c.loss.name}' is not a loss`, c.loss.span, 'name the loss that the inner parameters are fitted on, e.g. through fit'));
+          break;
+        }
+        const inner = elabRef(ctx, g, c.loss.name, c.loss.span, localFor(`${name}.through`, decl.loss, ctx, container, ns));
+        if (inner !== null) through = { lossName: c.loss.name, loss: inner, span: c.span };
+        break;
+      }
       case 'Allow':
         if (c.what.name === 'reg') allowReg = true;
         else ctx.diags.push(error(Codes.unknownName, `'allow ${c.what.name}' means nothing: only 'allow reg' exists`, c.what.span));
@@ -178,6 +190,7 @@ export const elabRule = (ctx: Ctx, decl: UpdateDecl, name: string, container: Co
     geometry,
     allowReg,
     ...(batch !== undefined ? { batch } : {}),
+    ...(through !== undefined ? { through } : {}),
   };
 };
 

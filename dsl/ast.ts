@@ -168,7 +168,9 @@ export type UpdateClause =
   | { readonly kind: 'Along'; readonly direction: Expr; readonly span: Span }
   | { readonly kind: 'OrthogonalTo'; readonly direction: Expr; readonly span: Span }
   /** `allow reg`: the program says that a θ rule on the regularization split is meant. */
-  | { readonly kind: 'Allow'; readonly what: Identifier; readonly span: Span };
+  | { readonly kind: 'Allow'; readonly what: Identifier; readonly span: Span }
+  /** `through fit`: differentiate the loss through the minimizer of `fit` (implicit function theorem). */
+  | { readonly kind: 'Through'; readonly loss: Identifier; readonly span: Span };
 
 // ---------------------------------------------------------------------------------------------
 // Declarations

@@ -63,6 +63,7 @@ export const Along = keyword('along');
 export const Orthogonal = keyword('orthogonal');
 export const To = keyword('to');
 export const Allow = keyword('allow');
+export const Through = keyword('through');
 export const Freeze = keyword('freeze');
 export const Partition = keyword('partition');
 export const Run = keyword('run');

@@ -657,6 +657,13 @@ export class XregParser extends EmbeddedActionsParser {
           return this.ACTION((): A.UpdateClause => ({ kind: 'Allow', what: this.ident(what), span: this.from(k) }));
         },
       },
+      {
+        ALT: () => {
+          const k = this.CONSUME(L.Through);
+          const loss = this.CONSUME2(L.Identifier, { ERR_MSG: m('E0104', "expected a loss's name after 'through'") });
+          return this.ACTION((): A.UpdateClause => ({ kind: 'Through', loss: this.ident(loss), span: this.from(k) }));
+        },
+      },
   ];
 
   private updateClause = this.RULE('updateClause', (): A.UpdateClause => this.OR(this.updateClauseAlts));

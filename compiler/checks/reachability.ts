@@ -55,6 +55,10 @@ const mentioned = (e: IRExpr, out: Set<string> = new Set()): Set<string> => {
 export const checkReachability = (rules: readonly CheckedRule[], roleOf: (path: string) => ParamRole | undefined, diags: Diagnostic[]): void => {
   for (const r of rules) {
     const live = reachable(r.rule.loss, roleOf);
+    // `through F`: a target also reaches the loss through F's minimizer, when it reaches F and some
+    // parameter F is minimized over reaches the loss.
+    const imp = r.rule.implicit;
+    if (imp !== undefined && imp.inner.some((p) => live.has(p))) for (const p of reachable(imp.loss, roleOf)) live.add(p);
     const dead = r.rule.targets.filter((p) => !live.has(p));
     if (dead.length === 0) continue;
     const seen = mentioned(r.rule.loss);

@@ -102,11 +102,16 @@ const lowerRule = (c: Ctx, r: IRRule, length: IRDuration): Lowered<LoweredRule> 
       : E.map((d: Ev) => ({ kind: geo.kind, direction: d }))(
           E.chain((e: IRExpr) => compileExpr(e, c.registry, c.sweep))(scalar(geo.direction, `the direction of rule ${r.name}`)),
         );
+  const imp = r.implicit;
+  const implicit =
+    imp === undefined
+      ? E.right(undefined)
+      : E.map((inner: Ev) => ({ inner, innerTargets: imp.inner }))(E.chain((e: IRExpr) => compileExpr(e, c.registry, c.sweep))(scalar(imp.loss, `the loss rule ${r.name} differentiates through`)));
   const options = bindSweepOptions(r.optimizer, c.sweep, r.name, r.span);
   const opt = E.chain((o: ConstArgs) => optimizerOf(r, c.registry, o))(options);
   const otherMembers = otherMemberOptions(c, r);
-  const errs = [targets, loss, direction, opt, otherMembers].flatMap((x) => (E.isLeft(x) ? x.left : []));
-  if (E.isLeft(targets) || E.isLeft(loss) || E.isLeft(direction) || E.isLeft(opt) || E.isLeft(options) || E.isLeft(otherMembers)) return E.left(errs);
+  const errs = [targets, loss, direction, opt, otherMembers, implicit].flatMap((x) => (E.isLeft(x) ? x.left : []));
+  if (E.isLeft(targets) || E.isLeft(loss) || E.isLeft(direction) || E.isLeft(opt) || E.isLeft(options) || E.isLeft(otherMembers) || E.isLeft(implicit)) return E.left(errs);
   const batch = r.batch > 0 ? r.batch : c.ir.run.batch;
   const parts: RuleParts = {
     name: r.name,
@@ -114,6 +119,7 @@ const lowerRule = (c: Ctx, r: IRRule, length: IRDuration): Lowered<LoweredRule> 
     onSphere: targets.right.map((p) => p.onSphere),
     loss: loss.right,
     ...(direction.right === undefined ? {} : { geometry: direction.right }),
+    ...(implicit.right === undefined ? {} : { implicit: implicit.right }),
     optimizer: opt.right.def,
     options: options.right,
     lr: opt.right.lr,
@@ -123,7 +129,7 @@ const lowerRule = (c: Ctx, r: IRRule, length: IRDuration): Lowered<LoweredRule> 
     name: r.name,
     ir: r,
     options: options.right,
-    needs: needsOf(geo.kind === 'none' ? [r.loss] : [r.loss, geo.direction], batch),
+    needs: needsOf([r.loss, ...(geo.kind === 'none' ? [] : [geo.direction]), ...(r.implicit === undefined ? [] : [r.implicit.loss])], batch),
     step: ruleStep(parts),
     lossValue: ruleLoss(parts),
   });

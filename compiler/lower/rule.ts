@@ -9,6 +9,7 @@ import '../../stdlib/gradients.js';
 import { projectAlong, projectOrthogonal, retractToSphere, tangentProject } from '../../stdlib/geometry/index.js';
 import type { ConstArgs, LrSchedule, OptimizerDef, OptState } from '../../stdlib/types.js';
 import type { Env, Ev, HelperState } from './eval.js';
+import { implicitGradients, type ImplicitParts } from './implicit.js';
 import { Salt, seedStream } from './seeds.js';
 import type { Batches, RunState } from './types.js';
 
@@ -18,6 +19,8 @@ export interface RuleParts {
   readonly onSphere: readonly boolean[];
   readonly loss: Ev;
   readonly geometry?: { readonly kind: 'along' | 'orthogonal'; readonly direction: Ev };
+  /** `through F`: the total derivative through the minimizer of F (compiler/lower/implicit.ts). */
+  readonly implicit?: ImplicitParts;
   readonly optimizer: OptimizerDef;
   readonly options: ConstArgs;
   readonly lr: LrSchedule;
@@ -65,11 +68,17 @@ export const ruleGradients = (
   keep: boolean,
 ): tf.Tensor[] => {
   const xs = parts.targets.map((p) => needParam(state, p));
-  const g = gradsOf(() => {
+  const outer = (): tf.Tensor => {
     const v = parts.loss(makeEnv(state, batches, key, Salt.loss, helpers));
     if (keep) keepNewHelpers(helpers, state.helpers);
     return v;
-  }, xs);
+  };
+  const imp = parts.implicit;
+  // The inner loss is evaluated once per Hessian-vector product, each time with the same draws.
+  const g =
+    imp === undefined
+      ? gradsOf(outer, xs)
+      : implicitGradients(outer, () => imp.inner(makeEnv(state, batches, key, Salt.implicit, { ...state.helpers })), xs, imp.innerTargets.map((p) => needParam(state, p)));
   let projected = g;
   const geo = parts.geometry;
   if (geo !== undefined) {

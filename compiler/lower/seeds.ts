@@ -22,7 +22,7 @@ export const hashString = (s: string): number => {
 };
 
 /** Streams drawn from one step key: separate salts keep the loss and a direction's draws apart. */
-export const Salt = { loss: 1, direction: 2, observe: 3 } as const;
+export const Salt = { loss: 1, direction: 2, observe: 3, implicit: 4 } as const;
 
 /** A fresh seed per call: the draw counter hashed with the key, so the n-th draw is always the same. */
 export const seedStream = (key: number, salt: number): (() => number) => {

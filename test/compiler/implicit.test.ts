@@ -1,0 +1,82 @@
+/**
+ * `update rho by ... on gen through fit`: the gradient is the total derivative of gen through the
+ * minimizer of fit (implicit function theorem, solved by conjugate gradients on Hessian-vector
+ * products). Checked against central finite differences of gen(w*(ρ)) with w*(ρ) in closed form
+ * (float64), where the partial derivative ∂gen/∂ρ is 0; and the compiler's refusals.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as E from 'fp-ts/lib/Either.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lowerProgram } from '../../compiler/lower/index.js';
+import type { Batches, RunState } from '../../compiler/lower/types.js';
+import { standardLibrary } from '../../stdlib/registry.js';
+import { gram, mse, problem, solveSPD, xtv } from '../../stdlib/baselines/index.js';
+import { numbers } from './lower-ir.js';
+import { compile, errors } from './helpers.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const d = 3;
+const head = `data d = correlated_features(base: ${d}, copies: 1, noise: 0.1, n: 40, seed: 1)
+split d { train: 1/2, reg: 1/4, test: 1/4 } seed 0
+param w : Tensor[${d}] = 0
+param log_lam : Scalar = -1
+loss fit = mse(x @ w, y) + exp(log_lam) * l2(w) over train
+loss gen = mse(x @ w, y) over reg
+update w by sgd(lr: 0.1) on fit
+`;
+
+const codes = (text: string): string[] => errors(compile(text)).map((x) => x.code);
+
+describe('through: the implicit gradient', () => {
+  it('equals the finite-difference derivative of gen(w*(ρ)) in ρ (the partial derivative is 0)', () => {
+    const c = compile(`${head}update log_lam by sgd(lr: 1) on gen through fit\n`);
+    if (c.ir === undefined || errors(c).length > 0) throw new Error(errors(c).map((x) => x.message).join('\n'));
+    expect(c.ir.rules[1]?.implicit?.inner).toEqual(['w']);
+    const low = lowerProgram(c.ir, standardLibrary);
+    if (E.isLeft(low)) throw new Error(low.left.map((x) => x.message).join('\n'));
+    const nt = 14;
+    const nr = 11;
+    const xt = numbers(nt * d, 1);
+    const yt = numbers(nt, 2);
+    const xr = numbers(nr * d, 3);
+    const yr = numbers(nr, 4).map((v, i) => v + (xr[i * d] ?? 0));
+    const train = problem(xt, yt, d);
+    const reg = problem(xr, yr, d);
+    // w*(ρ): (XᵀX/n + e^ρ I) w = Xᵀy/n, the minimizer of mse + e^ρ‖w‖²
+    const wStar = (rho: number): Float64Array => {
+      const a = gram(train).map((v, k) => v / nt + (k % (d + 1) === 0 ? Math.exp(rho) : 0));
+      const sol = solveSPD(a, xtv(train, train.y).map((v) => v / nt), d);
+      if (sol === undefined) throw new Error('singular');
+      return sol;
+    };
+    const batches: Batches = {
+      'd.train': { x: tf.tensor(Float32Array.from(xt), [nt, d]), y: tf.tensor(Float32Array.from(yt), [nt]) },
+      'd.reg': { x: tf.tensor(Float32Array.from(xr), [nr, d]), y: tf.tensor(Float32Array.from(yr), [nr]) },
+    };
+    for (const rho of [-2, -0.5, 1]) {
+      const h = 1e-4;
+      const fd = (mse(reg, wStar(rho + h)) - mse(reg, wStar(rho - h))) / (2 * h);
+      const s0 = low.right.init(0);
+      const state: RunState = { ...s0, params: { w: tf.tensor(Float32Array.from(wStar(rho))), log_lam: tf.scalar(rho) } };
+      const s1 = low.right.rules[1]?.step(state, batches, 0);
+      const g = rho - (s1?.params['log_lam']?.dataSync()[0] ?? Number.NaN);
+      expect(Math.abs(fd)).toBeGreaterThan(1e-3);
+      expect(Math.abs(g - fd) / Math.abs(fd)).toBeLessThan(2e-3);
+    }
+  });
+
+  it('makes ρ live: without it log_lam has no path to gen (E0503)', () => {
+    expect(codes(`${head}update log_lam by sgd(lr: 1) on gen\n`)).toEqual(['E0503']);
+    expect(codes(`${head}update log_lam by sgd(lr: 1) on gen through fit\n`)).toEqual([]);
+  });
+
+  it('refuses a name that is not a loss, a loss no rule fits on, and a geometry beside it', () => {
+    expect(codes(`${head}metric acc = mse(x @ w, y) over reg\nupdate log_lam by sgd(lr: 1) on gen through acc\n`)).toContain('E0515');
+    expect(codes(`${head}loss other = l2(w) over train\nupdate log_lam by sgd(lr: 1) on gen through other\n`)).toContain('E0515');
+    expect(codes(`${head}update log_lam by sgd(lr: 1) on gen through fit along grad(l2(log_lam))\n`)).toContain('E0515');
+  });
+});
