@@ -138,6 +138,23 @@ const main = async (): Promise<void> => {
     ],
   } satisfies CoefficientsFile);
   write('ridge_warm', 'path.json', pathFile(rPath, rs['test'], 'l2', [{ norm: Math.abs(num(rl, 'rho')), reg_loss: num(rl, 'gen'), label: 'cross-regularization' }]));
+  // Ridge by the total derivative on the brief's 300 examples (its own data, so its own path).
+  timing.push(`ridge_implicit ${await run('ridge_implicit')} s`);
+  const ri = await splits('ridge_implicit');
+  const riPath = ridgePath(need(ri, 'train'), need(ri, 'reg'), logspace(-3, 1, 1000));
+  const rib = bestPoint(riPath);
+  const ril = last('ridge_implicit');
+  if (rib === undefined) throw new Error('empty ridge path');
+  table.push({
+    method: 'ridge: total derivative (through fit), 100 per split', reg: num(ril, 'gen'), test: num(ril, 'test_mse'), norm: num(ril, 'norm_w'), baseLam: rib.lam, baseNorm: rib.norm, baseReg: rib.regMse,
+    extra: `learned λ ${Math.exp(num(ril, 'log_lam')).toPrecision(4)}; the paper's ρ·θ rule on these data: ridge.xreg (ρ collapses)`,
+  });
+  write('ridge_implicit', 'references.json', [
+    { series: 'norm_w', value: rib.norm, label: `best ridge ‖w‖ (λ = ${rib.lam.toPrecision(3)})` },
+    { series: 'gen', value: rib.regMse, label: 'best ridge reg-set MSE' },
+    { series: 'log_lam', value: Math.log(rib.lam), label: 'best ridge log λ' },
+  ] satisfies ReferencesFile);
+  write('ridge_implicit', 'path.json', pathFile(riPath, ri['test'], 'l2', [{ norm: num(ril, 'norm_w'), reg_loss: num(ril, 'gen'), label: 'total derivative' }]));
   if (!skipPaths) {
     timing.push(`ridge_path ${await run('ridge_path')} s`);
     const m = manifest('ridge_path');
@@ -197,6 +214,20 @@ const main = async (): Promise<void> => {
     method: 'spline: cross-reg smoothness', reg: mse(sp('reg'), beta), test: mse(sp('test'), beta), norm: roughness(beta, omega), baseLam: sb.lam, baseNorm: sb.norm, baseReg: sb.regMse,
     extra: `600-λ grid best: λ ${sf.lam.toPrecision(3)}, reg ${sf.regMse.toPrecision(4)}, βᵀΩβ ${sf.norm.toPrecision(3)}`,
   });
+  // The same spline by the total derivative (`through fit`), against the same CV optimum.
+  timing.push(`spline_implicit ${await run('spline_implicit')} s`);
+  const betaI = await finalParam('spline_implicit', 'beta');
+  const lamI = Math.exp((await finalParam('spline_implicit', 'log_lam'))[0] ?? Number.NaN);
+  table.push({
+    method: 'spline: total derivative (through fit)', reg: mse(sp('reg'), betaI), test: mse(sp('test'), betaI), norm: roughness(betaI, omega), baseLam: sb.lam, baseNorm: sb.norm, baseReg: sb.regMse,
+    extra: `learned λ ${lamI.toPrecision(4)} (600-λ grid best ${sf.lam.toPrecision(4)}); gaps to the 600-λ best: reg ${(((mse(sp('reg'), betaI) - sf.regMse) / sf.regMse) * 100).toFixed(2)}%, βᵀΩβ ${(((roughness(betaI, omega) - sf.norm) / sf.norm) * 100).toFixed(2)}%`,
+  });
+  write('spline_implicit', 'references.json', [
+    { series: 'rough', value: sf.norm, label: 'cross-validated βᵀΩβ' },
+    { series: 'gen', value: sf.regMse, label: 'cross-validated reg-set MSE' },
+    { series: 'log_lam', value: Math.log(sf.lam), label: 'cross-validated log λ' },
+  ] satisfies ReferencesFile);
+  write('spline_implicit', 'path.json', pathFile(fine, sp('test'), 'βᵀΩβ', [{ norm: roughness(betaI, omega), reg_loss: mse(sp('reg'), betaI), label: 'total derivative' }]));
   const grid = Array.from({ length: 201 }, (_, i) => i / 200);
   const curve = (b: ArrayLike<number>): { x: number; y: number }[] => {
     const g = splineProblem(grid, grid, SPLINE);
@@ -207,14 +238,13 @@ const main = async (): Promise<void> => {
     });
   };
   const data = (['train', 'reg', 'test'] as const).flatMap((k) => Array.from(need(ss, k).x).map((x, i) => ({ x, y: need(ss, k).y[i] ?? 0, split: k })));
+  const truth = { name: 'truth', points: grid.map((x) => ({ x, y: Math.sin(2 * Math.PI * x) + 0.5 * Math.sin(8 * Math.PI * x) })) };
+  const cvCurve = { name: `cross-validated (λ = ${sb.lam.toPrecision(3)})`, points: curve(sb.w) };
   write('spline', 'spline.json', {
     data,
-    curves: [
-      { name: 'cross-regularization', points: curve(beta) },
-      { name: `cross-validated (λ = ${sb.lam.toPrecision(3)})`, points: curve(sb.w) },
-      { name: 'truth', points: grid.map((x) => ({ x, y: Math.sin(2 * Math.PI * x) + 0.5 * Math.sin(8 * Math.PI * x) })) },
-    ],
+    curves: [{ name: "cross-regularization (paper's rule)", points: curve(beta) }, { name: 'total derivative (through fit)', points: curve(betaI) }, cvCurve, truth],
   } satisfies SplineFile);
+  write('spline_implicit', 'spline.json', { data, curves: [{ name: 'total derivative (through fit)', points: curve(betaI) }, cvCurve, truth] } satisfies SplineFile);
   write('spline', 'references.json', [{ series: 'rough', value: sb.norm, label: 'cross-validated βᵀΩβ' }, { series: 'gen', value: sb.regMse, label: 'cross-validated reg-set MSE' }] satisfies ReferencesFile);
   write('spline', 'path.json', pathFile(sPath, sp('test'), 'βᵀΩβ', [{ norm: roughness(beta, omega), reg_loss: mse(sp('reg'), beta), label: 'cross-regularization' }]));
   if (!skipPaths) {
