@@ -24,7 +24,7 @@ export const splineSpec = (o: SplineOptions): TopLevelSpec => {
       domain: [...dataKinds, ...curveNames],
       range: [...dataKinds.map((_, i) => DATA_COLORS[i % DATA_COLORS.length] ?? '#7f7f7f'), ...curveNames.map((_, i) => CURVE_COLORS[i % CURVE_COLORS.length] ?? '#1f77b4')],
     },
-    legend: { title: null, orient: 'right' as const },
+    legend: { title: null, orient: 'right' as const, labelLimit: 360 },
   };
   const x = { field: 'x', type: 'quantitative' as const, scale: { zero: false, nice: false } };
   const y = { field: 'y', type: 'quantitative' as const, scale: { zero: false } };
