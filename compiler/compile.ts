@@ -22,6 +22,7 @@ import type { IRDuration, IRExpr, IRFigure, IRNamedExpr, IRPhase, IRPopulation, 
 import { assignPartitions, type RuleTargets } from './partitions/assign.js';
 import { ParamTable, watched } from './partitions/param-table.js';
 import { dotted, selectParams } from './partitions/selectors.js';
+import type { Span } from '../dsl/span.js';
 import { gatherDecls, type Container, type PlacedDecl, type ReadFile } from './resolve/imports.js';
 import { buildGlobals, evalLets } from './resolve/scope.js';
 import { elabRule, localFor, splitsOf, type RuleDraft } from './rules.js';
@@ -290,7 +291,7 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     checked.push({ rule, targets: rt, lossSpan: r.decl.loss.span, draft: r });
   }
 
-  bindImplicit(checked, diags);
+  bindImplicit(checked, (path) => ctx.params.get(path)?.onSphere === true, diags);
 
   // parameters that rules with errors were meant to update are not also "in no partition"
   const attempted = new Set(checked.map((c) => c.draft.decl));
@@ -520,18 +521,40 @@ export { type IRProgram } from './ir.js';
  * `through LOSS`: the inner parameters are those other rules fit on LOSS. Refused: no such rule,
  * `through` combined with a geometry, and LOSS ranging over `test` (it shapes this rule's gradient).
  */
-const bindImplicit = (checked: { rule: IRRule; draft: RuleDraft }[], diags: Diagnostic[]): void => {
+const bindImplicit = (checked: { rule: IRRule; draft: RuleDraft }[], onSphere: (path: string) => boolean, diags: Diagnostic[]): void => {
+  const bad = (m: string, span: Span, hint: string): void => void diags.push(error(Codes.badThrough, m, span, hint));
+  // Rules in different phases never run together; rules outside phases run with each other.
+  const together = (a: Container, b: Container): boolean => (a.kind === 'phase' || b.kind === 'phase' ? a.kind === 'phase' && b.kind === 'phase' && a.index === b.index : true);
   for (const c of checked) {
     const t = c.draft.through;
     if (t === undefined) continue;
+    if (c.draft.throughCount > 1) {
+      bad(`a rule differentiates through one loss: 'through' is written ${c.draft.throughCount} times`, t.span, 'keep one through clause');
+      continue;
+    }
     if (c.rule.geometry.kind !== 'none') {
-      diags.push(error(Codes.badThrough, `'through ${t.lossName}' cannot be combined with '${c.rule.geometry.kind === 'along' ? 'along' : 'orthogonal to'}'`, t.span, 'the implicit gradient is the whole update direction'));
+      bad(`'through ${t.lossName}' cannot be combined with '${c.rule.geometry.kind === 'along' ? 'along' : 'orthogonal to'}'`, t.span, 'the implicit gradient is the whole update direction');
+      continue;
+    }
+    if (c.rule.lossName === t.lossName) {
+      bad(`'through ${t.lossName}' on a rule whose own loss is '${t.lossName}': at its minimizer the total derivative is the partial one`, t.span, 'differentiate the regularization loss through the training loss: on gen through fit');
       continue;
     }
     const own = new Set(c.rule.targets);
-    const inner = [...new Set(checked.filter((o) => o !== c && o.rule.lossName === t.lossName).flatMap((o) => o.rule.targets))].filter((p) => !own.has(p));
+    const fitters = checked.filter((o) => o !== c && o.rule.lossName === t.lossName && together(o.draft.container, c.draft.container));
+    const inner = [...new Set(fitters.flatMap((o) => o.rule.targets))].filter((p) => !own.has(p));
     if (inner.length === 0) {
-      diags.push(error(Codes.badThrough, `'through ${t.lossName}': no other rule fits parameters on '${t.lossName}'`, t.span, `write a rule such as 'update beta by sgd(lr: 0.1) on ${t.lossName}'`));
+      bad(`'through ${t.lossName}': no other rule in the same phase fits parameters on '${t.lossName}'`, t.span, `write a rule such as 'update beta by sgd(lr: 0.1) on ${t.lossName}'`);
+      continue;
+    }
+    const shaped = fitters.find((o) => o.rule.geometry.kind !== 'none');
+    if (shaped !== undefined) {
+      bad(`'through ${t.lossName}': rule ${shaped.rule.name} fits on '${t.lossName}' with a geometry, so its parameters do not minimize '${t.lossName}'`, t.span, 'the implicit gradient needs the inner parameters at a minimizer of the loss');
+      continue;
+    }
+    const sphere = inner.find(onSphere);
+    if (sphere !== undefined) {
+      bad(`'through ${t.lossName}': '${sphere}' is on the sphere, and the implicit gradient is for unconstrained parameters`, t.span, 'write the norm as a penalty weight instead (see ridge_implicit.xreg)');
       continue;
     }
     if (splitsOf(t.loss).has('test')) {

@@ -5,6 +5,7 @@
 import { standardLibrary, type Registry } from '../stdlib/registry.js';
 import { callText, exprTree, fmtArgs, groupPaths, inlineExpr } from './explain-expr.js';
 import type { IRDuration, IRExpr, IRProgram, IRRule, IRSchedule } from './ir.js';
+import { splitsOf } from './rules.js';
 import { formatShape } from './types/shape.js';
 
 export { exprTree, inlineExpr, nodeLabel } from './explain-expr.js';
@@ -82,7 +83,9 @@ const ruleLines = (registry: Registry, ir: IRProgram, r: IRRule): string[] => {
       ['  schedule', fmtSchedule(r.schedule)],
       ['  batch', String(r.batch)],
       ['  geometry', geo],
-      ...(r.implicit !== undefined ? [['  through', `${r.implicit.lossName}: the total derivative through its minimizer over ${groupPaths(r.implicit.inner)}`]] : []),
+      ...(r.implicit !== undefined
+        ? [['  through', `${r.implicit.lossName} (over ${[...splitsOf(r.implicit.loss)].join(', ') || 'no split'}): the total derivative through its minimizer over ${groupPaths(r.implicit.inner)}`]]
+        : []),
       ...(r.allowReg ? [['  allow', 'reg']] : []),
     ]),
     '  loss graph:',

@@ -26,6 +26,7 @@ export interface RuleDraft {
   readonly allowReg: boolean;
   readonly batch?: number;
   readonly through?: { readonly lossName: string; readonly loss: IRExpr; readonly span: Span };
+  readonly throughCount: number;
 }
 
 const duration = (d: { amount: { value: number }; unit: 'steps' | 'epochs' }): IRDuration => ({ n: d.amount.value, unit: d.unit });
@@ -132,6 +133,7 @@ export const elabRule = (ctx: Ctx, decl: UpdateDecl, name: string, container: Co
   let allowReg = false;
   let batch: number | undefined;
   let through: RuleDraft['through'];
+  let throughCount = 0;
   for (const c of decl.clauses) {
     switch (c.kind) {
       case 'Every':
@@ -150,6 +152,7 @@ export const elabRule = (ctx: Ctx, decl: UpdateDecl, name: string, container: Co
         batch = c.size.value;
         break;
       case 'Through': {
+        throughCount++;
         const g = lookupGlobal(ctx, ns, c.loss.name);
         if (g?.global.kind !== 'loss') {
           ctx.diags.push(error(Codes.badThrough, `'through ${c.loss.name}': '${c.loss.name}' is not a loss`, c.loss.span, 'name the loss that the inner parameters are fitted on, e.g. through fit'));
@@ -191,6 +194,7 @@ export const elabRule = (ctx: Ctx, decl: UpdateDecl, name: string, container: Co
     allowReg,
     ...(batch !== undefined ? { batch } : {}),
     ...(through !== undefined ? { through } : {}),
+    throughCount,
   };
 };
 

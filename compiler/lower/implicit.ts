@@ -18,9 +18,15 @@ export interface ImplicitParts {
   readonly innerTargets: readonly string[];
 }
 
-/** Stops when the residual has fallen by this factor, or after as many steps as θ has values. */
+/**
+ * Stops when the residual has fallen by this factor. In float32 an ill-conditioned H (a spline
+ * with gaps: condition ~1e4) needs several times as many steps as θ has values, so the cap is
+ * 4·size + 20 (at most 500), not size.
+ */
 const CG_TOLERANCE = 1e-6;
-const CG_MAX_STEPS = 200;
+const CG_MAX_STEPS = 500;
+/** Restarts with more damping when H shows negative curvature (θ away from a minimizer). */
+const CG_RESTARTS = 8;
 
 const gradsOf = (f: () => tf.Tensor, xs: readonly tf.Tensor[]): tf.Tensor[] => {
   const r = tf.engine().gradients(() => f() as tf.Scalar, [...xs], undefined, true);
@@ -36,27 +42,57 @@ const gradDot = (inner: () => tf.Tensor, theta: readonly tf.Tensor[], u: readonl
   return g.reduce((s: tf.Tensor, gi, i) => tf.add(s, tf.sum(tf.mul(gi, u[i] as tf.Tensor))), tf.scalar(0));
 };
 
-/** v with H v = b by conjugate gradients (H symmetric; positive definite at a strict minimizer). */
-export const solveHessian = (inner: () => tf.Tensor, theta: readonly tf.Tensor[], b: readonly tf.Tensor[]): tf.Tensor[] => {
-  const hvp = (u: readonly tf.Tensor[]): tf.Tensor[] => gradsOf(() => gradDot(inner, theta, u), theta);
+/** The solve and how it went: the damping μ it needed and the residual left, relative to ‖b‖. */
+export interface HessianSolve {
+  readonly v: tf.Tensor[];
+  readonly damping: number;
+  readonly residual: number;
+}
+
+/**
+ * v with (H + μI) v = b by conjugate gradients, μ = 0 while H is positive definite along the
+ * search directions (at a strict minimizer). Negative curvature (θ away from a minimizer, or a
+ * saddle) restarts the solve with μ above the curvature seen, so the result is a damped solve, never
+ * a truncated one.
+ */
+export const solveHessian = (inner: () => tf.Tensor, theta: readonly tf.Tensor[], b: readonly tf.Tensor[]): HessianSolve => {
   const size = theta.reduce((n, t) => n + t.size, 0);
-  let x = b.map((t) => tf.zerosLike(t));
-  let r = [...b];
-  let p = [...b];
-  let rr = dot(r, r);
-  const stop = rr * CG_TOLERANCE * CG_TOLERANCE;
-  for (let k = 0; k < Math.min(size, CG_MAX_STEPS) && rr > stop; k++) {
-    const hp = hvp(p);
-    const php = dot(p, hp);
-    if (!(php > 0)) break; // not positive definite along p: keep what converged so far
-    const alpha = rr / php;
-    x = x.map((xi, i) => tf.add(xi, tf.mul(p[i] as tf.Tensor, alpha)));
-    r = r.map((ri, i) => tf.sub(ri, tf.mul(hp[i] as tf.Tensor, alpha)));
-    const rr2 = dot(r, r);
-    p = r.map((ri, i) => tf.add(ri, tf.mul(p[i] as tf.Tensor, rr2 / rr)));
-    rr = rr2;
+  const steps = Math.min(CG_MAX_STEPS, 4 * size + 20);
+  const bb = dot(b, b);
+  const stop = bb * CG_TOLERANCE * CG_TOLERANCE;
+  const curvature = (u: readonly tf.Tensor[]): tf.Tensor[] => gradsOf(() => gradDot(inner, theta, u), theta);
+  // H's scale along b, so that a restart's damping means something even where pᵀHp is exactly 0.
+  const scale = Math.sqrt(dot(curvature(b), curvature(b)) / Math.max(bb, Number.MIN_VALUE));
+  let damping = 0;
+  for (let attempt = 0; ; attempt++) {
+    const mu = damping;
+    const hvp = (u: readonly tf.Tensor[]): tf.Tensor[] => {
+      const h = curvature(u);
+      return mu === 0 ? h : h.map((hi, i) => tf.add(hi, tf.mul(u[i] as tf.Tensor, mu)));
+    };
+    let x = b.map((t) => tf.zerosLike(t));
+    let r = [...b];
+    let p = [...b];
+    let rr = bb;
+    let negative: number | undefined;
+    for (let k = 0; k < steps && rr > stop; k++) {
+      const hp = hvp(p);
+      const php = dot(p, hp);
+      if (!(php > 0)) {
+        negative = -php / Math.max(dot(p, p), Number.MIN_VALUE);
+        break;
+      }
+      const alpha = rr / php;
+      x = x.map((xi, i) => tf.add(xi, tf.mul(p[i] as tf.Tensor, alpha)));
+      r = r.map((ri, i) => tf.sub(ri, tf.mul(hp[i] as tf.Tensor, alpha)));
+      const rr2 = dot(r, r);
+      p = r.map((ri, i) => tf.add(ri, tf.mul(p[i] as tf.Tensor, rr2 / rr)));
+      rr = rr2;
+    }
+    if (negative === undefined || attempt >= CG_RESTARTS || !Number.isFinite(negative)) return { v: x, damping: mu, residual: Math.sqrt(rr / Math.max(bb, Number.MIN_VALUE)) };
+    // At least ×4 per restart: the curvature seen along one direction can understate the most negative one.
+    damping = Math.max(4 * mu, 2 * (mu + negative), 0.01 * scale);
   }
-  return x;
 };
 
 /**
@@ -67,7 +103,7 @@ export const implicitGradients = (outer: () => tf.Tensor, inner: () => tf.Tensor
   const g = gradsOf(outer, [...rho, ...theta]);
   const gRho = g.slice(0, rho.length);
   const gTheta = g.slice(rho.length);
-  const v = solveHessian(inner, theta, gTheta);
+  const { v } = solveHessian(inner, theta, gTheta);
   const mixed = gradsOf(() => gradDot(inner, theta, v), rho);
   return gRho.map((gi, i) => tf.sub(gi, mixed[i] as tf.Tensor));
 };

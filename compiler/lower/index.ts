@@ -158,6 +158,10 @@ const unsupportedForms = (ir: IRProgram): Diagnostic[] => [
   ...(ir.ensemble !== undefined && ir.population !== undefined
     ? [error(LowerCodes.unsupported, 'lowering: an ensemble inside a population is not supported', fileSpan(ir.file))]
     : []),
+  // Unrolling an ensemble renames its parameters; the inner parameters of `through` are not renamed yet.
+  ...(ir.ensemble !== undefined && [ir, ir.ensemble.body, ...ir.phases].some((b) => b.rules.some((r) => r.implicit !== undefined))
+    ? [error(LowerCodes.unsupported, "lowering: 'through' in a program with an ensemble is not supported", fileSpan(ir.file))]
+    : []),
   // The executor trains a population as one set of members: a sweep around it would run its first value only.
   ...(ir.sweep !== undefined && ir.population !== undefined
     ? [error(LowerCodes.unsupported, 'lowering: a sweep and a population in one program are not supported', fileSpan(ir.file), 'run the population once per value instead (--set on a let)')]
@@ -192,7 +196,7 @@ export const lowerProgram = (source: IRProgram, registry: Registry, options: Low
   }
   const allRules = [...rules.right, ...phases.right.flatMap((p) => p.rules)];
   const exprs: IRExpr[] = [
-    ...allRules.flatMap((r) => (r.ir.geometry.kind === 'none' ? [r.ir.loss] : [r.ir.loss, r.ir.geometry.direction])),
+    ...allRules.flatMap((r) => [r.ir.loss, ...(r.ir.geometry.kind === 'none' ? [] : [r.ir.geometry.direction]), ...(r.ir.implicit === undefined ? [] : [r.ir.implicit.loss])]),
     ...[...body.losses, ...body.metrics, ...(ir.report?.items ?? [])].map((n) => n.expr),
   ];
   const helperInits = new Map<string, () => HelperState>();

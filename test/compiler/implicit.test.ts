@@ -12,6 +12,9 @@ import { lowerProgram } from '../../compiler/lower/index.js';
 import type { Batches, RunState } from '../../compiler/lower/types.js';
 import { standardLibrary } from '../../stdlib/registry.js';
 import { gram, mse, problem, solveSPD, xtv } from '../../stdlib/baselines/index.js';
+import { LowerCodes } from '../../compiler/lower/codes.js';
+import { solveHessian } from '../../compiler/lower/implicit.js';
+import { expectAllClose } from '../helpers/finite-diff.js';
 import { numbers } from './lower-ir.js';
 import { compile, errors } from './helpers.js';
 
@@ -74,9 +77,68 @@ describe('through: the implicit gradient', () => {
     expect(codes(`${head}update log_lam by sgd(lr: 1) on gen through fit\n`)).toEqual([]);
   });
 
-  it('refuses a name that is not a loss, a loss no rule fits on, and a geometry beside it', () => {
-    expect(codes(`${head}metric acc = mse(x @ w, y) over reg\nupdate log_lam by sgd(lr: 1) on gen through acc\n`)).toContain('E0515');
-    expect(codes(`${head}loss other = l2(w) over train\nupdate log_lam by sgd(lr: 1) on gen through other\n`)).toContain('E0515');
-    expect(codes(`${head}update log_lam by sgd(lr: 1) on gen through fit along grad(l2(log_lam))\n`)).toContain('E0515');
+  it('refuses what it cannot mean (E0515)', () => {
+    const rho = 'update log_lam by sgd(lr: 1) on';
+    // not a loss; a loss no rule fits on; beside a geometry; through its own loss; twice
+    expect(codes(`${head}metric acc = mse(x @ w, y) over reg\n${rho} gen through acc\n`)).toContain('E0515');
+    expect(codes(`${head}loss other = l2(w) over train\n${rho} gen through other\n`)).toContain('E0515');
+    expect(codes(`${head}${rho} gen through fit along grad(l2(log_lam))\n`)).toContain('E0515');
+    expect(codes(`${head}${rho} fit through fit\n`)).toContain('E0515');
+    expect(codes(`${head}${rho} gen through fit through fit\n`)).toContain('E0515');
+    // θ fitted with a geometry does not minimize fit; θ on the sphere is constrained
+    const shaped = head.replace('update w by sgd(lr: 0.1) on fit', 'update w by sgd(lr: 0.1) on fit orthogonal to grad(l2(w))');
+    expect(codes(`${shaped}${rho} gen through fit\n`)).toContain('E0515');
+    const sphere = head.replace('param w : Tensor[3] = 0', 'param w : Tensor[3] ~ normal(0, 1) on sphere');
+    expect(codes(`${sphere}${rho} gen through fit\n`)).toContain('E0515');
+  });
+
+  it('takes θ only from rules in the same phase', () => {
+    const phased = (inner: string): string => `data d = correlated_features(base: 3, copies: 1, noise: 0.1, n: 40, seed: 1)
+split d { train: 1/2, reg: 1/4, test: 1/4 } seed 0
+param w : Tensor[3] = 0
+param log_lam : Scalar = -1
+loss fit = mse(x @ w, y) + exp(log_lam) * l2(w) over train
+loss gen = mse(x @ w, y) over reg
+phase a for 10 steps {
+  update w by sgd(lr: 0.1) on fit
+} then phase b for 10 steps {
+  ${inner}update log_lam by sgd(lr: 1) on gen through fit
+}
+run 20 steps
+`;
+    expect(codes(phased(''))).toContain('E0515');
+    expect(codes(phased('update w by sgd(lr: 0.1) on fit\n  '))).toEqual([]);
+  });
+
+  it('is refused at lowering beside an ensemble (its parameters are renamed per member)', () => {
+    const c = compile(`${head.replace('update w by sgd(lr: 0.1) on fit\n', 'ensemble 2 as avg {\n  update w by sgd(lr: 0.1) on fit\n}\n')}update log_lam by sgd(lr: 1) on gen through fit\n`);
+    if (c.ir === undefined || errors(c).length > 0) throw new Error(errors(c).map((x) => x.message).join('\n'));
+    const low = lowerProgram(c.ir, standardLibrary);
+    expect(E.isLeft(low) ? low.left.map((x) => x.code) : []).toEqual([LowerCodes.unsupported]);
+  });
+});
+
+describe('the Hessian solve', () => {
+  const v = (xs: number[]): tf.Tensor => tf.tensor(xs);
+  it('solves an ill-conditioned positive-definite H (condition 1e4) to a small residual, undamped', () => {
+    const d = [1, 10, 100, 1000, 1e4, 3, 30, 300];
+    const th = v(new Array<number>(d.length).fill(0.5));
+    const inner = (): tf.Tensor => tf.mul(0.5, tf.sum(tf.mul(v(d), tf.square(th))));
+    const b = v(d.map((_, i) => 1 + i));
+    const s = solveHessian(inner, [th], [b]);
+    expect(s.damping).toBe(0);
+    expect(s.residual).toBeLessThan(1e-4);
+    expectAllClose(Array.from(s.v[0]?.dataSync() ?? []), d.map((di, i) => (1 + i) / di), 1e-3, 1e-6);
+  });
+
+  it('damps instead of truncating where H is indefinite', () => {
+    const th = v([0.3, -0.2]);
+    const inner = (): tf.Tensor => tf.mul(0.5, tf.sum(tf.mul(v([1, -1]), tf.square(th))));
+    const s = solveHessian(inner, [th], [v([1, 1])]);
+    expect(s.damping).toBeGreaterThan(0);
+    // (H + μI) v = b exactly for the μ it chose
+    const x = Array.from(s.v[0]?.dataSync() ?? []);
+    expectAllClose(x, [1 / (1 + s.damping), 1 / (s.damping - 1)], 1e-3, 1e-6);
+    expect(s.residual).toBeLessThan(1e-4);
   });
 });
