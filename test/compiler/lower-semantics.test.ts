@@ -260,6 +260,8 @@ sweep lam in [0.1, 0.2] {
 
   it('are still refused when they read anything else (a parameter), and checked per member', () => {
     expect(errors(compile(text('w'))).map((x) => x.code)).toContain('E0209');
+    // only numeric options follow a sweep variable: a bool one stays a compile-time constant
+    expect(errors(compile(text('0.1, nesterov: lam'))).map((x) => x.code)).toEqual(['E0209']);
     // lr = 0.15 − lam is negative for the second member only: lowering the first (as xreg check
     // does) already says so, naming the member; lowering the second refuses its own.
     const ir = irOf(text('0.15 - lam'));
