@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Ev } from './eval.js';
+import { gradsOf } from './grads.js';
 
 export interface ImplicitParts {
   /** The inner loss F, evaluated against the state's parameters. */
@@ -27,11 +28,6 @@ const CG_TOLERANCE = 1e-6;
 const CG_MAX_STEPS = 500;
 /** Restarts with more damping when H shows negative curvature (θ away from a minimizer). */
 const CG_RESTARTS = 8;
-
-const gradsOf = (f: () => tf.Tensor, xs: readonly tf.Tensor[]): tf.Tensor[] => {
-  const r = tf.engine().gradients(() => f() as tf.Scalar, [...xs], undefined, true);
-  return xs.map((x, i) => r.grads[i] ?? tf.zerosLike(x));
-};
 
 const dot = (a: readonly tf.Tensor[], b: readonly tf.Tensor[]): number =>
   a.reduce((s, ai, i) => s + (tf.sum(tf.mul(ai, b[i] as tf.Tensor)).dataSync()[0] ?? 0), 0);
@@ -61,8 +57,12 @@ export const solveHessian = (inner: () => tf.Tensor, theta: readonly tf.Tensor[]
   const bb = dot(b, b);
   const stop = bb * CG_TOLERANCE * CG_TOLERANCE;
   const curvature = (u: readonly tf.Tensor[]): tf.Tensor[] => gradsOf(() => gradDot(inner, theta, u), theta);
-  // H's scale along b, so that a restart's damping means something even where pᵀHp is exactly 0.
-  const scale = Math.sqrt(dot(curvature(b), curvature(b)) / Math.max(bb, Number.MIN_VALUE));
+  // H's scale along b, so that a restart's damping means something even where pᵀHp is exactly 0;
+  // measured only when a restart needs it.
+  const scaleAlongB = (): number => {
+    const hb = curvature(b);
+    return Math.sqrt(dot(hb, hb) / Math.max(bb, Number.MIN_VALUE));
+  };
   let damping = 0;
   for (let attempt = 0; ; attempt++) {
     const mu = damping;
@@ -91,7 +91,7 @@ export const solveHessian = (inner: () => tf.Tensor, theta: readonly tf.Tensor[]
     }
     if (negative === undefined || attempt >= CG_RESTARTS || !Number.isFinite(negative)) return { v: x, damping: mu, residual: Math.sqrt(rr / Math.max(bb, Number.MIN_VALUE)) };
     // At least ×4 per restart: the curvature seen along one direction can understate the most negative one.
-    damping = Math.max(4 * mu, 2 * (mu + negative), 0.01 * scale);
+    damping = Math.max(4 * mu, 2 * (mu + negative), mu === 0 ? 0.01 * scaleAlongB() : 0);
   }
 };
 

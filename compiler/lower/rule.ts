@@ -9,6 +9,7 @@ import '../../stdlib/gradients.js';
 import { projectAlong, projectOrthogonal, retractToSphere, tangentProject } from '../../stdlib/geometry/index.js';
 import type { ConstArgs, LrSchedule, OptimizerDef, OptState } from '../../stdlib/types.js';
 import type { Env, Ev, HelperState } from './eval.js';
+import { gradsOf } from './grads.js';
 import { implicitGradients, type ImplicitParts } from './implicit.js';
 import { Salt, seedStream } from './seeds.js';
 import type { Batches, RunState } from './types.js';
@@ -47,11 +48,6 @@ export const makeEnv = (
 export const keepNewHelpers = (helpers: Record<string, HelperState>, before: RunState['helpers']): void => {
   const old = new Set(Object.values(before).flatMap((h) => Object.values(h)));
   for (const h of Object.values(helpers)) for (const t of Object.values(h)) if (!old.has(t)) tf.keep(t);
-};
-
-const gradsOf = (f: () => tf.Tensor, xs: readonly tf.Tensor[]): tf.Tensor[] => {
-  const r = tf.engine().gradients(() => f() as tf.Scalar, [...xs], undefined, true);
-  return xs.map((x, i) => r.grads[i] ?? tf.zerosLike(x));
 };
 
 /**
