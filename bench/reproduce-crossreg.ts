@@ -13,13 +13,13 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as t from 'io-ts';
 import { runProgram } from '../runtime/run.js';
-import { loadCheckpoint, SELECTED_DIR } from '../runtime/checkpoint/store.js';
-import { sha256Text } from '../runtime/results/manifest.js';
+import { SELECTED_DIR } from '../runtime/checkpoint/store.js';
 import { MetricsRow, type CoefficientsFile, type PathFile, type ReferencesFile, type SplineFile } from '../runtime/plot/formats.js';
 import { bestPoint, lassoPath, logspace, mse, norm1, norm2, ridgePath, roughness, splinePath, splineProblem, zeroSet, type Path, type Problem } from '../stdlib/baselines/index.js';
 import { smoothnessMatrix } from '../stdlib/functions/spline-math.js';
 import { LASSO_SCALE, LASSO_ZERO_THRESHOLD } from './crossreg/settings.js';
-import { programSplits } from './crossreg/splits.js';
+import { finalParameter } from './crossreg/final-params.js';
+import { need, requireSplits } from './crossreg/splits.js';
 
 const args = process.argv.slice(2);
 const root = args.find((a) => !a.startsWith('--')) ?? 'runs/crossreg';
@@ -53,15 +53,8 @@ const num = (r: MetricsRow | undefined, k: string): number => {
 };
 const last = (name: string): MetricsRow | undefined => rows(name).at(-1);
 
-/** The final parameters of a single-model run (a completed run's checkpoint holds its last state), or of a sweep's selected member (`sub` = SELECTED_DIR). */
-const finalParam = async (name: string, param: string, sub = ''): Promise<Float64Array> => {
-  const text = readFileSync(`programs/crossreg/${name}.xreg`, 'utf8');
-  const ck = await loadCheckpoint(path.join(dir(name), sub), { program: sha256Text(text) });
-  if (E.isLeft(ck)) throw new Error(`${name}: ${ck.left}`);
-  const p = ck.right.snapshot.live[0]?.state.params[param];
-  if (p === undefined) throw new Error(`${name}: no parameter ${param}`);
-  return Float64Array.from(p.dataSync());
-};
+/** The final parameters of a run (its final checkpoint), or of a sweep's selected member (`sub` = SELECTED_DIR). */
+const finalParam = (name: string, param: string, sub = ''): Promise<Float64Array> => finalParameter(dir(name), `programs/crossreg/${name}.xreg`, param, sub);
 
 /** Last report row of each sweep member (members report in order; `member` tags them when present). */
 const memberFinals = (name: string): MetricsRow[] => {
@@ -75,16 +68,7 @@ const manifest = (name: string): t.TypeOf<typeof Manifest> => {
   return E.isRight(m) ? m.right : {};
 };
 
-const splits = async (name: string): Promise<Record<string, Problem>> => {
-  const s = await programSplits(`programs/crossreg/${name}.xreg`);
-  if (E.isLeft(s)) throw new Error(s.left);
-  return s.right;
-};
-const need = (s: Record<string, Problem>, k: string): Problem => {
-  const p = s[k];
-  if (p === undefined) throw new Error(`no split ${k}`);
-  return p;
-};
+const splits = (name: string): Promise<Record<string, Problem>> => requireSplits(`programs/crossreg/${name}.xreg`);
 
 const pathFile = (p: Path, test: Problem | undefined, norm: string, markers: PathFile['markers']): PathFile => ({
   norm,

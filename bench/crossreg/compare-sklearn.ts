@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as t from 'io-ts';
 import { lassoPath, logspace, ridgePath, type Path, type Problem } from '../../stdlib/baselines/index.js';
 import { LASSO_SCALE } from './settings.js';
-import { programSplits } from './splits.js';
+import { need, requireSplits } from './splits.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const out = path.join(here, 'out');
@@ -23,17 +23,15 @@ const SkOut = t.record(t.string, SkPath);
 const asJson = (p: Problem): object => ({ n: p.n, d: p.d, x: Array.from(p.x), y: Array.from(p.y) });
 
 const main = async (): Promise<void> => {
-  const ridge = await programSplits('programs/crossreg/ridge_path.xreg');
-  const lasso = await programSplits('programs/crossreg/lasso_path.xreg');
-  if (E.isLeft(ridge) || E.isLeft(lasso)) throw new Error('cannot load the programs’ data');
-  const r = ridge.right;
-  const l = lasso.right;
-  if (r['train'] === undefined || r['reg'] === undefined || l['train'] === undefined || l['reg'] === undefined) throw new Error('missing split');
+  const rs = await requireSplits('programs/crossreg/ridge_path.xreg');
+  const ls = await requireSplits('programs/crossreg/lasso_path.xreg');
+  const r = { train: need(rs, 'train'), reg: need(rs, 'reg') };
+  const l = { train: need(ls, 'train'), reg: need(ls, 'reg') };
   const ridgeLams = logspace(-3, 1, 1000);
   const lassoLams = logspace(-2.5, 0, 50).map((v) => v * LASSO_SCALE);
   const spec = {
-    ridge: { kind: 'ridge', lams: ridgeLams, train: asJson(r['train']), reg: asJson(r['reg']) },
-    lasso: { kind: 'lasso', lams: lassoLams, train: asJson(l['train']), reg: asJson(l['reg']) },
+    ridge: { kind: 'ridge', lams: ridgeLams, train: asJson(r.train), reg: asJson(r.reg) },
+    lasso: { kind: 'lasso', lams: lassoLams, train: asJson(l.train), reg: asJson(l.reg) },
   };
   const specFile = path.join(out, 'splits.json');
   const skFile = path.join(out, 'sklearn.json');
@@ -42,8 +40,8 @@ const main = async (): Promise<void> => {
   const sk = SkOut.decode(JSON.parse(readFileSync(skFile, 'utf8')));
   if (E.isLeft(sk)) throw new Error('sklearn.json does not decode');
   const ours: Record<string, Path> = {
-    ridge: ridgePath(r['train'], r['reg'], ridgeLams),
-    lasso: lassoPath(l['train'], l['reg'], lassoLams),
+    ridge: ridgePath(r.train, r.reg, ridgeLams),
+    lasso: lassoPath(l.train, l.reg, lassoLams),
   };
   for (const [name, p] of Object.entries(ours)) {
     const s = sk.right[name];

@@ -11,14 +11,13 @@
  * gᵀΩβ = 0 — the partial derivative along Ωβ, not the total derivative along the path.
  *   npx tsx bench/crossreg/fixed-points.ts [--ridge-seeds 1,2,3]   (other data draws of ridge_path.xreg)
  */
-import * as E from 'fp-ts/lib/Either.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { logspace, ridgePath, splinePath, splineProblem, type Problem } from '../../stdlib/baselines/index.js';
 import { restPoints, type RestPoint } from './rest-points.js';
 import { smoothnessMatrix } from '../../stdlib/functions/spline-math.js';
-import { programSplits } from './splits.js';
+import { need, requireSplits } from './splits.js';
 
 const print = (title: string, rs: RestPoint[]): void => {
   console.log(`\n${title}\n| reading | λ at rest | norm there | reg MSE there |\n| --- | --- | --- | --- |`);
@@ -26,11 +25,9 @@ const print = (title: string, rs: RestPoint[]): void => {
 };
 
 const main = async (): Promise<void> => {
-  const rs = await programSplits('programs/crossreg/ridge_path.xreg');
-  if (E.isLeft(rs)) throw new Error(rs.left);
-  const train = rs.right['train'];
-  const reg = rs.right['reg'];
-  if (train === undefined || reg === undefined) throw new Error('missing split');
+  const rs = await requireSplits('programs/crossreg/ridge_path.xreg');
+  const train = need(rs, 'train');
+  const reg = need(rs, 'reg');
   const eye = new Float64Array(train.d * train.d).map((_, k) => (k % (train.d + 1) === 0 ? 1 : 0));
   print('ridge (Ω = I; norm = ‖w‖₂)', restPoints(ridgePath(train, reg, logspace(-4, 4, 2000)), reg, eye));
   const seedsArg = process.argv.indexOf('--ridge-seeds');
@@ -39,22 +36,15 @@ const main = async (): Promise<void> => {
   for (const seed of seeds) {
     const file = path.join(dir, `ridge_${seed}.xreg`);
     writeFileSync(file, readFileSync('programs/crossreg/ridge_path.xreg', 'utf8').replace(/seed: \d+\)/, `seed: ${seed})`));
-    const s = await programSplits(file);
-    if (E.isLeft(s)) throw new Error(s.left);
-    const tr = s.right['train'];
-    const rg = s.right['reg'];
-    if (tr === undefined || rg === undefined) throw new Error('missing split');
+    const s = await requireSplits(file);
+    const tr = need(s, 'train');
+    const rg = need(s, 'reg');
     print(`ridge, data seed ${seed}`, restPoints(ridgePath(tr, rg, logspace(-4, 4, 2000)), rg, eye));
   }
-  const ss = await programSplits('programs/crossreg/spline.xreg');
-  if (E.isLeft(ss)) throw new Error(ss.left);
+  const ss = await requireSplits('programs/crossreg/spline.xreg');
   for (const kind of ['integral', 'differences'] as const) {
     const b = { knots: 15, degree: 3, kind };
-    const sp = (k: string): Problem => {
-      const p = ss.right[k];
-      if (p === undefined) throw new Error(`missing split ${k}`);
-      return splineProblem(p.x, p.y, b);
-    };
+    const sp = (k: string): Problem => splineProblem(need(ss, k).x, need(ss, k).y, b);
     const omega = smoothnessMatrix(15, 3, kind);
     print(`spline, Ω ${kind} (norm = βᵀΩβ)`, restPoints(splinePath(sp('train'), sp('reg'), logspace(-8, 2, 2000), b), sp('reg'), omega));
   }

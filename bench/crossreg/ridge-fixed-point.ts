@@ -5,16 +5,13 @@
  *   npx tsx bench/crossreg/ridge-fixed-point.ts
  * prints s_best / c along the ridge path: below 1 everywhere means ρ keeps shrinking past the best ridge norm.
  */
-import * as E from 'fp-ts/lib/Either.js';
 import { logspace, predict, ridgePath } from '../../stdlib/baselines/index.js';
-import { programSplits } from './splits.js';
+import { need, requireSplits } from './splits.js';
 
 const main = async (): Promise<void> => {
-  const s = await programSplits('programs/crossreg/ridge_path.xreg');
-  if (E.isLeft(s)) throw new Error(s.left);
-  const train = s.right['train'];
-  const reg = s.right['reg'];
-  if (train === undefined || reg === undefined) throw new Error('missing split');
+  const s = await requireSplits('programs/crossreg/ridge_path.xreg');
+  const train = need(s, 'train');
+  const reg = need(s, 'reg');
   const path = ridgePath(train, reg, logspace(-4, 3, 400));
   console.log('λ        ‖w‖      train MSE  reg MSE   s_best/c');
   path.points.forEach((p, i) => {

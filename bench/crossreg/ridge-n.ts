@@ -4,13 +4,12 @@
  * fine λ grid (its ‖w‖ and reg MSE) and the stable rest of the ρ rule (gᵀw = 0 along the path).
  *   npx tsx bench/crossreg/ridge-n.ts [--n 300,600,1200,3000] [--seeds 1,2,3,4,5]
  */
-import * as E from 'fp-ts/lib/Either.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { logspace, ridgePath } from '../../stdlib/baselines/index.js';
 import { restPoints } from './rest-points.js';
-import { programSplits } from './splits.js';
+import { need, requireSplits } from './splits.js';
 
 const arg = (name: string, dflt: string): number[] => {
   const i = process.argv.indexOf(name);
@@ -25,11 +24,9 @@ const main = async (): Promise<void> => {
     for (const seed of arg('--seeds', '1,2,3,4,5')) {
       const file = path.join(dir, `ridge_${n}_${seed}.xreg`);
       writeFileSync(file, src.replace(/n: \d+, seed: \d+\)/, `n: ${n}, seed: ${seed})`));
-      const s = await programSplits(file);
-      if (E.isLeft(s)) throw new Error(s.left);
-      const tr = s.right['train'];
-      const rg = s.right['reg'];
-      if (tr === undefined || rg === undefined) throw new Error('missing split');
+      const s = await requireSplits(file);
+      const tr = need(s, 'train');
+      const rg = need(s, 'reg');
       const p = ridgePath(tr, rg, logspace(-4, 4, 2000));
       const best = p.points[p.best];
       const eye = new Float64Array(tr.d * tr.d).map((_, k) => (k % (tr.d + 1) === 0 ? 1 : 0));

@@ -4,13 +4,12 @@
  * same splits (the float64 penalized spline on a 1500-λ grid).
  *   npx tsx bench/crossreg/spline-draws.ts [--seeds 0,1,...,9] [--sigma 0.1] [--program programs/crossreg/spline.xreg]
  */
-import * as E from 'fp-ts/lib/Either.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runProgram } from '../../runtime/run.js';
 import { bestPoint, logspace, splinePath, splineProblem, type Problem } from '../../stdlib/baselines/index.js';
-import { programSplits } from './splits.js';
+import { need, requireSplits } from './splits.js';
 
 const argOf = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -41,13 +40,8 @@ const main = async (): Promise<void> => {
       { info: () => undefined, error: (l) => console.error(l), renderDiagnostics: (ds) => ds.map((d) => d.message).join('\n') },
     );
     if (code !== 0) throw new Error(`seed ${seed}: run failed (${code})`);
-    const s = await programSplits(file);
-    if (E.isLeft(s)) throw new Error(s.left);
-    const sp = (k: string): Problem => {
-      const p = s.right[k];
-      if (p === undefined) throw new Error(`missing split ${k}`);
-      return splineProblem(p.x, p.y, BASIS);
-    };
+    const s = await requireSplits(file);
+    const sp = (k: string): Problem => splineProblem(need(s, k).x, need(s, k).y, BASIS);
     const best = bestPoint(splinePath(sp('train'), sp('reg'), logspace(-8, 2, 1500), BASIS));
     const r = lastRow(out);
     if (best === undefined) continue;

@@ -36,3 +36,17 @@ export const programSplits = async (file: string): Promise<E.Either<string, Reco
   }
   return E.right(out);
 };
+
+/** `programSplits` for scripts and tests: the splits, or a thrown error with the reason. */
+export const requireSplits = async (file: string): Promise<Record<string, Problem>> => {
+  const s = await programSplits(file);
+  if (E.isLeft(s)) throw new Error(s.left);
+  return s.right;
+};
+
+/** One split of `requireSplits`' result, or a thrown error naming it. */
+export const need = (s: Record<string, Problem>, k: string): Problem => {
+  const p = s[k];
+  if (p === undefined) throw new Error(`no split ${k}`);
+  return p;
+};

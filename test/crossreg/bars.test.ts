@@ -18,17 +18,16 @@
  * 2000 epochs (its last member also: exact zeros and the coordinate-descent coefficients); spline_cv.xreg in full (it takes seconds); the selected member is the closed form's best
  * or its neighbour, with reg MSE within 0.5% (1% for the LASSO path).
  */
-import * as E from 'fp-ts/lib/Either.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectAllClose } from '../helpers/finite-diff.js';
 import { LASSO_SCALE, LASSO_ZERO_THRESHOLD } from '../../bench/crossreg/settings.js';
-import { programSplits } from '../../bench/crossreg/splits.js';
+import { finalParameter } from '../../bench/crossreg/final-params.js';
+import { need, requireSplits } from '../../bench/crossreg/splits.js';
 import { runProgram } from '../../runtime/run.js';
-import { loadCheckpoint, SELECTED_DIR } from '../../runtime/checkpoint/store.js';
-import { sha256Text } from '../../runtime/results/manifest.js';
+import { SELECTED_DIR } from '../../runtime/checkpoint/store.js';
 import { bestPoint, lassoPath, logspace, ridgePath, splinePath, splineProblem, zeroSet, type Path, type Problem } from '../../stdlib/baselines/index.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'xreg-bars-'));
@@ -48,14 +47,8 @@ const variant = (name: string, edits: readonly [string, string][]): string => {
 type Row = Readonly<Record<string, number>>;
 const outOf = (file: string): string => path.join(tmp, path.basename(file, '.xreg'));
 
-/** A parameter's value at the end of a completed run (its final checkpoint). */
-const finalParam = async (file: string, name: string, sub = ''): Promise<Float64Array> => {
-  const ck = await loadCheckpoint(path.join(outOf(file), sub), { program: sha256Text(readFileSync(file, 'utf8')) });
-  if (E.isLeft(ck)) throw new Error(ck.left);
-  const p = ck.right.snapshot.live[0]?.state.params[name];
-  if (p === undefined) throw new Error(`no parameter ${name}`);
-  return Float64Array.from(p.dataSync());
-};
+/** A parameter's value at the end of a completed run (its final checkpoint, or `sub`'s). */
+const finalParam = (file: string, name: string, sub = ''): Promise<Float64Array> => finalParameter(outOf(file), file, name, sub);
 const run = async (file: string, epochs?: number): Promise<{ rows: Row[]; selected: number | undefined }> => {
   const out = outOf(file);
   const code = await runProgram(
@@ -71,16 +64,7 @@ const run = async (file: string, epochs?: number): Promise<{ rows: Row[]; select
   return { rows, selected: m.selected };
 };
 
-const splits = async (file: string): Promise<Record<string, Problem>> => {
-  const s = await programSplits(file);
-  if (E.isLeft(s)) throw new Error(s.left);
-  return s.right;
-};
-const need = (s: Record<string, Problem>, k: string): Problem => {
-  const p = s[k];
-  if (p === undefined) throw new Error(`no split ${k}`);
-  return p;
-};
+const splits = requireSplits;
 
 /** The last report row of member `i`. */
 const memberRow = (rows: Row[], i: number): Row | undefined => rows.filter((r) => r['member'] === i).at(-1);
