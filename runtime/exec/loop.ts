@@ -175,13 +175,13 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   const save = async (): Promise<void> => {
     if (o.save !== undefined) await o.save(snapshot());
   };
-  // A failed final save (a full disk) costs the checkpoint, not the finished run.
+  // A failed save after training (a full disk) costs the checkpoint, not the finished run.
   let finalSaveError: string | undefined;
-  const saveFinal = async (): Promise<void> => {
+  const saveAfterTraining = async (write: () => Promise<void>, what = ''): Promise<void> => {
     try {
-      await save();
+      await write();
     } catch (e) {
-      finalSaveError = e instanceof Error ? e.message : String(e);
+      finalSaveError = `${what}${e instanceof Error ? e.message : String(e)}`;
     }
   };
   const hooksFor = (slot: number) => ({
@@ -200,10 +200,14 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
     },
     ...(o.shouldStop !== undefined ? { shouldStop: o.shouldStop } : {}),
   });
-  const finish = (m: MemberState): FinishedMember => {
+  const finishedOf = (m: MemberState): FinishedMember => {
     const s = stats[m.index] ?? { final: {}, best: {} };
-    delete stats[m.index];
     return { index: m.index, seed: m.seed, ...(m.sweepValue !== undefined ? { sweepValue: m.sweepValue } : {}), final: s.final, best: s.best };
+  };
+  const finish = (m: MemberState): FinishedMember => {
+    const f = finishedOf(m);
+    delete stats[m.index];
+    return f;
   };
   const result = (outcome: ExecResult['outcome'], states: RunState[], error?: string): ExecResult => {
     const selected = outcome === 'completed' ? selectBest(ir, finished) : undefined;
@@ -238,16 +242,11 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       }
       // A completed run leaves its trained parameters in the checkpoint: the periodic saves stop a
       // step short of the end. Saved while the member is still live, so the snapshot stays resumable.
-      if (i === count - 1) await saveFinal();
-      // Still live (its stats too), so the snapshot is the same kind the final save writes.
-      const candidate: FinishedMember = { index: r.member.index, seed: r.member.seed, final: stats[r.member.index]?.final ?? {}, best: {} };
-      if (o.saveSelected !== undefined && selectBest(ir, [...finished, candidate]) === candidate.index) {
-        try {
-          await o.saveSelected(snapshot());
-        } catch (e) {
-          finalSaveError = `the selected member's checkpoint: ${e instanceof Error ? e.message : String(e)}`;
-        }
-      }
+      if (i === count - 1) await saveAfterTraining(save);
+      // Saved while still live (its stats too), so the snapshot is the same kind the final save writes.
+      const saveSelected = o.saveSelected;
+      if (saveSelected !== undefined && selectBest(ir, [...finished, finishedOf(r.member)]) === r.member.index)
+        await saveAfterTraining(() => saveSelected(snapshot()), "the selected member's checkpoint: ");
       finished.push(finish(r.member));
       live = [];
       // Sweeps keep only the member being trained in memory.
@@ -298,7 +297,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       }
     }
   }
-  await saveFinal();
+  await saveAfterTraining(save);
   for (const m of live) finished.push(finish(m));
   return result('completed', live.map((m) => m.state));
 };
