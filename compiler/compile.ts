@@ -518,8 +518,10 @@ export const compileText = (text: string, file: string, opts: CompileOptions = {
 export { type IRProgram } from './ir.js';
 
 /**
- * `through LOSS`: the inner parameters are those other rules fit on LOSS. Refused: no such rule,
- * `through` combined with a geometry, and LOSS ranging over `test` (it shapes this rule's gradient).
+ * `through LOSS`: the inner parameters are those other rules in the same phase fit on LOSS. Refused
+ * (E0515): two `through`, a geometry on the rule or on a rule fitting them, LOSS the rule's own
+ * loss, no such rule, a fitted parameter on the sphere; LOSS over `test` is E0501 (it shapes this
+ * rule's gradient).
  */
 const bindImplicit = (checked: { rule: IRRule; draft: RuleDraft }[], onSphere: (path: string) => boolean, diags: Diagnostic[]): void => {
   const bad = (m: string, span: Span, hint: string): void => void diags.push(error(Codes.badThrough, m, span, hint));

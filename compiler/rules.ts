@@ -62,13 +62,10 @@ const elabOptimizer = (ctx: Ctx, e: Expr, local: Local): RuleDraft['optimizer'] 
     const ir = v === null ? null : asTensor(ctx, v);
     ctx.diags.length = diags;
     if (ir === null || !mentionsSweep(ir)) return true;
-    if (!isSweepArithmetic(ir)) {
+    if (!isArithmetic(ir))
       ctx.diags.push(
         error(Codes.notConstant, `option '${spec.name}' of ${head.name} reads a sweep variable through more than arithmetic`, a.value.span, 'an option may combine the sweep variable and numbers with + - * / ^ only'),
       );
-      sweepOptions[spec.name] = ir;
-      return false;
-    }
     sweepOptions[spec.name] = ir;
     return false;
   });
@@ -78,26 +75,21 @@ const elabOptimizer = (ctx: Ctx, e: Expr, local: Local): RuleDraft['optimizer'] 
 
 const mentionsSweep = (e: IRExpr): boolean => e.kind === 'sweepVar' || children(e).some(mentionsSweep);
 
-/** Constants and sweep variables under arithmetic, with at least one sweep variable. */
-const isSweepArithmetic = (e: IRExpr): boolean => {
-  let sweep = false;
-  const ok = (n: IRExpr): boolean => {
-    switch (n.kind) {
-      case 'sweepVar':
-        sweep = true;
-        return true;
-      case 'const':
-        return typeof n.value === 'number';
-      case 'binary':
-        return n.op !== '@' && ok(n.left) && ok(n.right);
-      case 'neg':
-      case 'reshape':
-        return ok(n.operand);
-      default:
-        return false;
-    }
-  };
-  return ok(e) && sweep;
+/** Constants and sweep variables under arithmetic: what `compiler/lower/sweep-options.ts` evaluates. */
+const isArithmetic = (n: IRExpr): boolean => {
+  switch (n.kind) {
+    case 'sweepVar':
+      return true;
+    case 'const':
+      return typeof n.value === 'number';
+    case 'binary':
+      return n.op !== '@' && isArithmetic(n.left) && isArithmetic(n.right);
+    case 'neg':
+    case 'reshape':
+      return isArithmetic(n.operand);
+    default:
+      return false;
+  }
 };
 
 export const elabRule = (ctx: Ctx, decl: UpdateDecl, name: string, container: Container, ns: string): RuleDraft | undefined => {
