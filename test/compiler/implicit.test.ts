@@ -16,6 +16,7 @@ import { LowerCodes } from '../../compiler/lower/codes.js';
 import { solveHessian } from '../../compiler/lower/implicit.js';
 import { expectAllClose } from '../helpers/finite-diff.js';
 import { numbers } from './lower-ir.js';
+import { irOf, lowerText } from './lower-text.js';
 import { compile, errors } from './helpers.js';
 
 beforeAll(async () => {
@@ -36,11 +37,9 @@ const codes = (text: string): string[] => errors(compile(text)).map((x) => x.cod
 
 describe('through: the implicit gradient', () => {
   it('equals the finite-difference derivative of gen(w*(ρ)) in ρ (the partial derivative is 0)', () => {
-    const c = compile(`${head}update log_lam by sgd(lr: 1) on gen through fit\n`);
-    if (c.ir === undefined || errors(c).length > 0) throw new Error(errors(c).map((x) => x.message).join('\n'));
-    expect(c.ir.rules[1]?.implicit?.inner).toEqual(['w']);
-    const low = lowerProgram(c.ir, standardLibrary);
-    if (E.isLeft(low)) throw new Error(low.left.map((x) => x.message).join('\n'));
+    const text = `${head}update log_lam by sgd(lr: 1) on gen through fit\n`;
+    expect(irOf(text).rules[1]?.implicit?.inner).toEqual(['w']);
+    const low = lowerText(text);
     const nt = 14;
     const nr = 11;
     const xt = numbers(nt * d, 1);
@@ -63,9 +62,9 @@ describe('through: the implicit gradient', () => {
     for (const rho of [-2, -0.5, 1]) {
       const h = 1e-4;
       const fd = (mse(reg, wStar(rho + h)) - mse(reg, wStar(rho - h))) / (2 * h);
-      const s0 = low.right.init(0);
+      const s0 = low.init(0);
       const state: RunState = { ...s0, params: { w: tf.tensor(Float32Array.from(wStar(rho))), log_lam: tf.scalar(rho) } };
-      const s1 = low.right.rules[1]?.step(state, batches, 0);
+      const s1 = low.rules[1]?.step(state, batches, 0);
       const g = rho - (s1?.params['log_lam']?.dataSync()[0] ?? Number.NaN);
       expect(Math.abs(fd)).toBeGreaterThan(1e-3);
       expect(Math.abs(g - fd) / Math.abs(fd)).toBeLessThan(2e-3);
@@ -111,9 +110,8 @@ run 20 steps
   });
 
   it('is refused at lowering beside an ensemble (its parameters are renamed per member)', () => {
-    const c = compile(`${head.replace('update w by sgd(lr: 0.1) on fit\n', 'ensemble 2 as avg {\n  update w by sgd(lr: 0.1) on fit\n}\n')}update log_lam by sgd(lr: 1) on gen through fit\n`);
-    if (c.ir === undefined || errors(c).length > 0) throw new Error(errors(c).map((x) => x.message).join('\n'));
-    const low = lowerProgram(c.ir, standardLibrary);
+    const ir = irOf(`${head.replace('update w by sgd(lr: 0.1) on fit\n', 'ensemble 2 as avg {\n  update w by sgd(lr: 0.1) on fit\n}\n')}update log_lam by sgd(lr: 1) on gen through fit\n`);
+    const low = lowerProgram(ir, standardLibrary);
     expect(E.isLeft(low) ? low.left.map((x) => x.code) : []).toEqual([LowerCodes.unsupported]);
   });
 });

@@ -6,25 +6,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ELEMENT_SERIES_MAX, lowerProgram } from '../../compiler/lower/index.js';
+import { ELEMENT_SERIES_MAX } from '../../compiler/lower/index.js';
 import type { Batches, LoweredFigure, LoweredProgram, RunState } from '../../compiler/lower/types.js';
-import { standardLibrary } from '../../stdlib/registry.js';
-import { compile, errors } from './helpers.js';
 import { numbers } from './lower-ir.js';
+import { lowerText } from './lower-text.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-const lowerText = (text: string): LoweredProgram => {
-  const c = compile(text);
-  if (c.ir === undefined || errors(c).length > 0) throw new Error(errors(c).map((d) => d.message).join('\n'));
-  const r = lowerProgram(c.ir, standardLibrary);
-  if (E.isLeft(r)) throw new Error(r.left.map((d) => d.message).join('\n'));
-  return r.right;
-};
 
 const PROGRAM = `data d = digits()
 split d { train: 0.7, reg: 0.1, test: 0.2 } seed 0

@@ -6,29 +6,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lowerProgram } from '../../compiler/lower/index.js';
 import { betaSymmetric, mixupDraw } from '../../compiler/lower/mixup.js';
 import { Salt, seedStream } from '../../compiler/lower/seeds.js';
-import type { Batches, LoweredProgram } from '../../compiler/lower/types.js';
+import type { Batches } from '../../compiler/lower/types.js';
 import { makeRng } from '../../stdlib/data/random.js';
-import { standardLibrary } from '../../stdlib/registry.js';
 import { expectAllClose } from '../helpers/finite-diff.js';
-import { compile, errors } from './helpers.js';
 import { numbers } from './lower-ir.js';
+import { lowerText } from './lower-text.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-const lowerText = (text: string): LoweredProgram => {
-  const c = compile(text);
-  if (c.ir === undefined || errors(c).length > 0) throw new Error(errors(c).map((d) => d.message).join('\n'));
-  const r = lowerProgram(c.ir, standardLibrary);
-  if (E.isLeft(r)) throw new Error(r.left.map((d) => d.message).join('\n'));
-  return r.right;
-};
 
 const f64 = (t: tf.Tensor | undefined): Float64Array => Float64Array.from((t as tf.Tensor).dataSync());
 const D = 64;

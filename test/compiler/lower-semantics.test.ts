@@ -17,16 +17,11 @@ import { standardLibrary } from '../../stdlib/registry.js';
 import { expectAllClose } from '../helpers/finite-diff.js';
 import { compile, errors } from './helpers.js';
 import { bin, call, field, numbers, over, p, param, program, rule, span } from './lower-ir.js';
+import { irOf } from './lower-text.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-const irOf = (text: string): IRProgram => {
-  const c = compile(text);
-  if (c.ir === undefined || errors(c).length > 0) throw new Error(errors(c).map((d) => d.message).join('\n'));
-  return c.ir;
-};
 
 const DATA = (features: number): string => `data d = correlated_features(base: ${features}, copies: 1, noise: 0.1, n: 40, seed: 1)
 split d { train: 1/2, reg: 1/4, test: 1/4 } seed 0
