@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { bilinear } from '../helpers/bilinear.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConstArgs } from '../../stdlib/types.js';
 import { expectAllClose, expectGradMatches, seededCtx } from '../helpers/finite-diff.js';
@@ -142,25 +143,7 @@ describe('dropout', () => {
 });
 
 /** Bilinear sampling in float64 with zero outside: the reference for the augmentation layers. */
-const sampleJs = (img: Float64Array, h: number, w: number, sx: number, sy: number): number => {
-  const x0 = Math.floor(sx);
-  const y0 = Math.floor(sy);
-  let s = 0;
-  for (const [dy, dx] of [
-    [0, 0],
-    [0, 1],
-    [1, 0],
-    [1, 1],
-  ] as const) {
-    const xi = x0 + dx;
-    const yi = y0 + dy;
-    if (xi < 0 || xi >= w || yi < 0 || yi >= h) continue;
-    const wx = dx === 1 ? sx - x0 : 1 - (sx - x0);
-    const wy = dy === 1 ? sy - y0 : 1 - (sy - y0);
-    s += wx * wy * (img[yi * w + xi] ?? 0);
-  }
-  return s;
-};
+const sampleJs = (img: Float64Array, h: number, w: number, sx: number, sy: number): number => bilinear((x, y) => img[y * w + x] ?? 0, h, w, sx, sy);
 
 describe('learned augmentation', () => {
   const [B, H, W] = [3, 6, 5];

@@ -6,6 +6,7 @@
  * layer only through the later layers' image gradients.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { bilinear } from '../helpers/bilinear.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { affineSample, bilinearSample, sampleAt } from '../../stdlib/layers/resample.js';
 import { expectAllClose, expectGradMatches, seededCtx } from '../helpers/finite-diff.js';
@@ -26,24 +27,8 @@ const coords = Float64Array.from(values(B * 2 * P, 22), (v, i) => {
 });
 
 /** Bilinear sampling in float64, zero outside, channel `ch` of example `n`. */
-const sampleJs = (im: Float64Array, n: number, ch: number, sx: number, sy: number): number => {
-  const x0 = Math.floor(sx);
-  const y0 = Math.floor(sy);
-  let s = 0;
-  for (const [dy, dx] of [
-    [0, 0],
-    [0, 1],
-    [1, 0],
-    [1, 1],
-  ] as const) {
-    const [xi, yi] = [x0 + dx, y0 + dy];
-    if (xi < 0 || xi >= W || yi < 0 || yi >= H) continue;
-    const wx = dx === 1 ? sx - x0 : 1 - (sx - x0);
-    const wy = dy === 1 ? sy - y0 : 1 - (sy - y0);
-    s += wx * wy * (im[((n * H + yi) * W + xi) * C + ch] ?? 0);
-  }
-  return s;
-};
+const sampleJs = (im: Float64Array, n: number, ch: number, sx: number, sy: number): number =>
+  bilinear((x, y) => im[((n * H + y) * W + x) * C + ch] ?? 0, H, W, sx, sy);
 
 const imgT = (v: Float64Array = img): tf.Tensor4D => tf.tensor4d(Float32Array.from(v), [B, H, W, C]);
 const coordsT = (v: Float64Array = coords): tf.Tensor3D => tf.tensor3d(Float32Array.from(v), [B, 2, P]);
