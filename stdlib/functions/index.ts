@@ -5,6 +5,8 @@ import { losses } from './losses.js';
 import { metrics } from './metrics.js';
 import { splines } from './bspline.js';
 import { ema, zscore } from './zscore.js';
+import { riskHead } from './risk-head.js';
+import { baselineLosses } from './baseline-losses.js';
 
 export { smoothnessMatrix, bsplineBasis } from './bspline.js';
 export { checkStatefulOptions } from './zscore.js';
@@ -15,6 +17,8 @@ export const functions: readonly (FnDef | StatefulFnDef)[] = [
   ...losses,
   ...metrics,
   ...splines,
+  ...baselineLosses,
+  riskHead,
   zscore,
   ema,
 ];
