@@ -188,7 +188,7 @@ export const registerRun = (program: Command): Command =>
     .option('--steps <n>', 'run this many steps instead of the program length')
     .option('--epochs <n>', 'run this many epochs instead of the program length')
     .option('--seed <s>', 'random seed (default: the program seed)')
-    .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm or cpu (default: fastest available)')
+    .option('--backend <name>', 'webgpu, tensorflow-gpu, tensorflow, wasm or cpu (default: fastest available)')
     .option('--set <name=value...>', 'override a let constant')
     .option('--resume <dir>', 'continue the run saved in this folder')
     .option('--checkpoint-every <n>', `save a checkpoint every n steps (default ${DEFAULT_CHECKPOINT_EVERY})`)
