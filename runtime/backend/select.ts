@@ -75,8 +75,10 @@ async function tryNative(kind: 'tensorflow-gpu' | 'tensorflow', load: ModuleLoad
   return E.map(() => ({ name: 'tensorflow', detail: `native TensorFlow via ${pkg}` }))(active);
 }
 
-/** The folder holding tfjs-backend-wasm's .wasm binaries on disk. */
+/** The folder holding tfjs-backend-wasm's .wasm binaries on disk (a bundle names its own in XREG_WASM_DIR). */
 export function wasmBinaryDir(): string {
+  const given = process.env['XREG_WASM_DIR'];
+  if (given !== undefined && given !== '') return given.endsWith(path.sep) ? given : given + path.sep;
   const main = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
   return path.dirname(main) + path.sep;
 }
