@@ -14,6 +14,7 @@ const subcommands: Readonly<Record<string, () => Promise<Register>>> = {
   explain: async () => (await import('./commands/explain.js')).registerExplain,
   run: async () => (await import('./commands/run.js')).registerRun,
   plot: async () => (await import('./commands/plot.js')).registerPlot,
+  merge: async () => (await import('./commands/merge.js')).registerMerge,
 };
 
 /** The program with the subcommand named in `argv` registered, or all of them (for help and errors). */

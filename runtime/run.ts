@@ -28,6 +28,7 @@ import { readManifest, sha256Text, versions, writeManifest, type Manifest } from
 import { summaryTable } from './results/summary.js';
 import { writeReliability } from './results/reliability.js';
 import { figureNotes, manifestFigures } from './results/figures.js';
+import { partMembers, type Part } from './parts.js';
 
 export type SetValue = number | boolean | string;
 
@@ -45,6 +46,8 @@ export interface RunOptions {
   readonly checkpointEvery: number;
   /** Whole-split metrics see at most this many examples (a fixed seeded subset); absent: all of them. */
   readonly evalLimit?: number;
+  /** A sweep run in parts: the member(s) this run trains into its own folder (`xreg merge` joins them). */
+  readonly part?: Part;
   /** The command line, for the manifest. */
   readonly argv: readonly string[];
 }
@@ -195,12 +198,17 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   const mode = modeOf(lowered.right);
   const members = mode === 'ensemble' ? (lowered.right.members ?? ir.ensemble?.size ?? 1) : memberCount(lowered.right);
   const plan = reportPlan(lowered.right, total);
+  // A resumed part continues the members it was started with.
+  const part = o.part !== undefined ? partMembers(o.part, mode, members) : E.right(previous?.part);
+  if (E.isLeft(part)) return fail(`error: ${part.left}`);
+  const only = part.right;
   // Steps already done over all members: a resumed sweep has finished members and one live one.
   const from = resume === undefined ? 0 : resume.finished.length * total + resume.live.reduce((a, m) => a + m.state.step, 0);
   io.info(
     [
       `training: ${plural(total, 'step')} (${plural(spe, 'step')} per epoch of ${data.right.main.key})`,
       mode === 'single' ? '' : mode === 'ensemble' ? `, an ensemble of ${members} unrolled into one model` : `, ${plural(members, `${mode} member`)}`,
+      only !== undefined ? ` (this part: ${only.length === 1 ? 'member' : 'members'} ${only.join(', ')})` : '',
       plan.items.length > 0 ? `; report every ${showDuration(plan.every)}: ${reportNames(plan.items.map((i) => i.name))}` : '',
       evalLimit !== undefined ? `; whole-split metrics on at most ${evalLimit} examples (--eval-limit)` : '',
     ].join(''),
@@ -208,7 +216,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   // A reliability figure's note comes at the end, when it is drawn.
   for (const n of figureNotes(lowered.right.figures.filter((f) => f.kind !== 'reliability'))) io.error(`note: ${n}`);
   const lossNames = [...new Set([...ir.losses.map((l) => l.name), ...lowered.right.losses.map((l) => l.name)])];
-  io.onStart?.({ total, members: mode === 'ensemble' ? 1 : members, stepsPerEpoch: spe, from, losses: lossNames });
+  io.onStart?.({ total, members: mode === 'ensemble' ? 1 : (only?.length ?? members), stepsPerEpoch: spe, from, losses: lossNames });
   let manifest: Manifest = {
     program: { path: o.file, sha256: programSha },
     seed,
@@ -225,6 +233,8 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     losses: lossNames,
     figures: manifestFigures(lowered.right.figures),
     ...(evalLimit !== undefined ? { evalLimit: evalLimit } : {}),
+    ...(only !== undefined ? { part: only } : {}),
+    ...(ir.sweep?.select !== undefined ? { select: { metric: ir.sweep.select.metric, direction: ir.sweep.select.direction } } : {}),
     ...(previous?.resumedFrom !== undefined || resume !== undefined
       ? { resumedFrom: [...(previous?.resumedFrom ?? []), ...(resume !== undefined ? [{ step: resume.live[0]?.state.step ?? 0, at: startedAt }] : [])] }
       : {}),
@@ -243,6 +253,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
       checkpointEvery: o.checkpointEvery,
       ...(evalLimit !== undefined ? { evalLimit: evalLimit } : {}),
       ...(resume !== undefined ? { resume } : {}),
+      ...(only !== undefined ? { only } : {}),
       save: (s) => saveCheckpoint(out, s, { program: programSha, seed }),
       ...(ir.sweep?.select !== undefined
         ? {
@@ -297,6 +308,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     phases: [{ name: result.mode, seconds }],
     ...(result.error !== undefined ? { error: result.error } : {}),
     ...(result.selected !== undefined ? { selected: result.selected } : {}),
+    results: [...result.members],
   };
   await writeManifest(out, manifest);
 

@@ -1,6 +1,6 @@
 /**
  * `xreg run FILE [--out DIR] [--steps N | --epochs N] [--seed S] [--backend B] [--set name=value ...]
- * [--resume DIR] [--checkpoint-every N] [--eval-limit N] [--quiet]`: options decoded with io-ts, then runtime/run.ts.
+ * [--resume DIR] [--member I | --shard I/N] [--checkpoint-every N] [--eval-limit N] [--quiet]`: options decoded with io-ts, then runtime/run.ts.
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -12,6 +12,7 @@ import type { Diagnostic } from '../../dsl/diagnostic.js';
 import { renderDiagnostic } from '../../dsl/render.js';
 import { BackendRequest } from '../../runtime/backend/select.js';
 import { latestValues, lineDue, progressLine } from '../../runtime/results/progress.js';
+import { parseShard } from '../../runtime/parts.js';
 import { DEFAULT_CHECKPOINT_EVERY, runProgram, type RunIO, type RunOptions, type SetValue } from '../../runtime/run.js';
 import { standardLibrary } from '../../stdlib/registry.js';
 import { readTextSync } from '../check.js';
@@ -35,7 +36,17 @@ const Seed = new t.Type<number, string, unknown>(
   String,
 );
 
+/** A member index (0 allowed). */
+const Index = new t.Type<number, string, unknown>(
+  'Index',
+  (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0,
+  (u, c) => (typeof u === 'string' && /^\d+$/.test(u.trim()) ? t.success(Number(u)) : t.failure(u, c, `expected a member index (0, 1, 2, …), got '${String(u)}'`)),
+  String,
+);
+
 const RawOptions = t.partial({
+  member: Index,
+  shard: t.string,
   out: t.string,
   steps: PositiveInt,
   epochs: PositiveInt,
@@ -75,6 +86,9 @@ export const decodeRunOptions = (file: string, raw: unknown, argv: readonly stri
     E.mapLeft(firstMessage),
     E.chain((o) => {
       if (o.steps !== undefined && o.epochs !== undefined) return E.left('--steps and --epochs are alternatives: give one');
+      if (o.member !== undefined && o.shard !== undefined) return E.left('--member and --shard are alternatives: give one');
+      const part = o.shard !== undefined ? parseShard(o.shard) : E.right(o.member !== undefined ? ({ kind: 'member', index: o.member } as const) : undefined);
+      if (E.isLeft(part)) return part;
       const set: Record<string, SetValue> = {};
       for (const p of o.set ?? []) {
         const kv = parseSet(p);
@@ -94,6 +108,7 @@ export const decodeRunOptions = (file: string, raw: unknown, argv: readonly stri
         ...(o.seed !== undefined ? { seed: o.seed } : {}),
         ...(o.backend !== undefined ? { backend: o.backend } : {}),
         ...(o.resume !== undefined ? { resume: o.resume } : {}),
+        ...(part.right !== undefined ? { part: part.right } : {}),
         ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
       });
     }),
@@ -196,6 +211,8 @@ export const registerRun = (program: Command): Command =>
     .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm or cpu (default: fastest available)')
     .option('--set <name=value...>', 'override a let constant')
     .option('--resume <dir>', 'continue the run saved in this folder')
+    .option('--member <i>', 'train only member i of the sweep (from 0), into its own folder; join the parts with xreg merge')
+    .option('--shard <i/n>', 'train members i, i+n, i+2n, … of the sweep (part i of n, from 0), into its own folder')
     .option('--checkpoint-every <n>', `save a checkpoint every n steps (default ${DEFAULT_CHECKPOINT_EVERY})`)
     .option('--eval-limit <n>', 'evaluate whole-split metrics on a fixed subset of at most n examples (faster reports; default: all)')
     .option('--quiet', 'no progress output')

@@ -58,7 +58,7 @@ export const MemberC = t.intersection([
 ]);
 export type MemberC = t.TypeOf<typeof MemberC>;
 
-const FinishedC = t.intersection([
+export const FinishedC = t.intersection([
   t.type({ index: t.number, seed: t.number, final: Values, best: Values }),
   t.partial({ sweepValue: t.number }),
 ]);

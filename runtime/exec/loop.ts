@@ -36,6 +36,11 @@ export interface ExecOptions {
    * every member runs `program`.
    */
   readonly programFor?: (i: number) => E.Either<string, LoweredProgram>;
+  /**
+   * A sweep run in parts (`--member`, `--shard`): the indices of the members this run trains, in
+   * order; absent: all of them. Each member depends only on its index, so parts merge exactly.
+   */
+  readonly only?: readonly number[];
 }
 
 export interface ExecResult {
@@ -56,10 +61,19 @@ export interface ExecResult {
   readonly finalSaveError?: string;
 }
 
+export interface Selection {
+  readonly metric: string;
+  readonly direction: 'lowest' | 'highest';
+}
+
 /** The member a sweep's `select` chooses among those finished (NaN values never win). */
 export const selectBest = (ir: LoweredProgram['ir'], finished: readonly FinishedMember[]): number | undefined => {
   const sel = ir.sweep?.select;
-  if (sel === undefined) return undefined;
+  return sel === undefined ? undefined : chooseMember(sel, finished);
+};
+
+/** The first finished member with the lowest (highest) final value of the metric; NaN never wins. */
+export const chooseMember = (sel: Selection, finished: readonly FinishedMember[]): number | undefined => {
   let selected: number | undefined;
   let bestV = NaN;
   for (const f of finished) {
@@ -229,10 +243,13 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
 
   if (mode !== 'population') {
     let last: RunState | undefined;
-    for (let i = finished.length; i < count; i++) {
+    const done = new Set(finished.map((f) => f.index));
+    const todo = (o.only ?? [...Array(count).keys()]).filter((i) => !done.has(i));
+    for (const [k, i] of todo.entries()) {
       const p = programOf(i);
       if (E.isLeft(p)) return result('failed', last !== undefined ? [last] : [], p.left);
-      const start = live[0] ?? makeMember(p.right, i);
+      const resumed = live[0];
+      const start = resumed !== undefined && resumed.index === i ? resumed : makeMember(p.right, i);
       live = [start];
       const r = await runMember({ ...ctx, program: p.right }, start, total, hooksFor(0));
       live = [r.member];
@@ -242,7 +259,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       }
       // A completed run leaves its trained parameters in the checkpoint: the periodic saves stop a
       // step short of the end. Saved while the member is still live, so the snapshot stays resumable.
-      if (i === count - 1) await saveAfterTraining(save);
+      if (k === todo.length - 1) await saveAfterTraining(save);
       // Saved while still live (its stats too), so the snapshot is the same kind the final save writes.
       const saveSelected = o.saveSelected;
       if (saveSelected !== undefined && selectBest(ir, [...finished, finishedOf(r.member)]) === r.member.index)
