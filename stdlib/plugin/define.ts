@@ -22,7 +22,6 @@ import type {
   LayerDef,
   LoaderDef,
   OptimizerDef,
-  OptState,
   ParamSpec,
   Schema,
   Shape,
@@ -146,14 +145,9 @@ export interface OptimizerSpec {
   /** Options besides `lr` (which every optimizer takes). */
   readonly options?: readonly ArgSpec[];
   readonly validate?: (options: ConstArgs) => string | undefined;
-  readonly init: (params: readonly tf.Tensor[], options: ConstArgs) => OptState;
-  readonly step: (
-    params: readonly tf.Tensor[],
-    grads: readonly tf.Tensor[],
-    state: OptState,
-    lr: number,
-    options: ConstArgs,
-  ) => { readonly params: readonly tf.Tensor[]; readonly state: OptState };
+  /** Fresh state (named slots, one tensor per parameter) and one update; as the built-in optimizers'. */
+  readonly init: OptimizerDef['init'];
+  readonly step: OptimizerDef['step'];
 }
 
 const lrSpec: ArgSpec = { name: 'lr', type: 'number', doc: 'base learning rate' };
