@@ -75,8 +75,14 @@ const isTs = (file: string): boolean => /\.[cm]?ts$/.test(file);
  * uses, or its tensors would belong to another TensorFlow.js engine.
  */
 const apiModule = (): string => {
-  const js = fileURLToPath(new URL('../../stdlib/plugin/index.js', import.meta.url));
-  return pathToFileURL(existsSync(js) ? js : js.replace(/\.js$/, '.ts')).href;
+  const here = fileURLToPath(import.meta.url);
+  // Run from source (tsx, vitest): the source API; from the build or its bundle: the build's.
+  if (here.endsWith('.ts')) return pathToFileURL(path.join(path.dirname(here), '..', '..', 'stdlib', 'plugin', 'index.ts')).href;
+  for (let d = path.dirname(here); ; d = path.dirname(d)) {
+    const js = path.join(d, 'stdlib', 'plugin', 'index.js');
+    if (existsSync(js)) return pathToFileURL(js).href;
+    if (path.dirname(d) === d) return pathToFileURL(js).href;
+  }
 };
 
 const hook = `

@@ -10,7 +10,7 @@
  * says one shape while the computation returns another is a bug in the plugin, reported by name
  * on its first evaluation instead of surfacing as a broadcast error far away.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type {
   ApplyContext,

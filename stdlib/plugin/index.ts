@@ -6,9 +6,7 @@
  * `tf` is the TensorFlow.js the runtime itself uses: tensors from another copy of TensorFlow.js
  * would belong to another engine and could not meet the runtime's.
  */
-import * as tf from '@tensorflow/tfjs-core';
-
-export { tf };
+export { tf } from '../tf.js';
 export { defineFn, defineLayer, defineLoader, defineOptimizer, ShapeRuleBroken } from './define.js';
 export type { FnSpec, LayerSpec, LoaderSpec, OptimizerSpec, ShapeAnswer } from './define.js';
 export type {
