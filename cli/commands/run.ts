@@ -11,7 +11,17 @@ import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../../dsl/diagnostic.js';
 import { renderDiagnostic } from '../../dsl/render.js';
 import { BackendRequest } from '../../runtime/backend/select.js';
-import { latestValues, lineDue, progressLine } from '../../runtime/results/progress.js';
+import {
+  addRateSample,
+  etaSeconds,
+  formatRate,
+  formatSeconds,
+  latestValues,
+  lineDue,
+  progressLine,
+  recentRate,
+  type RateSample,
+} from '../../runtime/results/progress.js';
 import { parseShard } from '../../runtime/parts.js';
 import { DEFAULT_CHECKPOINT_EVERY, runProgram, type RunIO, type RunOptions, type SetValue } from '../../runtime/run.js';
 import { standardLibrary } from '../../stdlib/registry.js';
@@ -154,7 +164,7 @@ export const terminalIO = (
   let overall = 0;
   let done = 0;
   let startedAt = 0;
-  let t0 = Date.now();
+  let samples: readonly RateSample[] = [];
   let lastLine: number | undefined;
   return {
     info: (l) => void streams.out.write(l + '\n'),
@@ -167,19 +177,19 @@ export const terminalIO = (
       done = p.from;
       startedAt = p.from;
       losses = p.losses;
-      t0 = Date.now();
+      samples = [];
       if (quiet || !tty) return;
       bar = new cliProgress.SingleBar(
         {
-          format: '{bar} {value}/{total} steps | {member}epoch {epoch} | ETA {eta_formatted} | {latest}',
+          // Rate and ETA from the last 30 s (progress.ts), not cli-progress's own over the last updates.
+          format: '{bar} {value}/{total} steps | {member}epoch {epoch} | {rate} | ETA {eta} | {latest}',
           hideCursor: true,
           stream: progress as NodeJS.WritableStream,
-          etaBuffer: 50,
           fps: 5,
         },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(overall, done, { epoch: 0, member: '', latest: '' });
+      bar.start(overall, done, { epoch: 0, member: '', latest: '', rate: '', eta: '?' });
     },
     onReport: (r) => {
       latest = latestValues(r, losses);
@@ -190,14 +200,17 @@ export const terminalIO = (
       // The epoch of the step just taken: the last step of epoch 0 is step `spe`, not epoch 1.
       const epoch = Math.floor(Math.max(0, m.state.step - 1) / info.spe);
       const member = members > 1 ? `member ${m.index + 1}/${members} ` : '';
+      const now = Date.now();
+      samples = addRateSample(samples, { t: now, done });
+      const rate = recentRate(samples);
       if (bar !== undefined) {
-        bar.update(done, { epoch, member, latest });
+        const eta = formatSeconds(etaSeconds({ done, total: overall, startedAt, rate }));
+        bar.update(done, { epoch, member, latest, rate: formatRate(rate), eta });
         return;
       }
-      const now = Date.now();
       if (!lineDue(now, lastLine, done, overall, everyMs)) return;
       lastLine = now;
-      progress.write(progressLine({ done, total: overall, startedAt, seconds: (now - t0) / 1000, epoch, member, latest }) + '\n');
+      progress.write(progressLine({ done, total: overall, startedAt, rate, epoch, member, latest }) + '\n');
     },
     onEnd: () => bar?.stop(),
   };
