@@ -265,6 +265,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
         metrics.write(r);
         io.onReport?.(r);
       },
+      onExploit: (e) => metrics.event(e),
       onStep: (m, info) => {
         lastStep = m.state.step;
         io.onStep?.(m, info);
@@ -306,6 +307,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     phases: [{ name: result.mode, seconds }],
     ...(result.error !== undefined ? { error: result.error } : {}),
     ...(result.selected !== undefined ? { selected: result.selected } : {}),
+    ...(result.exploits !== undefined ? { exploits: [...result.exploits] } : {}),
     results: [...result.members],
   };
   await writeManifest(out, manifest);
