@@ -17,10 +17,10 @@ import { loadCheckpoint, saveCheckpoint, SELECTED_DIR } from './checkpoint/store
 import { formatDataError } from './data/index.js';
 import { prepareData } from './exec/data.js';
 import { checkDataShapes } from './exec/check-shapes.js';
-import { checkSnapshotShapes, overrideChanges } from './exec/check-resume.js';
+import { checkSnapshot, overrideChanges } from './exec/check-resume.js';
 import { execute, memberCount, modeOf, reportPlan, type ExecResult } from './exec/loop.js';
 import type { MemberState, ReportRecord } from './exec/member.js';
-import { stepsPerEpoch, totalSteps } from './exec/schedule.js';
+import { MAX_STEPS, stepsPerEpoch, totalSteps } from './exec/schedule.js';
 import type { Snapshot } from './exec/snapshot.js';
 import { disposeState } from './exec/state.js';
 import { METRICS_FILE, metricsWriter, truncateRecords } from './results/metrics.js';
@@ -28,6 +28,14 @@ import { readManifest, sha256Text, versions, writeManifest, type Manifest } from
 import { summaryTable } from './results/summary.js';
 import { writeReliability } from './results/reliability.js';
 import { figureNotes, manifestFigures } from './results/figures.js';
+import { resumeConflicts } from './folder/conflicts.js';
+import { isFsFailure, fsReason } from './folder/fs-errors.js';
+import { clearRun, heldRunFiles } from './folder/holds.js';
+import { acquireLock } from './folder/lock.js';
+import { makeFolder } from './folder/make.js';
+import { reserveSpace } from './folder/reserve.js';
+import { trimPartialLine } from './results/metrics.js';
+import { describeDivergence, type Divergence } from './exec/diverge.js';
 import { partMembers, type Part } from './parts.js';
 
 export type SetValue = number | boolean | string;
@@ -48,6 +56,10 @@ export interface RunOptions {
   readonly part?: Part;
   /** The command line, for the manifest. */
   readonly argv: readonly string[];
+  /** Replace the run already in `out` (without it, a folder holding a run is refused). */
+  readonly force?: boolean;
+  /** Go on past the first non-finite parameter (a warning) instead of ending the run as diverged. */
+  readonly allowDivergence?: boolean;
 }
 
 export interface RunIO {
@@ -114,8 +126,56 @@ const reportNames = (names: readonly string[]): string => {
   return names.filter((n) => !/@m\d+$/.test(n)).join(', ') + (per > 0 ? ` (and ${per} per-member values)` : '');
 };
 
+/** What the run holds in its folder, so a disk failure anywhere can be reported and cleaned up once. */
+interface Held {
+  out?: string;
+  release?: () => Promise<void>;
+  /** Deletes the space kept for the last words (see folder/reserve.ts). */
+  freeReserve?: () => Promise<void>;
+  manifest?: Manifest;
+  /** The step of the last checkpoint known to be on disk (written now or resumed from). */
+  savedStep?: number;
+}
+
+/**
+ * A full or read-only disk ends the run with one line: half-written lines and temp files go, the
+ * manifest says failed (if it can still be written), and the last good checkpoint stays for --resume.
+ */
+const diskFailure = async (o: RunOptions, io: RunIO, held: Held, e: unknown): Promise<number> => {
+  const out = held.out ?? '';
+  await held.freeReserve?.();
+  await trimPartialLine(path.join(out, METRICS_FILE)).catch(() => undefined);
+  const reason = `cannot write in ${out}: ${fsReason(e)}`;
+  let manifestNote = '';
+  if (held.manifest !== undefined) {
+    try {
+      await writeManifest(out, { ...held.manifest, outcome: 'failed', ended: new Date().toISOString(), error: reason });
+    } catch {
+      manifestNote = ' (manifest.json could not be updated either)';
+    }
+  }
+  const next =
+    held.savedStep !== undefined && held.savedStep > 0
+      ? `the checkpoint of step ${held.savedStep} is kept: make room, then continue with: xreg run ${o.file} --resume ${out}`
+      : 'no checkpoint was saved';
+  io.error(`error: ${reason}; ${next}${manifestNote}`);
+  return 1;
+};
+
 /** Runs a program file; resolves to the process exit code (0 done, 1 failed, 130 interrupted). */
 export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
+  const held: Held = {};
+  try {
+    return await runHeld(o, io, held);
+  } catch (e) {
+    if (!isFsFailure(e) || held.out === undefined) throw e;
+    return await diskFailure(o, io, held, e);
+  } finally {
+    await held.release?.();
+  }
+};
+
+const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> => {
   const fail = (msg: string): number => {
     io.error(msg);
     return 1;
@@ -131,6 +191,10 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   // A resumed run takes its settings from the run it continues unless they are given again.
   const previous = o.resume !== undefined ? await readManifest(o.resume) : undefined;
   if (o.resume !== undefined && !existsSync(o.resume)) return fail(`error: --resume ${o.resume}: no such run folder`);
+  if (o.resume !== undefined) {
+    const conflicts = resumeConflicts(o, o.resume, previous);
+    if (conflicts !== undefined) return fail(`error: ${conflicts}`);
+  }
   if (o.resume !== undefined && previous?.outcome === 'completed') {
     io.info(`${o.resume} already completed (${plural(previous.totalSteps, 'step')}); nothing to resume`);
     return 0;
@@ -167,6 +231,14 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     return 1;
   }
 
+  {
+    // Before the folder is touched: an absurd length is a typo, not a run.
+    const n = totalSteps(ir.run.length, spe, o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {});
+    const k = memberCount(lowered.right);
+    if (!Number.isSafeInteger(n) || n * k > MAX_STEPS) {
+      return fail(`error: the run would take ${n.toLocaleString('en-US')} steps${k > 1 ? ` × ${k} members` : ''}; xreg runs at most ${MAX_STEPS.toLocaleString('en-US')} (is the length a typo?)`);
+    }
+  }
   let resume: Snapshot | undefined;
   let seed = o.seed ?? previous?.seed ?? ir.seed;
   if (o.resume !== undefined) {
@@ -174,21 +246,45 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     if (E.isLeft(ck)) return fail(`error: cannot resume: ${ck.left}`);
     resume = ck.right.snapshot;
     seed = ck.right.header.seed;
-    const misfit = checkSnapshotShapes(lowered.right, resume, seed);
+    const misfit = checkSnapshot(lowered.right, resume, seed, {
+      mode: modeOf(lowered.right),
+      members: memberCount(lowered.right),
+      splitSizes: Object.fromEntries(Object.entries(data.right.splits).map(([k, d]) => [k, d.size])),
+      maxSteps: MAX_STEPS,
+    });
     if (misfit !== undefined) return fail(`error: cannot resume ${o.resume}: ${misfit}`);
     io.info(`resuming ${o.resume} at step ${ck.right.header.step} of ${resume.total}`);
+    held.savedStep = ck.right.header.step;
   }
 
   const out = o.resume ?? o.out ?? defaultOutDir(o.file, (io.now ?? (() => new Date()))());
-  try {
-    await fs.mkdir(out, { recursive: true });
-  } catch (e) {
-    return fail(`error: cannot create ${out} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  const made = await makeFolder(out);
+  if (E.isLeft(made)) return fail(`error: ${made.left}`);
+  const lock = await acquireLock(out);
+  if (E.isLeft(lock)) return fail(`error: ${lock.left}`);
+  held.release = lock.right;
+  held.out = out;
+  const reserve = await reserveSpace(out);
+  if (E.isLeft(reserve)) return fail(`error: ${reserve.left}`);
+  const unlock = lock.right;
+  held.freeReserve = reserve.right;
+  held.release = async () => {
+    await reserve.right();
+    await unlock();
+  };
+  if (resume === undefined) {
+    // A finished run's results are never overwritten by accident.
+    const existing = await heldRunFiles(out);
+    if (existing.length > 0 && o.force !== true) {
+      const old = await readManifest(out);
+      const what = old !== undefined ? `a ${old.outcome} run of ${old.program.path}` : `a run (${existing.join(', ')})`;
+      return fail(`error: ${out} already holds ${what}; continue it with --resume ${out}, replace it with --force, or choose another --out`);
+    }
+    if (existing.length > 0) await clearRun(out);
   }
   io.info(`output: ${out}`);
   const metricsFile = path.join(out, METRICS_FILE);
   if (resume !== undefined) await truncateRecords(metricsFile, resume.records);
-  else await fs.rm(metricsFile, { force: true });
 
   const startedAt = new Date().toISOString();
   const length = o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {};
@@ -238,12 +334,23 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
       : {}),
     ...(previous?.phases !== undefined ? { phases: previous.phases } : {}),
   };
+  held.manifest = manifest;
   await writeManifest(out, manifest);
 
   const metrics = metricsWriter(metricsFile);
+  // Steps and seconds of the segments before this one (a run resumed after a kill has them from
+  // the manifest as of its last checkpoint), so the totals cover every segment.
+  const before = { steps: previous?.stepsRun ?? 0, seconds: previous?.seconds ?? 0 };
+  const segmentStart = Date.now();
+  let segmentSteps = 0;
+  const progress = (): { stepsRun: number; seconds: number } => ({
+    stepsRun: before.steps + segmentSteps,
+    seconds: before.seconds + (Date.now() - segmentStart) / 1000,
+  });
   let result: ExecResult | undefined;
   let crash: string | undefined;
   let lastStep = resume?.live[0]?.state.step ?? 0;
+  const divergences: Divergence[] = [];
   try {
     result = await execute(lowered.right, data.right, {
       seed,
@@ -252,7 +359,16 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
       ...(evalLimit !== undefined ? { evalLimit: evalLimit } : {}),
       ...(resume !== undefined ? { resume } : {}),
       ...(only !== undefined ? { only } : {}),
-      save: (s) => saveCheckpoint(out, s, { program: programSha, seed }),
+      save: async (s) => {
+        // The checkpoint counts the records written so far: they must be on disk before it is.
+        await metrics.flush();
+        await saveCheckpoint(out, s, { program: programSha, seed });
+        held.savedStep = Math.min(...s.live.map((m) => m.state.step), s.total);
+        // A run killed later resumes with these totals (the steps after this checkpoint are redone).
+        manifest = { ...manifest, ...progress() };
+        held.manifest = manifest;
+        await writeManifest(out, manifest);
+      },
       ...(ir.sweep?.select !== undefined
         ? {
             saveSelected: async (s: Snapshot) => {
@@ -268,20 +384,34 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
       onExploit: (e) => metrics.event(e),
       onStep: (m, info) => {
         lastStep = m.state.step;
+        segmentSteps++;
         io.onStep?.(m, info);
       },
       ...(io.shouldStop !== undefined ? { shouldStop: io.shouldStop } : {}),
+      // One model diverging ends the run; a sweep or population member diverging is a result (a
+      // learning rate too high) and the others go on.
+      onDiverge: (d) => {
+        divergences.push(d);
+        if (o.allowDivergence !== true && mode !== 'sweep' && mode !== 'population') return true;
+        io.error(`warning: ${describeDivergence(d)}; going on${o.allowDivergence === true ? ' (--allow-divergence)' : ' with the other members'}`);
+        return false;
+      },
       ...(ir.sweep !== undefined
         ? { programFor: (i: number) => E.mapLeft((ds: Diagnostic[]) => io.renderDiagnostics(ds))(lowerWith(ir, spe, i)) }
         : {}),
     });
   } catch (e) {
+    // A full disk is reported by runProgram, with what is left to resume from.
+    if (isFsFailure(e)) {
+      await metrics.close().catch(() => undefined);
+      throw e;
+    }
     // A tensor op failing mid-run (a shape the checks above could not see) is a failed run, not a crash.
     crash = `training failed at step ${lastStep}: ${e instanceof Error ? e.message : String(e)}`;
   } finally {
-    await metrics.close();
     io.onEnd?.();
   }
+  await metrics.close();
   if (crash !== undefined || result === undefined) {
     const reason = crash ?? 'training ended without a result';
     await writeManifest(out, { ...manifest, outcome: 'failed', ended: new Date().toISOString(), error: reason });
@@ -295,17 +425,18 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   if (E.isLeft(figureNote)) io.error(`note: ${figureNote.left}`);
   if (result.finalSaveError !== undefined) io.error(`note: training completed, but a checkpoint could not be written: ${result.finalSaveError}`);
 
-  const seconds = result.seconds + (previous?.seconds ?? 0);
+  const seconds = result.seconds + before.seconds;
   manifest = {
     ...manifest,
     totalSteps: result.total,
     outcome: result.outcome,
     ended: new Date().toISOString(),
-    stepsRun: result.stepsRun + (previous?.stepsRun ?? 0),
+    stepsRun: result.stepsRun + before.steps,
     seconds,
     // The executor does not time phases separately yet: a run is one phase named by its mode.
     phases: [{ name: result.mode, seconds }],
     ...(result.error !== undefined ? { error: result.error } : {}),
+    ...(divergences.length > 0 ? { divergences } : {}),
     ...(result.selected !== undefined ? { selected: result.selected } : {}),
     ...(result.exploits !== undefined ? { exploits: [...result.exploits] } : {}),
     results: [...result.members],
@@ -313,6 +444,9 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   await writeManifest(out, manifest);
 
   if (result.outcome === 'failed') return fail(`error: ${result.error ?? 'the run failed'}`);
+  if (result.outcome === 'diverged') {
+    return fail(`error: ${result.error ?? 'diverged'}; the run is marked diverged (a smaller learning rate may help; --allow-divergence goes on past it)`);
+  }
   if (result.outcome === 'interrupted') {
     io.error(`interrupted: checkpoint saved in ${out}; continue with: xreg run ${o.file} --resume ${out}`);
     return 130;

@@ -1,6 +1,6 @@
 /**
  * `xreg run FILE [--out DIR] [--steps N | --epochs N] [--seed S] [--backend B] [--set name=value ...]
- * [--resume DIR] [--member I | --shard I/N] [--checkpoint-every N] [--eval-limit N] [--quiet]`: options decoded with io-ts, then runtime/run.ts.
+ * [--resume DIR] [--member I | --shard I/N] [--checkpoint-every N] [--eval-limit N] [--quiet] [--force] [--allow-divergence]`: options decoded with io-ts, then runtime/run.ts.
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -54,6 +54,8 @@ const RawOptions = t.partial({
   checkpointEvery: PositiveInt,
   evalLimit: PositiveInt,
   quiet: t.boolean,
+  force: t.boolean,
+  allowDivergence: t.boolean,
 });
 
 /** `name=value` with the value read as a number, a boolean or else a string. */
@@ -105,6 +107,8 @@ export const decodeRunOptions = (file: string, raw: unknown, argv: readonly stri
         ...(o.resume !== undefined ? { resume: o.resume } : {}),
         ...(part.right !== undefined ? { part: part.right } : {}),
         ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
+        ...(o.force === true ? { force: true } : {}),
+        ...(o.allowDivergence === true ? { allowDivergence: true } : {}),
       });
     }),
   );
@@ -211,6 +215,8 @@ export const registerRun = (program: Command): Command =>
     .option('--checkpoint-every <n>', `save a checkpoint every n steps (default ${DEFAULT_CHECKPOINT_EVERY})`)
     .option('--eval-limit <n>', 'evaluate whole-split metrics on a fixed subset of at most n examples (faster reports; default: all)')
     .option('--quiet', 'no progress output')
+    .option('--force', 'replace the run already in the --out folder (its results are deleted)')
+    .option('--allow-divergence', 'go on after a parameter becomes NaN or infinite (default: stop, outcome "diverged", exit 1)')
     .action(async (file: string, raw: unknown) => {
       const o = decodeRunOptions(file, raw, process.argv.slice(2));
       if (E.isLeft(o)) {
