@@ -14,7 +14,7 @@ import { exploitExplore } from '../../runtime/exec/pbt.js';
 import { directions } from '../../runtime/exec/loop.js';
 import { disposeState } from '../../runtime/exec/state.js';
 import { lowerText } from '../compiler/lower-text.js';
-import { go, workspace } from '../helpers/run-program.js';
+import { go, metricsLines, workspace } from '../helpers/run-program.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -92,15 +92,7 @@ describe('a population run', () => {
     const second = await go({ file, resume: out, checkpointEvery: 2 });
     expect(second.errors.join('\n')).toBe('');
     expect(second.code).toBe(0);
-    const lines = (dir: string) =>
-      readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => {
-          const r = JSON.parse(l) as Record<string, unknown>;
-          delete r['time'];
-          return r;
-        });
+    const lines = metricsLines;
     const events = lines(whole).filter((r) => r['event'] === 'exploit');
     // 3 exploits (steps 4, 8, 12), one member replaced each time
     expect(events.map((e) => e['step'])).toEqual([4, 8, 12]);
