@@ -17,6 +17,10 @@ export const Codes = {
   wrongKind: 'E0211',
   unknownOverride: 'W0212',
   recursive: 'E0213',
+  // language forms of issue 11 (E0220–E0239)
+  appliedGradPlace: 'E0220',
+  appliedGradArg: 'E0221',
+  appliedGradNoRule: 'E0222',
   // types and shapes
   broadcast: 'E0301',
   matmul: 'E0302',

@@ -101,7 +101,7 @@ const elaborateAll = (ctx: Ctx, decls: readonly PlacedDecl[]): Drafts => {
       case 'Report':
         for (const it of d.items) {
           const e: Expr = it.value ?? { kind: 'Name', name: it.name.name, span: it.name.span };
-          const v = elab(ctx, e, localFor(it.name.name, e, ctx, p.container, p.ns));
+          const v = elab(ctx, e, { ...localFor(it.name.name, e, ctx, p.container, p.ns), reporting: true });
           if (v !== null) out.report.push({ name: it.name.name, expr: asTensor(ctx, v), span: it.span });
         }
         break;
@@ -292,6 +292,7 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
   }
 
   bindImplicit(checked, (path) => ctx.params.get(path)?.onSphere === true, diags);
+  checkAppliedGrads(drafts.report, new Set(checked.flatMap((c) => c.rule.targets)), diags);
 
   // parameters that rules with errors were meant to update are not also "in no partition"
   const attempted = new Set(checked.map((c) => c.draft.decl));
@@ -516,6 +517,18 @@ export const compileText = (text: string, file: string, opts: CompileOptions = {
 };
 
 export { type IRProgram } from './ir.js';
+
+/** `applied_grad(p)` of a parameter that no rule updates would log zeros forever. */
+const checkAppliedGrads = (items: readonly IRNamedExpr[], updated: ReadonlySet<string>, diags: Diagnostic[]): void => {
+  const walk = (e: IRExpr): void => {
+    if (e.kind === 'appliedGrad' && !updated.has(e.path))
+      diags.push(
+        error(Codes.appliedGradNoRule, `applied_grad(${e.path}): no update rule changes '${e.path}', so no gradient is ever applied to it`, e.span, 'log a parameter some rule updates (frozen parameters and population hyper-parameters have no applied gradient)'),
+      );
+    children(e).forEach(walk);
+  };
+  items.forEach((i) => walk(i.expr));
+};
 
 /**
  * `through LOSS`: the inner parameters are those other rules in the same phase fit on LOSS. Refused

@@ -10,7 +10,7 @@ import type { Span } from '../../dsl/span.js';
 import { optimizers, makeLrSchedule, validateOptimizerOptions } from '../../stdlib/optimizers/index.js';
 import { lookup, type Registry } from '../../stdlib/registry.js';
 import type { ConstArgs, LrSchedule, OptimizerDef, OptState, StatefulFnDef } from '../../stdlib/types.js';
-import type { IRBody, IRDuration, IRExpr, IRNamedExpr, IRParam, IRProgram, IRRule } from '../ir.js';
+import { children as childrenOf, type IRBody, type IRDuration, type IRExpr, type IRNamedExpr, type IRParam, type IRProgram, type IRRule } from '../ir.js';
 import { LowerCodes } from './codes.js';
 import { unrollEnsemble } from './ensemble.js';
 import { compileExpr, type Ev, type HelperState, statefulNodes, type SweepValues } from './eval.js';
@@ -83,6 +83,8 @@ interface Ctx {
   readonly sweep: SweepValues;
   readonly options: LowerOptions;
   readonly params: ReadonlyMap<string, IRParam>;
+  /** Parameters whose applied gradient a report reads (`applied_grad`). */
+  readonly recorded: ReadonlySet<string>;
 }
 
 const lowerRule = (c: Ctx, r: IRRule, length: IRDuration): Lowered<LoweredRule> => {
@@ -124,6 +126,7 @@ const lowerRule = (c: Ctx, r: IRRule, length: IRDuration): Lowered<LoweredRule> 
     options: options.right,
     lr: opt.right.lr,
     total: firings(r.schedule, length, c.options.stepsPerEpoch),
+    recorded: r.targets.filter((p) => c.recorded.has(p)),
   };
   return E.right({
     name: r.name,
@@ -168,6 +171,16 @@ const unsupportedForms = (ir: IRProgram): Diagnostic[] => [
     : []),
 ];
 
+const appliedPaths = (ir: IRProgram): Set<string> => {
+  const out = new Set<string>();
+  const walk = (e: IRExpr): void => {
+    if (e.kind === 'appliedGrad') out.add(e.path);
+    childrenOf(e).forEach(walk);
+  };
+  (ir.report?.items ?? []).forEach((i) => walk(i.expr));
+  return out;
+};
+
 /**
  * Lowers one member of the program. An ensemble is unrolled first (`unrollEnsemble`): the result's
  * `ir` is the unrolled program (no `ensemble`, member parameters `m<i>.…`, rules `…@m<i>`) and
@@ -177,7 +190,7 @@ export const lowerProgram = (source: IRProgram, registry: Registry, options: Low
   const refused = unsupportedForms(source);
   if (refused.length > 0) return E.left(refused);
   const { ir, members } = unrollEnsemble(source);
-  const c: Ctx = { ir, registry, sweep: options.sweep ?? {}, options, params: new Map(ir.params.map((p) => [p.path, p])) };
+  const c: Ctx = { ir, registry, sweep: options.sweep ?? {}, options, params: new Map(ir.params.map((p) => [p.path, p])), recorded: appliedPaths(ir) };
   const body = bodyOf(ir);
   const rules = collect(body.rules.map((r) => lowerRule(c, r, ir.run.length)));
   const phases = collect(
