@@ -5,39 +5,22 @@
  * worker, resumed from its checkpoint, and neither lost nor counted twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderAll } from '../../cli/commands/run.js';
-import { loadCheckpoint, checkpointPath, SELECTED_DIR } from '../../runtime/checkpoint/store.js';
+import { checkpointPath } from '../../runtime/checkpoint/store.js';
 import { memberDir } from '../../runtime/queue/jobs.js';
 import { queueStatus, showStatus } from '../../runtime/queue/status.js';
 import { submitRun, type SubmitOptions } from '../../runtime/queue/submit.js';
-import { sha256Text, type Manifest } from '../../runtime/results/manifest.js';
 import { go, workspace } from '../helpers/run-program.js';
+import { manifestOf, metricLines, selectedW, sweepProgram } from '../helpers/sweep-parts.js';
 import { exited, startRedis, type RedisServer } from '../helpers/redis.js';
 
-const text = `data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 60, seed: 3)
-split d { train: 1/2, reg: 1/2 } seed 0
-param w : Tensor[4] ~ normal(0, 0.1)
-sweep lam in [0.001, 3, 0.3] {
-  loss fit = mse(x @ w, y) + lam * l2(w) over train
-  update w by sgd(lr: 0.02, momentum: 0.5) on fit
-  metric gen = mse(x @ w, y) over reg
-} select lowest gen
-run 400 steps batch 10
-report every 50: gen
-`;
+const text = sweepProgram(400, 50);
 
 const root = path.join(import.meta.dirname, '..', '..');
-const manifestOf = (dir: string): Manifest => JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
-const lines = (dir: string): string[] => readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n');
-const selectedW = async (dir: string): Promise<number[]> => {
-  const ck = await loadCheckpoint(path.join(dir, SELECTED_DIR), { program: sha256Text(text) });
-  if (E.isLeft(ck)) throw new Error(ck.left);
-  return Array.from(ck.right.snapshot.live[0]?.state.params['w']?.dataSync() ?? []);
-};
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const until = async (what: string, ok: () => boolean, ms: number, every = 50): Promise<void> => {
   const end = Date.now() + ms;
@@ -76,10 +59,10 @@ const submit = async (queue: string, out: string): Promise<void> => {
 const merged = (out: string) => (): boolean => existsSync(path.join(out, 'manifest.json')) && manifestOf(out).mergedFrom !== undefined;
 
 const expectSameAsWhole = async (out: string): Promise<void> => {
-  expect(lines(out)).toEqual(lines(whole));
+  expect(metricLines(out)).toEqual(metricLines(whole));
   expect(manifestOf(out).results).toEqual(manifestOf(whole).results);
   expect(manifestOf(out).selected).toBe(manifestOf(whole).selected);
-  expect(await selectedW(out)).toEqual(await selectedW(whole));
+  expect(await selectedW(out, text)).toEqual(await selectedW(whole, text));
 };
 
 beforeAll(async () => {
