@@ -73,8 +73,17 @@ export class XregParser extends EmbeddedActionsParser {
   /** The top-level declarations read so far, returned even if the parse is abandoned. */
   private topDecls: A.Decl[] = [];
 
-  constructor() {
-    super([...L.allTokens], { recoveryEnabled: true, errorMessageProvider: errorProvider, maxLookahead: 2 });
+  /**
+   * `validate` runs chevrotain's grammar validations (ambiguities, left recursion, lookahead), which
+   * cost more than checking a whole program; the grammar is fixed, so they run in the tests only.
+   */
+  constructor(opts: { readonly validate?: boolean } = {}) {
+    super([...L.allTokens], {
+      recoveryEnabled: true,
+      errorMessageProvider: errorProvider,
+      maxLookahead: 2,
+      skipValidations: opts.validate !== true,
+    });
     this.performSelfAnalysis();
   }
 

@@ -2,7 +2,7 @@
  * IR expressions → closures over tensors, built once at lowering time: every registry entry is
  * looked up and every option checked here, so evaluating a step interprets no names.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../stdlib/tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { type Diagnostic, error } from '../../dsl/diagnostic.js';
 import type { FnDef, LayerDef, StatefulFnDef } from '../../stdlib/types.js';

@@ -3,7 +3,7 @@
  * with the IR itself (an unknown entry, a non-scalar loss, bad optimizer options, an unsupported
  * form) is reported here as located diagnostics, before any step runs and without any data.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../stdlib/tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { type Diagnostic, error } from '../../dsl/diagnostic.js';
 import type { Span } from '../../dsl/span.js';

@@ -1,5 +1,5 @@
 /** Observed values (losses for the log, metrics, report items) as closures returning numbers. */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../stdlib/tf.js';
 import type { Ev, HelperState } from './eval.js';
 import { keepNewHelpers, makeEnv } from './rule.js';
 import { Salt } from './seeds.js';

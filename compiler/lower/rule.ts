@@ -3,9 +3,8 @@
  * (every other parameter is a constant to it), the rule's geometry, the optimizer step, and the
  * sphere retraction.
  */
-import * as tf from '@tensorflow/tfjs-core';
-// Registers tfjs's gradient functions (tfjs-core's Node bundle has none).
-import '../../stdlib/gradients.js';
+// `tf` loads @tensorflow/tfjs on first use, which registers the gradient functions.
+import { tf } from '../../stdlib/tf.js';
 import { projectAlong, projectOrthogonal, retractToSphere, tangentProject } from '../../stdlib/geometry/index.js';
 import type { ConstArgs, LrSchedule, OptimizerDef, OptState } from '../../stdlib/types.js';
 import type { Env, Ev, HelperState } from './eval.js';

@@ -3,7 +3,7 @@
  * when `ctx.stochastic` is false (each is the identity in expectation, so that is the right
  * deterministic evaluation).
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, LayerDef } from '../types.js';
 import { must, numArg } from '../functions/args.js';

@@ -11,7 +11,7 @@
  * the optimizer, whose soft-threshold lands coefficients on exact zeros, which subgradient steps on
  * `l1(p)` never do (they oscillate around 0 with amplitude ≈ η·λ₁).
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
