@@ -32,6 +32,8 @@ const runOf = (id: string | undefined): string => (id ?? '').replace(/\.(m\d+|me
 /** Every run the queue knows, newest last. */
 export const queueStatus = async (redis: string, queueName: string): Promise<E.Either<string, RunStatus[]>> => {
   const queue = new Queue(queueName, { connection: connectionOf(redis, 'client') });
+  // Connection errors surface as the rejected call below; unheard, the client would print each retry.
+  queue.on('error', () => undefined);
   try {
     const jobs: Job[] = (await queue.getJobs([...STATES], 0, -1)).filter((j): j is Job => j !== undefined && j !== null);
     const state = async (j: Job): Promise<string> => String(await j.getState());
@@ -54,7 +56,8 @@ export const queueStatus = async (redis: string, queueName: string): Promise<E.E
           index: d.right.index,
           state: await state(j),
           ...(E.isRight(p) ? { progress: p.right } : {}),
-          retries: j.attemptsMade + (j.stalledCounter ?? 0),
+          // Every start after the first was a retry: after a lost worker (stalled) or a stop.
+          retries: Math.max(0, j.attemptsStarted - 1),
           ...(j.failedReason !== undefined && j.failedReason !== '' ? { failedReason: j.failedReason } : {}),
         });
       }

@@ -63,6 +63,9 @@ export const submitRun = async (o: SubmitOptions, render: (ds: readonly Diagnost
   const connection = connectionOf(o.redis, 'client');
   const queue = new Queue(o.queue, { connection });
   const flow = new FlowProducer({ connection });
+  // Connection errors surface as the rejected calls below; unheard, the client would print each retry.
+  queue.on('error', () => undefined);
+  flow.on('error', () => undefined);
   try {
     if ((await queue.getJob(mergeJobId(run))) !== undefined) return E.left(`run ${run} is already in queue '${o.queue}' (see xreg status); give another --out`);
     const settings: Settings = {
