@@ -10,6 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import { formatErrors } from '../plot/decode.js';
+import { decodeNumber, encodeNumber } from '../results/numbers.js';
 
 export const MAGIC = 'XREGCKP1';
 export const FORMAT_VERSION = 1;
@@ -24,7 +25,6 @@ export const TensorEntry = t.type({
 export type TensorEntry = t.TypeOf<typeof TensorEntry>;
 
 const CursorC = t.type({ epoch: t.number, position: t.number });
-const NON_FINITE: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 
 /**
  * A number that may be NaN or ±Infinity (a diverged metric): JSON has no such numbers and writes
@@ -34,11 +34,10 @@ export const AnyNumber = new t.Type<number, number | string, unknown>(
   'number (or "NaN", "Infinity", "-Infinity")',
   (u): u is number => typeof u === 'number',
   (u, c) => {
-    if (typeof u === 'number') return t.success(u);
-    const v = typeof u === 'string' ? NON_FINITE[u] : undefined;
+    const v = decodeNumber(u);
     return v !== undefined ? t.success(v) : t.failure(u, c);
   },
-  (n) => (Number.isFinite(n) ? n : String(n)),
+  encodeNumber,
 );
 
 const Values = t.record(t.string, AnyNumber);

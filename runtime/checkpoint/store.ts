@@ -21,14 +21,20 @@ export const SELECTED_DIR = 'selected';
 export const writeAtomic = async (file: string, bytes: Uint8Array): Promise<void> => {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}`);
-  const fh = await fs.open(tmp, 'w');
   try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    const fh = await fs.open(tmp, 'w');
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, file);
+  } catch (e) {
+    // A full disk: the half-written temp file goes, the previous file stays as it was.
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
   }
-  await fs.rename(tmp, file);
   // The rename is durable only once the folder's entry is on disk.
   const dh = await fs.open(dir, 'r');
   try {

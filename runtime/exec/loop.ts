@@ -13,6 +13,7 @@ import { exploitExplore, higherIsBetter } from './pbt.js';
 import { stepsPerEpoch, toSteps, totalSteps, type LengthOverride } from './schedule.js';
 import type { FinishedMember, Mode, Snapshot } from './snapshot.js';
 import { disposeState } from './state.js';
+import { describeDivergence, type Divergence } from './diverge.js';
 
 export interface ExecOptions {
   readonly seed: number;
@@ -41,11 +42,18 @@ export interface ExecOptions {
    * order; absent: all of them. Each member depends only on its index, so parts merge exactly.
    */
   readonly only?: readonly number[];
+  /**
+   * A parameter became NaN or infinite: absent or returning true ends the run as diverged (its
+   * last checkpoint is not overwritten); false goes on (the program or user asked to).
+   */
+  readonly onDiverge?: (d: Divergence) => boolean;
 }
 
 export interface ExecResult {
-  readonly outcome: 'completed' | 'interrupted' | 'failed';
+  readonly outcome: 'completed' | 'interrupted' | 'failed' | 'diverged';
   readonly error?: string;
+  /** Where the run diverged (outcome `diverged`). */
+  readonly divergence?: Divergence;
   readonly mode: Mode;
   readonly total: number;
   readonly stepsPerEpoch: number;
@@ -213,6 +221,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       if (o.checkpointEvery > 0 && m.state.step % o.checkpointEvery === 0 && m.state.step < total) await save();
     },
     ...(o.shouldStop !== undefined ? { shouldStop: o.shouldStop } : {}),
+    ...(o.onDiverge !== undefined ? { onDiverge: o.onDiverge } : {}),
   });
   const finishedOf = (m: MemberState): FinishedMember => {
     const s = stats[m.index] ?? { final: {}, best: {} };
@@ -223,11 +232,12 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
     delete stats[m.index];
     return f;
   };
-  const result = (outcome: ExecResult['outcome'], states: RunState[], error?: string): ExecResult => {
+  const result = (outcome: ExecResult['outcome'], states: RunState[], error?: string, divergence?: Divergence): ExecResult => {
     const selected = outcome === 'completed' ? selectBest(ir, finished) : undefined;
     return {
       outcome,
       ...(error !== undefined ? { error } : {}),
+      ...(divergence !== undefined ? { divergence } : {}),
       mode,
       total,
       stepsPerEpoch: spe,
@@ -253,6 +263,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       live = [start];
       const r = await runMember({ ...ctx, program: p.right }, start, total, hooksFor(0));
       live = [r.member];
+      if (r.divergence !== undefined) return result('diverged', [r.member.state], describeDivergence(r.divergence), r.divergence);
       if (r.reason === 'stopped') {
         await save();
         return result('interrupted', [r.member.state]);
@@ -308,6 +319,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       if (m.state.step >= blockEnd) continue;
       const r = await runMember(ctx, m, blockEnd, hooksFor(i));
       live[i] = r.member;
+      if (r.divergence !== undefined) return result('diverged', live.map((x) => x.state), describeDivergence(r.divergence), r.divergence);
       if (r.reason === 'stopped') {
         await save();
         return result('interrupted', live.map((x) => x.state));

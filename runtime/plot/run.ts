@@ -1,6 +1,7 @@
 /** `xreg plot`: read a run directory, draw its charts, write them and an index page. */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { makeFolder } from '../folder/make.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { decodeJsonLines, decodeJsonText } from './decode.js';
@@ -86,7 +87,8 @@ export const plotRun = async (dir: string, out?: string): Promise<E.Either<strin
   if (E.isLeft(data)) return data;
   const plan = planCharts(data.right);
   const target = out ?? path.join(dir, FIGURES_DIR);
-  await fs.mkdir(target, { recursive: true });
+  const made = await makeFolder(target);
+  if (E.isLeft(made)) return made;
   const figures: { file: string; title: string; svg: string }[] = [];
   // One at a time: rendering is CPU work and the machine is shared.
   for (const job of plan.jobs) {

@@ -25,7 +25,7 @@ export const Manifest = t.intersection([
     started: t.string,
     totalSteps: t.number,
     stepsPerEpoch: t.number,
-    outcome: t.keyof({ running: null, completed: null, interrupted: null, failed: null }),
+    outcome: t.keyof({ running: null, completed: null, interrupted: null, failed: null, diverged: null }),
   }),
   t.partial({
     ended: t.string,
@@ -34,6 +34,13 @@ export const Manifest = t.intersection([
     phases: t.array(t.type({ name: t.string, seconds: t.number })),
     resumedFrom: t.array(t.type({ step: t.number, at: t.string })),
     error: t.string,
+    /**
+     * Where members diverged (a parameter or a reported loss became NaN or infinite), the first
+     * time for each: outcome `diverged`, or a sweep/population/--allow-divergence run that went on.
+     */
+    divergences: t.array(
+      t.intersection([t.type({ step: t.number, rule: t.string, at: t.string }), t.partial({ loss: t.string, parameter: t.string, value: t.string, member: t.number })]),
+    ),
     selected: t.number,
     /** How the executor ran the program: one model, a sweep, an (unrolled) ensemble, a population. */
     mode: t.keyof({ single: null, sweep: null, ensemble: null, population: null }),
