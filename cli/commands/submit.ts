@@ -6,7 +6,10 @@ import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { DEFAULT_QUEUE } from '../../runtime/queue/jobs.js';
 import { submitRun } from '../../runtime/queue/submit.js';
-import { decodeRunOptions, renderAll } from './run.js';
+import { decodeRunOptions, renderAll, sourceOf } from './run.js';
+import { standardLibrary } from '../../stdlib/registry.js';
+import { readTextSync } from '../check.js';
+import { registryForFile } from '../plugins/registry.js';
 import { decodeQueueOptions } from './queue-options.js';
 
 export const registerSubmit = (program: Command): Command =>
@@ -24,6 +27,7 @@ export const registerSubmit = (program: Command): Command =>
     .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm or cpu (default: fastest available on each worker)')
     .option('--set <name=value...>', 'override a let constant')
     .option('--checkpoint-every <n>', 'save a member checkpoint every n steps: a lost worker costs at most this many steps')
+    .option('--plugin <path...>', 'load a plugin module besides those the program and xreg.config.json name (at the same path on every worker)')
     .option('--eval-limit <n>', 'evaluate whole-split metrics on a fixed subset of at most n examples')
     .action(async (file: string, raw: unknown) => {
       const argv = process.argv.slice(2);
@@ -34,8 +38,14 @@ export const registerSubmit = (program: Command): Command =>
         process.exitCode = 2;
         return;
       }
-      const { quiet: _quiet, resume: _resume, part: _part, ...run } = o.right;
-      const r = await submitRun({ ...run, redis: q.right.redis, queue: q.right.queue, attempts: q.right.attempts }, renderAll);
+      const { quiet: _quiet, resume: _resume, part: _part, force: _force, allowDivergence: _allow, ...run } = o.right;
+      const registry = await registryForFile(standardLibrary, file, sourceOf(file), readTextSync, { flags: run.plugins });
+      if (E.isLeft(registry)) {
+        process.stderr.write(`${renderAll(registry.left)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const r = await submitRun({ ...run, registry: registry.right, redis: q.right.redis, queue: q.right.queue, attempts: q.right.attempts }, renderAll);
       if (E.isLeft(r)) {
         process.stderr.write(`${r.left}\n`);
         process.exitCode = 1;

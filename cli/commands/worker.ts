@@ -9,6 +9,9 @@ import { DEFAULT_QUEUE } from '../../runtime/queue/jobs.js';
 import { startWorker } from '../../runtime/queue/worker.js';
 import { decodeQueueOptions } from './queue-options.js';
 import { renderAll } from './run.js';
+import { standardLibrary } from '../../stdlib/registry.js';
+import { readTextSync } from '../check.js';
+import { registryForFile } from '../plugins/registry.js';
 
 export const registerWorker = (program: Command): Command =>
   program
@@ -34,6 +37,7 @@ export const registerWorker = (program: Command): Command =>
         ...(q.right.name !== undefined ? { name: q.right.name } : {}),
         log: (l) => void process.stdout.write(`${new Date().toISOString()} ${l}\n`),
         renderDiagnostics: renderAll,
+        registryFor: (file, text, plugins) => registryForFile(standardLibrary, file, text, readTextSync, { flags: plugins }),
       });
       process.stdout.write(`worker ${q.right.name ?? process.pid} on queue '${q.right.queue}' at ${q.right.redis}\n`);
       await new Promise<void>((resolve) => {

@@ -22,7 +22,15 @@ const Settings = t.intersection([
     /** How many members the run has. */
     members: t.number,
   }),
-  t.partial({ seed: t.number, steps: t.number, epochs: t.number, evalLimit: t.number, backend: BackendRequest }),
+  t.partial({
+    seed: t.number,
+    steps: t.number,
+    epochs: t.number,
+    evalLimit: t.number,
+    backend: BackendRequest,
+    /** `--plugin` modules, absolute paths (those the program names are found from the program). */
+    plugins: t.array(t.string),
+  }),
 ]);
 export type Settings = t.TypeOf<typeof Settings>;
 

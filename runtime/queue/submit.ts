@@ -11,6 +11,7 @@ import { hasErrors, type Diagnostic } from '../../dsl/diagnostic.js';
 import { sha256Text } from '../results/manifest.js';
 import { defaultOutDir, type SetValue } from '../run.js';
 import type { BackendRequest } from '../backend/select.js';
+import type { Registry } from '../../stdlib/registry.js';
 import { connectionOf, memberJobId, mergeJobId, runId, type MemberJob, type MergeJob, type Settings } from './jobs.js';
 
 export interface SubmitOptions {
@@ -25,6 +26,10 @@ export interface SubmitOptions {
   readonly epochs?: number;
   readonly evalLimit?: number;
   readonly backend?: BackendRequest;
+  /** `--plugin` modules given on the command line (the program's own are found by each worker). */
+  readonly plugins: readonly string[];
+  /** The standard library and the program's plugins, as the submitting machine resolves them. */
+  readonly registry: Registry;
   /** Attempts per member (a member stopped or lost mid-way is retried from its checkpoint). */
   readonly attempts: number;
   readonly argv: readonly string[];
@@ -49,7 +54,7 @@ export const submitRun = async (o: SubmitOptions, render: (ds: readonly Diagnost
   const file = path.resolve(o.file);
   const text = readText(file);
   if (E.isLeft(text)) return text;
-  const compiled = compileText(text.right, file, { readFile: readText, overrides: o.set });
+  const compiled = compileText(text.right, file, { readFile: readText, overrides: o.set, registry: o.registry });
   if (hasErrors(compiled.diagnostics) || compiled.ir === undefined) return E.left(render(compiled.diagnostics));
   const ir = compiled.ir;
   if (ir.sweep === undefined) {
@@ -80,6 +85,7 @@ export const submitRun = async (o: SubmitOptions, render: (ds: readonly Diagnost
       ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
       ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
       ...(o.backend !== undefined ? { backend: o.backend } : {}),
+      ...(o.plugins.length > 0 ? { plugins: o.plugins.map((p) => path.resolve(p)) } : {}),
     };
     const merge: MergeJob = { ...settings, argv: [...o.argv] };
     await flow.add({

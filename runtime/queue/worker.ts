@@ -6,10 +6,14 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import * as path from 'node:path';
 import * as os from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Diagnostic } from '../../dsl/diagnostic.js';
+import type { Registry } from '../../stdlib/registry.js';
 import { checkpointPath } from '../checkpoint/store.js';
+import { LOCK_FILE } from '../folder/lock.js';
 import { mergeRuns } from '../merge.js';
 import { readManifest, sha256Text } from '../results/manifest.js';
 import { runProgram, type RunOptions } from '../run.js';
@@ -24,6 +28,8 @@ export interface WorkerOptions {
   readonly name?: string;
   readonly log: (line: string) => void;
   readonly renderDiagnostics: (ds: readonly Diagnostic[]) => string;
+  /** The standard library and the program's plugins (the CLI resolves them as `xreg run` does). */
+  readonly registryFor: (file: string, text: string, plugins: readonly string[]) => Promise<E.Either<readonly Diagnostic[], Registry>>;
 }
 
 const decode = <A>(codec: { decode: (u: unknown) => E.Either<unknown, A> }, job: Job): A => {
@@ -32,7 +38,8 @@ const decode = <A>(codec: { decode: (u: unknown) => E.Either<unknown, A> }, job:
   return d.right;
 };
 
-const checkProgram = (s: Settings): void => {
+/** The program's text, checked against the one submitted. */
+const checkProgram = (s: Settings): string => {
   let text: string;
   try {
     text = readFileSync(s.file, 'utf8');
@@ -40,6 +47,7 @@ const checkProgram = (s: Settings): void => {
     throw new UnrecoverableError(`${s.file}: not readable on this worker (${os.hostname()}); the program file must be at the same path on every worker`);
   }
   if (sha256Text(text) !== s.sha256) throw new UnrecoverableError(`${s.file} on this worker (${os.hostname()}) differs from the file submitted`);
+  return text;
 };
 
 export const startWorker = (o: WorkerOptions): { readonly worker: Worker; readonly stop: () => Promise<void> } => {
@@ -48,7 +56,8 @@ export const startWorker = (o: WorkerOptions): { readonly worker: Worker; readon
   const lost = new Set<string>();
 
   const member = async (job: Job, d: MemberJob): Promise<{ member: number; steps: number }> => {
-    checkProgram(d);
+    const registry = await o.registryFor(d.file, checkProgram(d), d.plugins ?? []);
+    if (E.isLeft(registry)) throw new UnrecoverableError(o.renderDiagnostics(registry.left));
     const dir = memberDir(d.out, d.index);
     const tag = `[${job.id ?? d.index}]`;
     const previous = await readManifest(dir);
@@ -58,14 +67,24 @@ export const startWorker = (o: WorkerOptions): { readonly worker: Worker; readon
     }
     // A checkpoint there means an earlier attempt got that far: continue from it.
     const resume = existsSync(checkpointPath(dir)) && previous !== undefined;
+    // The queue, not the folder, says who trains a member: BullMQ handed this job over because its
+    // last worker stopped renewing the job's lock. That worker's run.lock (on another host it
+    // cannot be seen to be stale) would keep the member from ever resuming.
+    const held = await readFile(path.join(dir, LOCK_FILE), 'utf8').catch(() => undefined);
+    if (held !== undefined) {
+      o.log(`${tag} member ${d.index}: taking over from the lost worker (${held.trim()})`);
+      await rm(path.join(dir, LOCK_FILE), { force: true });
+    }
     const errors: string[] = [];
     let lastReport = 0;
     const opts: RunOptions = {
       file: d.file,
+      registry: registry.right,
       set: d.set,
       checkpointEvery: d.checkpointEvery,
       argv: ['run', d.file, '--member', String(d.index), '--out', dir],
-      ...(resume ? { resume: dir } : { out: dir, part: { kind: 'member', index: d.index } }),
+      // Without a checkpoint, an earlier attempt's records are replaced (--force).
+      ...(resume ? { resume: dir } : { out: dir, part: { kind: 'member', index: d.index }, force: true }),
       ...(d.seed !== undefined ? { seed: d.seed } : {}),
       ...(d.steps !== undefined ? { steps: d.steps } : {}),
       ...(d.epochs !== undefined ? { epochs: d.epochs } : {}),

@@ -14,6 +14,7 @@ import { checkpointPath } from '../../runtime/checkpoint/store.js';
 import { memberDir } from '../../runtime/queue/jobs.js';
 import { queueStatus, showStatus } from '../../runtime/queue/status.js';
 import { submitRun, type SubmitOptions } from '../../runtime/queue/submit.js';
+import { standardLibrary } from '../../stdlib/registry.js';
 import { go, workspace } from '../helpers/run-program.js';
 import { manifestOf, metricLines, selectedW, sweepProgram } from '../helpers/sweep-parts.js';
 import { exited, startRedis, type RedisServer } from '../helpers/redis.js';
@@ -50,7 +51,7 @@ const worker = (queue: string, name: string): ChildProcess => {
 };
 
 const submit = async (queue: string, out: string): Promise<void> => {
-  const o: SubmitOptions = { file: path.join(dir, 'p.xreg'), redis: redis.url, queue, out, set: {}, checkpointEvery: 25, attempts: 3, argv: ['submit'] };
+  const o: SubmitOptions = { file: path.join(dir, 'p.xreg'), redis: redis.url, queue, out, set: {}, checkpointEvery: 25, attempts: 3, argv: ['submit'], plugins: [], registry: standardLibrary };
   const r = await submitRun(o, renderAll);
   if (E.isLeft(r)) throw new Error(r.left);
   expect(r.right.members).toBe(3);
