@@ -51,4 +51,11 @@ export const Codes = {
   phaseNeverRuns: 'E0513',
   phasesShort: 'W0514',
   badThrough: 'E0515',
+  // plugins (cli/plugins/): loading the modules a program, its project file or --plugin names
+  pluginNotFound: 'E0800',
+  pluginThrew: 'E0801',
+  pluginNoEntries: 'E0802',
+  pluginBadEntry: 'E0803',
+  pluginClash: 'E0804',
+  badConfig: 'E0805',
 } as const;

@@ -178,6 +178,7 @@ export type UpdateClause =
 
 export type Decl =
   | ImportDecl
+  | PluginDecl
   | LetDecl
   | SeedDecl
   | DataDecl
@@ -205,6 +206,15 @@ export interface ImportDecl extends Node {
   readonly kind: 'Import';
   readonly path: StringLit;
   readonly alias?: Identifier;
+}
+
+/**
+ * `plugin "./orth.js"` or `plugin "xreg-orth"`: a module whose entries join the standard library
+ * for this program (loaded before it is compiled; the compiler itself never sees the declaration).
+ */
+export interface PluginDecl extends Node {
+  readonly kind: 'Plugin';
+  readonly path: StringLit;
 }
 
 /** `let lr = 0.01`: a named constant, overridable from the command line with `--set lr=0.1`. */

@@ -24,6 +24,9 @@ import {
 } from '../../runtime/results/progress.js';
 import { parseShard } from '../../runtime/parts.js';
 import { DEFAULT_CHECKPOINT_EVERY, runProgram, type RunIO, type RunOptions, type SetValue } from '../../runtime/run.js';
+import { standardLibrary } from '../../stdlib/registry.js';
+import { readTextSync } from '../check.js';
+import { registryForFile } from '../plugins/registry.js';
 
 /** A positive integer given as text on the command line. */
 const PositiveInt = new t.Type<number, string, unknown>(
@@ -64,6 +67,7 @@ const RawOptions = t.partial({
   checkpointEvery: PositiveInt,
   evalLimit: PositiveInt,
   quiet: t.boolean,
+  plugin: t.array(t.string),
   force: t.boolean,
   allowDivergence: t.boolean,
 });
@@ -88,7 +92,7 @@ const firstMessage = (errs: t.Errors): string => {
   return `--${flag}: ${what}`;
 };
 
-export const decodeRunOptions = (file: string, raw: unknown, argv: readonly string[]): E.Either<string, RunOptions & { readonly quiet: boolean }> =>
+export const decodeRunOptions = (file: string, raw: unknown, argv: readonly string[]): E.Either<string, Omit<RunOptions, 'registry'> & { readonly quiet: boolean; readonly plugins: readonly string[] }> =>
   pipe(
     RawOptions.decode(raw),
     E.mapLeft(firstMessage),
@@ -109,6 +113,7 @@ export const decodeRunOptions = (file: string, raw: unknown, argv: readonly stri
         checkpointEvery: o.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
         argv,
         quiet: o.quiet === true,
+        plugins: o.plugin ?? [],
         ...(o.out !== undefined ? { out: o.out } : {}),
         ...(o.steps !== undefined ? { steps: o.steps } : {}),
         ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
@@ -220,7 +225,7 @@ export const registerRun = (program: Command): Command =>
     .option('--steps <n>', 'run this many steps instead of the program length')
     .option('--epochs <n>', 'run this many epochs instead of the program length')
     .option('--seed <s>', 'random seed (default: the program seed)')
-    .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm or cpu (default: fastest available)')
+    .option('--backend <name>', 'webgpu, tensorflow-gpu, tensorflow, wasm or cpu (default: fastest available)')
     .option('--set <name=value...>', 'override a let constant')
     .option('--resume <dir>', 'continue the run saved in this folder')
     .option('--member <i>', 'train only member i of the sweep (from 0), into its own folder; join the parts with xreg merge')
@@ -228,6 +233,7 @@ export const registerRun = (program: Command): Command =>
     .option('--checkpoint-every <n>', `save a checkpoint every n steps (default ${DEFAULT_CHECKPOINT_EVERY})`)
     .option('--eval-limit <n>', 'evaluate whole-split metrics on a fixed subset of at most n examples (faster reports; default: all)')
     .option('--quiet', 'no progress output')
+    .option('--plugin <path...>', 'load a plugin module besides those the program and xreg.config.json name')
     .option('--force', 'replace the run already in the --out folder (its results are deleted)')
     .option('--allow-divergence', 'go on after a parameter becomes NaN or infinite (default: stop, outcome "diverged", exit 1)')
     .action(async (file: string, raw: unknown) => {
@@ -235,6 +241,12 @@ export const registerRun = (program: Command): Command =>
       if (E.isLeft(o)) {
         process.stderr.write(`xreg run: ${o.left}\n`);
         process.exitCode = 2;
+        return;
+      }
+      const registry = await registryForFile(standardLibrary, file, sourceOf(file), readTextSync, { flags: o.right.plugins });
+      if (E.isLeft(registry)) {
+        process.stderr.write(`${renderAll(registry.left)}\n`);
+        process.exitCode = 1;
         return;
       }
       let interrupted = false;
@@ -245,7 +257,7 @@ export const registerRun = (program: Command): Command =>
       };
       process.on('SIGINT', onSigint);
       try {
-        process.exitCode = await runProgram(o.right, terminalIO(o.right.quiet, () => interrupted));
+        process.exitCode = await runProgram({ ...o.right, registry: registry.right }, terminalIO(o.right.quiet, () => interrupted));
       } finally {
         process.off('SIGINT', onSigint);
       }

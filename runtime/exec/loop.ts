@@ -293,12 +293,16 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
     if (ex === undefined || pop === undefined) return;
     const name = ex.byName ?? '';
     const obs = byName(program, name);
-    const scores = live.map((m, i) => {
-      if (obs === undefined) return NaN;
-      const r = evaluateReport({ ...ctx, report: { every: plan.every, items: [obs] } }, m);
+    const scores: number[] = [];
+    for (const [i, m] of live.entries()) {
+      if (obs === undefined) {
+        scores.push(NaN);
+        continue;
+      }
+      const r = await evaluateReport({ ...ctx, report: { every: plan.every, items: [obs] } }, m);
       live[i] = { ...m, cursors: r.cursors };
-      return r.values[obs.name] ?? NaN;
-    });
+      scores.push(r.values[obs.name] ?? NaN);
+    }
     const res = exploitExplore(live, scores, {
       fraction: ex.args[0] ?? 0.2,
       factors: pop.explore?.args ?? [0.8, 1.2],

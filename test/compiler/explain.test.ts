@@ -97,14 +97,14 @@ describe('xreg explain', () => {
     expect(partitionRows(text).some((l) => /^\s+hyper\s+net\.noisy_block1\.noise\.log_sigma/.test(l))).toBe(true);
   });
 
-  it('the command compiles a file from disk and fails with diagnostics on a broken one', () => {
+  it('the command compiles a file from disk and fails with diagnostics on a broken one', async () => {
     const out: string[] = [];
     const err: string[] = [];
     const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
-    expect(explainCommand('programs/crossreg/lasso.xreg', { set: ['unused=1'] }, io)).toBe(0);
+    expect(await explainCommand('programs/crossreg/lasso.xreg', { set: ['unused=1'] }, io)).toBe(0);
     expect(out.join('')).toContain('rule update2  [rho]');
     expect(err.join('\n')).toContain('W0212');
-    expect(explainCommand('programs/does-not-exist.xreg', {}, io)).toBe(1);
+    expect(await explainCommand('programs/does-not-exist.xreg', {}, io)).toBe(1);
   });
 
   it('parses --set values by type', () => {

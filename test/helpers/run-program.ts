@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { afterAll } from 'vitest';
 import { renderAll } from '../../cli/commands/run.js';
 import { runProgram, type RunIO, type RunOptions } from '../../runtime/run.js';
+import { standardLibrary } from '../../stdlib/registry.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -22,7 +23,7 @@ export const go = async (o: Partial<RunOptions> & { file: string }, extra: Parti
   const info: string[] = [];
   const errors: string[] = [];
   const code = await runProgram(
-    { set: {}, checkpointEvery: 1000, argv: ['run', o.file], ...o },
+    { registry: standardLibrary, set: {}, checkpointEvery: 1000, argv: ['run', o.file], ...o },
     { info: (l) => info.push(l), error: (l) => errors.push(l), renderDiagnostics: renderAll, ...extra },
   );
   return { code, info, errors };
