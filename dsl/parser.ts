@@ -779,6 +779,8 @@ export class XregParser extends EmbeddedActionsParser {
     return this.ACTION(() => [phase, ...rest]);
   });
 
+  private readonly exploitDirAlts: IOrAlt<IToken>[] = [{ ALT: () => this.CONSUME2(L.Lowest) }, { ALT: () => this.CONSUME2(L.Highest) }];
+
   private readonly selectDirAlts: OrMethodOpts<IToken> = {
     DEF: [{ ALT: () => this.CONSUME(L.Lowest) }, { ALT: () => this.CONSUME(L.Highest) }],
     ERR_MSG: m('E0102', "expected 'lowest' or 'highest' after 'select'"),
@@ -830,7 +832,7 @@ export class XregParser extends EmbeddedActionsParser {
   private everyDecl = this.RULE('everyDecl', (): A.EveryDecl => {
     const kw = this.CONSUME(L.Every);
     const every = this.SUBRULE(this.duration);
-    this.CONSUME(L.Colon, { ERR_MSG: m('E0102', "expected ':' and the actions after the schedule", 'e.g. every 1 epoch: exploit truncation(0.2) by acc, explore perturb(0.8, 1.2)') });
+    this.CONSUME(L.Colon, { ERR_MSG: m('E0102', "expected ':' and the actions after the schedule", 'e.g. every 1 epoch: exploit truncation(0.2) by highest acc, explore perturb(0.8, 1.2)') });
     const actions: A.PopulationAction[] = [this.SUBRULE(this.action)];
     this.MANY(() => {
       this.CONSUME(L.Comma);
@@ -845,8 +847,16 @@ export class XregParser extends EmbeddedActionsParser {
             const k = this.CONSUME(L.Exploit);
             const strategy = this.SUBRULE(this.expr);
             this.CONSUME(L.By, { ERR_MSG: m('E0102', "expected 'by' and a metric after the exploit strategy") });
+            // Optional here so that a missing direction gets the compiler's hint (E0520), not a parse error.
+            const dir = this.OPTION(() => this.OR2(this.exploitDirAlts));
             const by = this.SUBRULE2(this.expr);
-            return this.ACTION((): A.PopulationAction => ({ kind: 'Exploit', strategy, by, span: this.from(k) }));
+            return this.ACTION((): A.PopulationAction => ({
+              kind: 'Exploit',
+              strategy,
+              ...(dir === undefined ? {} : { direction: dir.tokenType === L.Lowest ? 'lowest' : 'highest' }),
+              by,
+              span: this.from(k),
+            }));
           },
         },
         {

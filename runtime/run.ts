@@ -383,6 +383,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
         metrics.write(r);
         io.onReport?.(r);
       },
+      onExploit: (e) => metrics.event(e),
       onStep: (m, info) => {
         lastStep = m.state.step;
         segmentSteps++;
@@ -439,6 +440,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     ...(result.error !== undefined ? { error: result.error } : {}),
     ...(divergences.length > 0 ? { divergences } : {}),
     ...(result.selected !== undefined ? { selected: result.selected } : {}),
+    ...(result.exploits !== undefined ? { exploits: [...result.exploits] } : {}),
     results: [...result.members],
   };
   await writeManifest(out, manifest);

@@ -128,7 +128,7 @@ export const decodeRunOptions = (file: string, raw: unknown, argv: readonly stri
     }),
   );
 
-const sourceOf = (file: string): string => {
+export const sourceOf = (file: string): string => {
   try {
     return readFileSync(file, 'utf8');
   } catch {

@@ -11,6 +11,7 @@ import { makeLrSchedule, validateOptimizerOptions } from '../../stdlib/optimizer
 import { lookup, type Registry } from '../../stdlib/registry.js';
 import type { ConstArgs, LrSchedule, OptimizerDef, OptState, StatefulFnDef } from '../../stdlib/types.js';
 import { children as childrenOf, type IRBody, type IRDuration, type IRExpr, type IRNamedExpr, type IRParam, type IRProgram, type IRRule } from '../ir.js';
+import { APPLIED } from './applied.js';
 import { LowerCodes } from './codes.js';
 import { unrollEnsemble } from './ensemble.js';
 import { compileExpr, type Ev, type HelperState, statefulNodes, type SweepValues } from './eval.js';
@@ -229,6 +230,9 @@ export const lowerProgram = (source: IRProgram, registry: Registry, options: Low
         r.options,
       );
     }
+    // Zeros until a rule applies a gradient: a fresh state has the slots a checkpoint will hold.
+    const recorded = [...c.recorded].filter((p) => params[p] !== undefined);
+    if (recorded.length > 0) opt[APPLIED] = { t: 0, slots: Object.fromEntries(recorded.map((p) => [p, [tf.zerosLike(params[p] as tf.Tensor)]])) };
     const helpers: Record<string, HelperState> = {};
     for (const [k, f] of helperInits) helpers[k] = f();
     return { step: 0, params, opt, helpers };

@@ -93,7 +93,7 @@ describe('xreg explain', () => {
   it('population: size, hyper-parameters and the exploit/explore schedule', () => {
     const text = explainFile('programs/noise/pbt.xreg');
     expect(text).toContain('population of 20, hyper-parameters: net.noisy_block1.noise.log_sigma, net.noisy_block2.noise.log_sigma, net.noisy_block3.noise.log_sigma');
-    expect(text).toContain('every epoch: exploit truncation(0.25) by val_acc, explore perturb(0.8, 1.2)');
+    expect(text).toContain('every epoch: exploit truncation(0.25) by highest val_acc, explore perturb(0.8, 1.2)');
     expect(partitionRows(text).some((l) => /^\s+hyper\s+net\.noisy_block1\.noise\.log_sigma/.test(l))).toBe(true);
   });
 

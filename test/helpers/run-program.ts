@@ -1,5 +1,5 @@
 /** `runProgram` on small programs written to a temp folder (removed after the test file). */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll } from 'vitest';
@@ -29,3 +29,15 @@ export const go = async (o: Partial<RunOptions> & { file: string }, extra: Parti
   return { code, info, errors };
 };
 
+
+/** The lines of a run folder's metrics.jsonl, parsed, without their wall-clock fields. */
+export const metricsLines = (dir: string): Record<string, unknown>[] =>
+  readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => {
+      const r = JSON.parse(l) as Record<string, unknown>;
+      delete r['time'];
+      delete r['seconds'];
+      return r;
+    });
