@@ -14,6 +14,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { runProgram } from '../../runtime/run.js';
+import { standardLibrary } from '../../stdlib/registry.js';
 import { largestHessianEigenvalue } from '../../stdlib/curvature/hessian.js';
 import { need, requireSplits } from '../crossreg/splits.js';
 import { runDir, SIGNED_FROZEN, type Row } from './rows.js';
@@ -71,7 +72,7 @@ const out: { label: string; program: string; set: Row['set']; points: { epoch: n
 for (const r of ROWS) {
   const points: { epoch: number; lambda_max: number; products: number }[] = [];
   await runProgram(
-    { file: `programs/srn/${r.program}.xreg`, out: runDir(root, r, seed), seed, set: r.set, checkpointEvery: 1e12, argv: ['curvature', r.program] },
+    { registry: standardLibrary, file: `programs/srn/${r.program}.xreg`, out: runDir(root, r, seed), seed, set: r.set, checkpointEvery: 1e12, argv: ['curvature', r.program] },
     {
       info: () => undefined,
       error: (l) => console.error(l),

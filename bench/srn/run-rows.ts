@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runProgram } from '../../runtime/run.js';
+import { standardLibrary } from '../../stdlib/registry.js';
 import { GROUPS, runDir, SEEDS } from './rows.js';
 
 const [group = 'baselines', root = 'runs/srn'] = process.argv.slice(2);
@@ -26,7 +27,7 @@ for (const r of rows)
     if (finished(out)) continue;
     const t0 = Date.now();
     const code = await runProgram(
-      { file: `programs/srn/${r.program}.xreg`, out, seed, set: r.set, checkpointEvery: 1e12, argv: ['run-rows', group, r.program, String(seed)] },
+      { registry: standardLibrary, file: `programs/srn/${r.program}.xreg`, out, seed, set: r.set, checkpointEvery: 1e12, argv: ['run-rows', group, r.program, String(seed)] },
       { info: () => undefined, error: (l) => console.error(l), renderDiagnostics: (ds) => ds.map((d) => d.message).join('\n') },
     );
     if (code !== 0) throw new Error(`${out} failed (${code})`);

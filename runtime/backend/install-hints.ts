@@ -2,6 +2,9 @@
 export const TFJS_NODE_VERSION = '4.22.0';
 
 export const installHint = {
+  webgpu:
+    'a GPU whose Vulkan driver Dawn can use (on Linux: libvulkan1 and the vendor\'s Vulkan driver, e.g. NVIDIA\'s) and ' +
+    'the optional webgpu package (npm install webgpu@^0.6.2: Dawn for Node with a prebuilt dawn.node, nothing downloaded at install time)',
   tensorflow:
     `npm install @tensorflow/tfjs-node@${TFJS_NODE_VERSION} (optional; its install script downloads the native ` +
     'TensorFlow C library (libtensorflow, ~100 MB+) for linux/macOS/windows x64 or macOS arm64, so it needs network ' +

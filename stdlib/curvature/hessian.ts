@@ -13,7 +13,7 @@
  * that is the largest one (the negative ones are small). The estimate is the Rayleigh quotient
  * vᵀHv of the last unit vector.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 
 export interface EigenOptions {
   /** Most products to spend. */

@@ -8,7 +8,7 @@
  *   distributions of two logit tensors, mean over the batch. R-Drop evaluates the network twice with
  *   two dropout masks and adds α·sym_kl of the two to their cross-entropies.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, FnDef, Shape } from '../types.js';
 import { must, numArg } from './args.js';

@@ -7,6 +7,7 @@ import { splines } from './bspline.js';
 import { ema, zscore } from './zscore.js';
 import { riskHead } from './risk-head.js';
 import { baselineLosses } from './baseline-losses.js';
+import { eye } from './eye.js';
 
 export { smoothnessMatrix, bsplineBasis } from './bspline.js';
 export { checkStatefulOptions } from './zscore.js';
@@ -21,4 +22,5 @@ export const functions: readonly (FnDef | StatefulFnDef)[] = [
   riskHead,
   zscore,
   ema,
+  eye,
 ];

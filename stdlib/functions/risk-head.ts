@@ -9,7 +9,7 @@
  *   head: "softplus_tanh":          r_max · tanh(softplus(p) / r_max), the smooth cap;
  *   head: "signed":                 r_max · tanh(p / r_max), r ∈ (−r_max, r_max).
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, FnDef } from '../types.js';
 import { choiceArg, must, numArg } from './args.js';

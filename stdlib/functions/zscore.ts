@@ -13,7 +13,7 @@
  *   reading any steadily falling signal standardizes to a constant (−√(1 − α) for the running one,
  *   about −√3 for a window): the level is lost (docs/results-srn.md, "The collapse").
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, StatefulFnDef } from '../types.js';
 import { must, numArg } from './args.js';
