@@ -136,7 +136,7 @@ export const decodeRunOptions = (
     }),
   );
 
-const sourceOf = (file: string): string => {
+export const sourceOf = (file: string): string => {
   try {
     return readFileSync(file, 'utf8');
   } catch {
