@@ -4,23 +4,14 @@
  * leaves no run folder and no parts behind.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPool, workerArgs, workerMembers, type SpawnWorker } from '../../cli/commands/run-pool.js';
 import { go, workspace } from '../helpers/run-program.js';
+import { manifestOf, metricLines as lines, sweepProgram } from '../helpers/sweep-parts.js';
 
-const text = `data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 60, seed: 3)
-split d { train: 1/2, reg: 1/2 } seed 0
-param w : Tensor[4] ~ normal(0, 0.1)
-sweep lam in [0.001, 3, 0.3] {
-  loss fit = mse(x @ w, y) + lam * l2(w) over train
-  update w by sgd(lr: 0.05, momentum: 0.5) on fit
-  metric gen = mse(x @ w, y) over reg
-} select lowest gen
-run 30 steps batch 10
-report every 10: gen
-`;
+const text = sweepProgram(30, 10);
 
 const root = path.join(import.meta.dirname, '..', '..');
 /** Workers as `xreg` from the sources (tsx), as bin/xreg.js runs the build. */
@@ -31,7 +22,6 @@ const tsxWorker: SpawnWorker = (args) => {
   return { done: new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, stderr }))), kill: () => void child.kill() };
 };
 
-const lines = (dir: string): string[] => readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n');
 const quietIO = () => {
   const info: string[] = [];
   const errors: string[] = [];
@@ -54,9 +44,8 @@ describe('xreg run --workers', () => {
     expect(q.errors).toEqual([]);
     expect(code).toBe(0);
     expect(lines(out)).toEqual(lines(whole));
-    const manifest = (d: string): { selected?: number; results: unknown[] } => JSON.parse(readFileSync(path.join(d, 'manifest.json'), 'utf8')) as { selected?: number; results: unknown[] };
-    expect(manifest(out).selected).toBe(manifest(whole).selected);
-    expect(manifest(out).results).toEqual(manifest(whole).results);
+    expect(manifestOf(out).selected).toBe(manifestOf(whole).selected);
+    expect(manifestOf(out).results).toEqual(manifestOf(whole).results);
     // The parts are gone; only the run folder is left beside the program.
     expect(readdirSync(dir).sort()).toEqual(['p.xreg', 'pooled', 'whole']);
   });
