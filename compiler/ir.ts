@@ -274,8 +274,10 @@ export interface IRPopulation {
   readonly hyper: readonly string[];
   readonly body: IRBody;
   readonly every?: IRDuration;
-  readonly exploit?: { readonly strategy: string; readonly args: readonly number[]; readonly by: IRExpr; readonly byName?: string };
-  readonly explore?: { readonly strategy: string; readonly args: readonly number[] };
+  /** `exploit truncation(f) by lowest|highest M`: the direction is the user's, never guessed from M's name. */
+  readonly exploit?: { readonly strategy: string; readonly args: readonly number[]; readonly direction: 'lowest' | 'highest'; readonly by: IRExpr; readonly byName?: string };
+  /** `explore perturb(f1, f2, min: a, max: b)`: factors, and bounds each perturbed value is clamped to. */
+  readonly explore?: { readonly strategy: string; readonly args: readonly number[]; readonly min?: number; readonly max?: number };
 }
 
 export interface IRBody {

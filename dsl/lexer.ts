@@ -37,6 +37,7 @@ const keyword = (word: string): TokenType => {
 };
 
 export const Import = keyword('import');
+export const Plugin = keyword('plugin');
 export const As = keyword('as');
 export const Let = keyword('let');
 export const Seed = keyword('seed');

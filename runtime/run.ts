@@ -12,7 +12,7 @@ import { compileText } from '../compiler/compile.js';
 import type { IRProgram } from '../compiler/ir.js';
 import { lowerProgram } from '../compiler/lower/index.js';
 import type { LoweredProgram } from '../compiler/lower/types.js';
-import { standardLibrary } from '../stdlib/registry.js';
+import type { Registry } from '../stdlib/registry.js';
 import { selectBackend, type BackendRequest } from './backend/select.js';
 import { loadCheckpoint, saveCheckpoint, SELECTED_DIR } from './checkpoint/store.js';
 import { formatDataError } from './data/index.js';
@@ -43,6 +43,8 @@ export type SetValue = number | boolean | string;
 
 export interface RunOptions {
   readonly file: string;
+  /** The standard library and the program's plugins (cli/registry.ts builds it); compile, data and lowering all read this one. */
+  readonly registry: Registry;
   readonly out?: string;
   readonly steps?: number;
   readonly epochs?: number;
@@ -89,10 +91,10 @@ export const defaultOutDir = (file: string, d: Date): string => path.join('runs'
 
 const readText = (p: string): E.Either<string, string> => E.mapLeft((why: string) => `cannot read ${p}: ${why}`)(readSourceSync(p));
 
-const lowerWith = (ir: IRProgram, spe: number, sweepIndex: number | undefined): E.Either<Diagnostic[], LoweredProgram> => {
+const lowerWith = (ir: IRProgram, registry: Registry, spe: number, sweepIndex: number | undefined): E.Either<Diagnostic[], LoweredProgram> => {
   const sw = ir.sweep;
   const sweep = sw !== undefined && sweepIndex !== undefined ? { [sw.variable]: sw.values[sweepIndex] ?? NaN } : undefined;
-  return lowerProgram(ir, standardLibrary, { stepsPerEpoch: spe, ...(sweep !== undefined ? { sweep } : {}) });
+  return lowerProgram(ir, registry, { stepsPerEpoch: spe, ...(sweep !== undefined ? { sweep } : {}) });
 };
 
 /**
@@ -204,7 +206,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   // Whole-split metrics must see the same subset after a resume as before it.
   const evalLimit = o.evalLimit ?? previous?.evalLimit;
 
-  const compiled = compileText(text.right, o.file, { readFile: readText, overrides });
+  const compiled = compileText(text.right, o.file, { readFile: readText, overrides, registry: o.registry });
   if (hasErrors(compiled.diagnostics) || compiled.ir === undefined) {
     io.error(io.renderDiagnostics(compiled.diagnostics));
     return 1;
@@ -213,14 +215,14 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   if (compiled.diagnostics.length > 0) io.error(io.renderDiagnostics(compiled.diagnostics));
   const ir = compiled.ir;
   const loadStart = Date.now();
-  const data = await prepareData(ir, standardLibrary);
+  const data = await prepareData(ir, o.registry);
   if (E.isLeft(data)) return fail(formatDataError(data.left));
   const shapeError = checkDataShapes(ir, data.right);
   if (shapeError !== undefined) return fail(shapeError);
   const sizes = Object.entries(data.right.splits).map(([k, d]) => `${k} ${d.size}`);
   io.info(`data: ${sizes.join(', ')} (loaded in ${((Date.now() - loadStart) / 1000).toFixed(1)} s)`);
   const spe = stepsPerEpoch(data.right.main.size, ir.run.batch);
-  const lowered = lowerWith(ir, spe, ir.sweep !== undefined ? 0 : undefined);
+  const lowered = lowerWith(ir, o.registry, spe, ir.sweep !== undefined ? 0 : undefined);
   if (E.isLeft(lowered)) {
     io.error(io.renderDiagnostics(lowered.left));
     return 1;
@@ -379,6 +381,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
         metrics.write(r);
         io.onReport?.(r);
       },
+      onExploit: (e) => metrics.event(e),
       onStep: (m, info) => {
         lastStep = m.state.step;
         segmentSteps++;
@@ -394,7 +397,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
         return false;
       },
       ...(ir.sweep !== undefined
-        ? { programFor: (i: number) => E.mapLeft((ds: Diagnostic[]) => io.renderDiagnostics(ds))(lowerWith(ir, spe, i)) }
+        ? { programFor: (i: number) => E.mapLeft((ds: Diagnostic[]) => io.renderDiagnostics(ds))(lowerWith(ir, o.registry, spe, i)) }
         : {}),
     });
   } catch (e) {
@@ -435,6 +438,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     ...(result.error !== undefined ? { error: result.error } : {}),
     ...(divergences.length > 0 ? { divergences } : {}),
     ...(result.selected !== undefined ? { selected: result.selected } : {}),
+    ...(result.exploits !== undefined ? { exploits: [...result.exploits] } : {}),
     results: [...result.members],
   };
   await writeManifest(out, manifest);

@@ -15,7 +15,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['@tensorflow/*', 'vega', 'vega-lite', 'cli-progress'],
+  external: ['@tensorflow/*', 'vega', 'vega-lite', 'cli-progress', 'esbuild'],
   // commander is CommonJS and requires node builtins; an ES module has no `require` of its own.
   banner: { js: "import { createRequire as xregCreateRequire } from 'node:module'; const require = xregCreateRequire(import.meta.url);" },
   logLevel: 'warning',

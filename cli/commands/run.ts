@@ -11,9 +11,22 @@ import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../../dsl/diagnostic.js';
 import { renderDiagnostic } from '../../dsl/render.js';
 import { BackendRequest } from '../../runtime/backend/select.js';
-import { latestValues, lineDue, progressLine } from '../../runtime/results/progress.js';
+import {
+  addRateSample,
+  etaSeconds,
+  formatRate,
+  formatSeconds,
+  latestValues,
+  lineDue,
+  progressLine,
+  recentRate,
+  type RateSample,
+} from '../../runtime/results/progress.js';
 import { parseShard } from '../../runtime/parts.js';
 import { DEFAULT_CHECKPOINT_EVERY, runProgram, type RunIO, type RunOptions, type SetValue } from '../../runtime/run.js';
+import { standardLibrary } from '../../stdlib/registry.js';
+import { readTextSync } from '../check.js';
+import { registryForFile } from '../plugins/registry.js';
 
 /** A positive integer given as text on the command line. */
 const PositiveInt = new t.Type<number, string, unknown>(
@@ -54,6 +67,7 @@ const RawOptions = t.partial({
   checkpointEvery: PositiveInt,
   evalLimit: PositiveInt,
   quiet: t.boolean,
+  plugin: t.array(t.string),
   force: t.boolean,
   allowDivergence: t.boolean,
 });
@@ -78,7 +92,7 @@ const firstMessage = (errs: t.Errors): string => {
   return `--${flag}: ${what}`;
 };
 
-export const decodeRunOptions = (file: string, raw: unknown, argv: readonly string[]): E.Either<string, RunOptions & { readonly quiet: boolean }> =>
+export const decodeRunOptions = (file: string, raw: unknown, argv: readonly string[]): E.Either<string, Omit<RunOptions, 'registry'> & { readonly quiet: boolean; readonly plugins: readonly string[] }> =>
   pipe(
     RawOptions.decode(raw),
     E.mapLeft(firstMessage),
@@ -99,6 +113,7 @@ export const decodeRunOptions = (file: string, raw: unknown, argv: readonly stri
         checkpointEvery: o.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
         argv,
         quiet: o.quiet === true,
+        plugins: o.plugin ?? [],
         ...(o.out !== undefined ? { out: o.out } : {}),
         ...(o.steps !== undefined ? { steps: o.steps } : {}),
         ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
@@ -113,7 +128,7 @@ export const decodeRunOptions = (file: string, raw: unknown, argv: readonly stri
     }),
   );
 
-const sourceOf = (file: string): string => {
+export const sourceOf = (file: string): string => {
   try {
     return readFileSync(file, 'utf8');
   } catch {
@@ -149,7 +164,7 @@ export const terminalIO = (
   let overall = 0;
   let done = 0;
   let startedAt = 0;
-  let t0 = Date.now();
+  let samples: readonly RateSample[] = [];
   let lastLine: number | undefined;
   return {
     info: (l) => void streams.out.write(l + '\n'),
@@ -162,19 +177,19 @@ export const terminalIO = (
       done = p.from;
       startedAt = p.from;
       losses = p.losses;
-      t0 = Date.now();
+      samples = [];
       if (quiet || !tty) return;
       bar = new cliProgress.SingleBar(
         {
-          format: '{bar} {value}/{total} steps | {member}epoch {epoch} | ETA {eta_formatted} | {latest}',
+          // Rate and ETA from the last 30 s (progress.ts), not cli-progress's own over the last updates.
+          format: '{bar} {value}/{total} steps | {member}epoch {epoch} | {rate} | ETA {eta} | {latest}',
           hideCursor: true,
           stream: progress as NodeJS.WritableStream,
-          etaBuffer: 50,
           fps: 5,
         },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(overall, done, { epoch: 0, member: '', latest: '' });
+      bar.start(overall, done, { epoch: 0, member: '', latest: '', rate: '', eta: '?' });
     },
     onReport: (r) => {
       latest = latestValues(r, losses);
@@ -185,14 +200,17 @@ export const terminalIO = (
       // The epoch of the step just taken: the last step of epoch 0 is step `spe`, not epoch 1.
       const epoch = Math.floor(Math.max(0, m.state.step - 1) / info.spe);
       const member = members > 1 ? `member ${m.index + 1}/${members} ` : '';
+      const now = Date.now();
+      samples = addRateSample(samples, { t: now, done });
+      const rate = recentRate(samples);
       if (bar !== undefined) {
-        bar.update(done, { epoch, member, latest });
+        const eta = formatSeconds(etaSeconds({ done, total: overall, startedAt, rate }));
+        bar.update(done, { epoch, member, latest, rate: formatRate(rate), eta });
         return;
       }
-      const now = Date.now();
       if (!lineDue(now, lastLine, done, overall, everyMs)) return;
       lastLine = now;
-      progress.write(progressLine({ done, total: overall, startedAt, seconds: (now - t0) / 1000, epoch, member, latest }) + '\n');
+      progress.write(progressLine({ done, total: overall, startedAt, rate, epoch, member, latest }) + '\n');
     },
     onEnd: () => bar?.stop(),
   };
@@ -207,7 +225,7 @@ export const registerRun = (program: Command): Command =>
     .option('--steps <n>', 'run this many steps instead of the program length')
     .option('--epochs <n>', 'run this many epochs instead of the program length')
     .option('--seed <s>', 'random seed (default: the program seed)')
-    .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm or cpu (default: fastest available)')
+    .option('--backend <name>', 'webgpu, tensorflow-gpu, tensorflow, wasm or cpu (default: fastest available)')
     .option('--set <name=value...>', 'override a let constant')
     .option('--resume <dir>', 'continue the run saved in this folder')
     .option('--member <i>', 'train only member i of the sweep (from 0), into its own folder; join the parts with xreg merge')
@@ -215,6 +233,7 @@ export const registerRun = (program: Command): Command =>
     .option('--checkpoint-every <n>', `save a checkpoint every n steps (default ${DEFAULT_CHECKPOINT_EVERY})`)
     .option('--eval-limit <n>', 'evaluate whole-split metrics on a fixed subset of at most n examples (faster reports; default: all)')
     .option('--quiet', 'no progress output')
+    .option('--plugin <path...>', 'load a plugin module besides those the program and xreg.config.json name')
     .option('--force', 'replace the run already in the --out folder (its results are deleted)')
     .option('--allow-divergence', 'go on after a parameter becomes NaN or infinite (default: stop, outcome "diverged", exit 1)')
     .action(async (file: string, raw: unknown) => {
@@ -222,6 +241,12 @@ export const registerRun = (program: Command): Command =>
       if (E.isLeft(o)) {
         process.stderr.write(`xreg run: ${o.left}\n`);
         process.exitCode = 2;
+        return;
+      }
+      const registry = await registryForFile(standardLibrary, file, sourceOf(file), readTextSync, { flags: o.right.plugins });
+      if (E.isLeft(registry)) {
+        process.stderr.write(`${renderAll(registry.left)}\n`);
+        process.exitCode = 1;
         return;
       }
       let interrupted = false;
@@ -232,7 +257,7 @@ export const registerRun = (program: Command): Command =>
       };
       process.on('SIGINT', onSigint);
       try {
-        process.exitCode = await runProgram(o.right, terminalIO(o.right.quiet, () => interrupted));
+        process.exitCode = await runProgram({ ...o.right, registry: registry.right }, terminalIO(o.right.quiet, () => interrupted));
       } finally {
         process.off('SIGINT', onSigint);
       }

@@ -10,7 +10,7 @@ import type { RunState } from './types.js';
 
 export const APPLIED = 'applied gradients';
 
-/** Parameter path → [the gradient last applied to it]; empty before any recorded rule fires. */
+/** Parameter path → [the gradient last applied to it]; zeros (from `init`) before its rule first fires. */
 export const appliedOf = (s: RunState): Readonly<Record<string, readonly tf.Tensor[]>> => s.opt[APPLIED]?.slots ?? {};
 
 /** The optimizer map with `grads` recorded as the last gradients applied to `paths`. */

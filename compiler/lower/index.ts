@@ -7,10 +7,11 @@ import { tf } from '../../stdlib/tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { type Diagnostic, error } from '../../dsl/diagnostic.js';
 import type { Span } from '../../dsl/span.js';
-import { optimizers, makeLrSchedule, validateOptimizerOptions } from '../../stdlib/optimizers/index.js';
+import { makeLrSchedule, validateOptimizerOptions } from '../../stdlib/optimizers/index.js';
 import { lookup, type Registry } from '../../stdlib/registry.js';
 import type { ConstArgs, LrSchedule, OptimizerDef, OptState, StatefulFnDef } from '../../stdlib/types.js';
 import { children as childrenOf, type IRBody, type IRDuration, type IRExpr, type IRNamedExpr, type IRParam, type IRProgram, type IRRule } from '../ir.js';
+import { APPLIED } from './applied.js';
 import { LowerCodes } from './codes.js';
 import { unrollEnsemble } from './ensemble.js';
 import { compileExpr, type Ev, type HelperState, statefulNodes, type SweepValues } from './eval.js';
@@ -45,18 +46,14 @@ const scalar = (e: IRExpr, what: string): Lowered<IRExpr> =>
 
 const fileSpan = (file: string): Span => ({ file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } });
 
-const builtin = new Set(optimizers.map((o) => o.name));
-
 const optimizerOf = (r: IRRule, registry: Registry, o: ConstArgs): Lowered<{ def: OptimizerDef; lr: LrSchedule }> => {
   const bad = (m: string): Lowered<never> => E.left([error(LowerCodes.badOptimizer, `lowering: rule ${r.name}: ${m}`, r.span)]);
   const def = lookup(registry, r.optimizer.name);
   if (def === undefined || def.kind !== 'optimizer') return bad(`the registry has no optimizer '${r.optimizer.name}'`);
   const lr = o['lr'];
   if (typeof lr !== 'number') return bad(`${r.optimizer.name} needs a number lr`);
-  if (builtin.has(def.name)) {
-    const ok = validateOptimizerOptions(def.name, o);
-    if (E.isLeft(ok)) return bad(ok.left);
-  }
+  const ok = validateOptimizerOptions(def, o);
+  if (E.isLeft(ok)) return bad(ok.left);
   const schedule = makeLrSchedule(lr, o);
   return E.isLeft(schedule) ? bad(schedule.left) : E.right({ def, lr: schedule.right });
 };
@@ -233,6 +230,9 @@ export const lowerProgram = (source: IRProgram, registry: Registry, options: Low
         r.options,
       );
     }
+    // Zeros until a rule applies a gradient: a fresh state has the slots a checkpoint will hold.
+    const recorded = [...c.recorded].filter((p) => params[p] !== undefined);
+    if (recorded.length > 0) opt[APPLIED] = { t: 0, slots: Object.fromEntries(recorded.map((p) => [p, [tf.zerosLike(params[p] as tf.Tensor)]])) };
     const helpers: Record<string, HelperState> = {};
     for (const [k, f] of helperInits) helpers[k] = f();
     return { step: 0, params, opt, helpers };

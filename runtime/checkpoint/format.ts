@@ -62,6 +62,15 @@ export const FinishedC = t.intersection([
   t.partial({ sweepValue: t.number }),
 ]);
 
+/** A population's exploit event (runtime/exec/pbt.ts), kept so a resumed run's manifest lists them all. */
+export const ExploitC = t.type({
+  step: t.number,
+  from: t.number,
+  to: t.number,
+  scores: t.type({ from: AnyNumber, to: AnyNumber }),
+  hyper: t.record(t.string, t.type({ old: t.array(AnyNumber), new: t.array(AnyNumber) })),
+});
+
 export const Header = t.type({
   format: t.literal(FORMAT_VERSION),
   /** SHA-256 of the program text. */
@@ -72,15 +81,18 @@ export const Header = t.type({
   created: t.string,
   blobBytes: t.number,
   tensors: t.array(TensorEntry),
-  snapshot: t.type({
-    mode: t.keyof({ single: null, sweep: null, ensemble: null, population: null }),
-    total: t.number,
-    live: t.array(MemberC),
-    finished: t.array(FinishedC),
-    liveStats: t.record(t.string, t.type({ final: Values, best: Values })),
-    records: t.number,
-    exploitedAt: t.number,
-  }),
+  snapshot: t.intersection([
+    t.type({
+      mode: t.keyof({ single: null, sweep: null, ensemble: null, population: null }),
+      total: t.number,
+      live: t.array(MemberC),
+      finished: t.array(FinishedC),
+      liveStats: t.record(t.string, t.type({ final: Values, best: Values })),
+      records: t.number,
+      exploitedAt: t.number,
+    }),
+    t.partial({ exploits: t.array(ExploitC) }),
+  ]),
 });
 export type Header = t.TypeOf<typeof Header>;
 

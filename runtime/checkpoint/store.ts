@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Snapshot } from '../exec/snapshot.js';
 import { decodeFile, encodeFile, type Header } from './format.js';
+import { readBack } from './read-back.js';
 import { fileToSnapshot, snapshotToFile, type Identity } from './serialize.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.xckpt';
@@ -45,6 +46,7 @@ export const writeAtomic = async (file: string, bytes: Uint8Array): Promise<void
 };
 
 export const saveCheckpoint = async (dir: string, s: Snapshot, id: Identity): Promise<void> => {
+  await readBack(s);
   const { header, blob } = snapshotToFile(s, id);
   await writeAtomic(checkpointPath(dir), encodeFile(header, blob));
 };

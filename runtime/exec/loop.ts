@@ -9,7 +9,7 @@ import { mixSeeds } from '../../stdlib/data/random.js';
 import type { PreparedData } from './data.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { evaluateReport, freshMember, runMember, type MemberState, type ReportRecord, type RunContext } from './member.js';
-import { exploitExplore, higherIsBetter } from './pbt.js';
+import { exploitExplore, type ExploitEvent } from './pbt.js';
 import { stepsPerEpoch, toSteps, totalSteps, type LengthOverride } from './schedule.js';
 import type { FinishedMember, Mode, Snapshot } from './snapshot.js';
 import { disposeState } from './state.js';
@@ -28,6 +28,8 @@ export interface ExecOptions {
    */
   readonly saveSelected?: (s: Snapshot) => Promise<void>;
   readonly onReport?: (r: ReportRecord) => void;
+  /** A population member copied another (one line of metrics.jsonl, counted with the records). */
+  readonly onExploit?: (e: ExploitEvent) => void;
   readonly onStep?: (m: MemberState, info: { readonly total: number; readonly members: number; readonly spe: number }) => void;
   readonly shouldStop?: () => boolean;
   /** Whole-split observables see at most this many examples (a fixed seeded subset); absent: all. */
@@ -63,6 +65,8 @@ export interface ExecResult {
   /** The state each member ended in (the caller disposes them); in a sweep only the last member's. */
   readonly states: readonly RunState[];
   readonly records: number;
+  /** Population: every exploit of the run (a resumed run's included). */
+  readonly exploits?: readonly ExploitEvent[];
   readonly seconds: number;
   readonly stepsRun: number;
   /** The final checkpoint of a completed run could not be written (training itself completed). */
@@ -149,20 +153,33 @@ export const reportPlan = (p: LoweredProgram, total: number): { every: IRDuratio
 /** Seed of member `i`: the run seed for the first, an unrelated stream for the others. */
 export const memberSeed = (seed: number, i: number): number => (i === 0 ? seed : mixSeeds(seed, 0xe5e, i));
 
-const lowerIsBetter = (name: string): boolean => !higherIsBetter(name);
+/**
+ * Which way is better, for the values the program says it of: losses are minimized; a sweep's
+ * `select` and a population's `exploit` metric go the way they are written. No name is guessed at.
+ */
+export const directions = (p: LoweredProgram): ReadonlyMap<string, 'lowest' | 'highest'> => {
+  const out = new Map<string, 'lowest' | 'highest'>();
+  for (const l of [...p.ir.losses, ...p.losses]) out.set(l.name, 'lowest');
+  const sel = p.ir.sweep?.select;
+  if (sel !== undefined) out.set(sel.metric, sel.direction);
+  const ex = p.ir.population?.exploit;
+  if (ex?.byName !== undefined) out.set(ex.byName, ex.direction);
+  return out;
+};
 
 const track = (
   stats: Record<number, { final: Record<string, number>; best: Record<string, number> }>,
   r: ReportRecord,
   member: number,
-  noBest: ReadonlySet<string>,
+  better: ReadonlyMap<string, 'lowest' | 'highest'>,
 ): void => {
   const s = (stats[member] ??= { final: {}, best: {} });
   for (const [k, v] of Object.entries(r.values)) {
     s.final[k] = v;
-    if (noBest.has(k)) continue;
+    const dir = better.get(k);
+    if (dir === undefined) continue;
     const b = s.best[k];
-    if (b === undefined || Number.isNaN(b) || (lowerIsBetter(k) ? v < b : v > b)) s.best[k] = v;
+    if (b === undefined || Number.isNaN(b) || (dir === 'lowest' ? v < b : v > b)) s.best[k] = v;
   }
 };
 
@@ -174,8 +191,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   const mode = modeOf(program);
   const plan = reportPlan(program, total);
   const ctx: RunContext = { program, data, spe, total, report: plan, multi: mode === 'sweep' || mode === 'population', ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}) };
-  // A parameter drawn by a figure has a final value but no better or worse one.
-  const parameterSeries = new Set(program.figures.flatMap((f) => f.observables.filter((x) => x.needs.length === 0).map((x) => x.name)));
+  const better = directions(program);
   const count = memberCount(program);
   const programOf = (i: number): E.Either<string, LoweredProgram> => (o.programFor === undefined ? E.right(program) : o.programFor(i));
   const makeMember = (p: LoweredProgram, i: number): MemberState => {
@@ -192,8 +208,9 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   const finished: FinishedMember[] = [...(o.resume?.finished ?? [])];
   let live: MemberState[] = [...(o.resume?.live ?? [])];
   let exploitedAt = o.resume?.exploitedAt ?? 0;
+  const exploits: ExploitEvent[] = [...(o.resume?.exploits ?? [])];
 
-  const snapshot = (): Snapshot => ({ mode, total, live, finished, liveStats: stats, records, exploitedAt });
+  const snapshot = (): Snapshot => ({ mode, total, live, finished, liveStats: stats, records, exploitedAt, ...(mode === 'population' ? { exploits: [...exploits] } : {}) });
   const save = async (): Promise<void> => {
     if (o.save !== undefined) await o.save(snapshot());
   };
@@ -209,7 +226,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   const hooksFor = (slot: number) => ({
     onReport: (r: ReportRecord) => {
       records++;
-      track(stats, r, r.member ?? 0, parameterSeries);
+      track(stats, r, r.member ?? 0, better);
       o.onReport?.(r);
     },
     onStep: (m: MemberState) => {
@@ -245,6 +262,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       ...(selected !== undefined ? { selected } : {}),
       states,
       records,
+      ...(mode === 'population' ? { exploits } : {}),
       seconds: (Date.now() - started) / 1000,
       stepsRun,
       ...(finalSaveError !== undefined ? { finalSaveError } : {}),
@@ -293,21 +311,33 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
     if (ex === undefined || pop === undefined) return;
     const name = ex.byName ?? '';
     const obs = byName(program, name);
-    const scores = live.map((m, i) => {
-      if (obs === undefined) return NaN;
-      const r = evaluateReport({ ...ctx, report: { every: plan.every, items: [obs] } }, m);
+    const scores: number[] = [];
+    for (const [i, m] of live.entries()) {
+      if (obs === undefined) {
+        scores.push(NaN);
+        continue;
+      }
+      const r = await evaluateReport({ ...ctx, report: { every: plan.every, items: [obs] } }, m);
       live[i] = { ...m, cursors: r.cursors };
-      return r.values[obs.name] ?? NaN;
-    });
+      scores.push(r.values[obs.name] ?? NaN);
+    }
+    const explore = pop.explore;
     const res = exploitExplore(live, scores, {
       fraction: ex.args[0] ?? 0.2,
-      factors: pop.explore?.args ?? [0.8, 1.2],
+      factors: explore?.args ?? [0.8, 1.2],
+      ...(explore?.min !== undefined ? { min: explore.min } : {}),
+      ...(explore?.max !== undefined ? { max: explore.max } : {}),
       hyper: pop.hyper,
-      higherIsBetter: higherIsBetter(name),
+      direction: ex.direction,
       seed: mixSeeds(o.seed, at),
     });
     live = [...res.members];
     exploitedAt = at;
+    for (const e of res.events) {
+      exploits.push(e);
+      records++;
+      o.onExploit?.(e);
+    }
   };
   for (;;) {
     const min = Math.min(...live.map((m) => m.state.step));

@@ -86,16 +86,16 @@ export const runStep = (ctx: RunContext, m: MemberState): { member: MemberState;
 };
 
 /** Values of the report items at the member's current state; helper states advanced by observing are dropped. */
-export const evaluateReport = (ctx: RunContext, m: MemberState): { values: Record<string, number>; cursors: Cursors } => {
+export const evaluateReport = async (ctx: RunContext, m: MemberState): Promise<{ values: Record<string, number>; cursors: Cursors }> => {
   const s = m.state.step;
   const drawn = drawBatches(ctx.report.items.map((o) => o.needs), ctx.data, m.cursors, m.seed, epochOf(s, ctx.spe), 'eval', ctx.evalLimit);
   const values: Record<string, number> = {};
   try {
-    ctx.report.items.forEach((o, i) => {
-      const r = o.evaluate(m.state, drawn.batches[i] ?? {}, mixSeeds(m.seed, s, 0x7e9047, i) | 0);
+    for (const [i, o] of ctx.report.items.entries()) {
+      const r = await o.evaluateAsync(m.state, drawn.batches[i] ?? {}, mixSeeds(m.seed, s, 0x7e9047, i) | 0);
       releaseOld(r.state, m.state);
       values[o.name] = r.value;
-    });
+    }
   } finally {
     drawn.dispose();
   }
@@ -136,7 +136,7 @@ export const runMember = async (
     }
     const done = m.state.step;
     if (ctx.report.items.length > 0 && (reportDue(ctx.report.every, done, ctx.spe) || done === ctx.total)) {
-      const r = evaluateReport(ctx, m);
+      const r = await evaluateReport(ctx, m);
       m = { ...m, cursors: r.cursors };
       hooks.onReport?.(makeRecord(ctx, m, r.values));
       const bad = watch.watchFinite !== false ? lossDivergence(ctx.program.rules, r.values, ctx.program.losses.map((l) => l.name), done) : undefined;

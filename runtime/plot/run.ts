@@ -5,6 +5,7 @@ import { makeFolder } from '../folder/make.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { decodeJsonLines, decodeJsonText } from './decode.js';
+import { isEventLine } from '../results/metrics.js';
 import {
   MANIFEST_FILE,
   METRICS_FILE,
@@ -51,7 +52,9 @@ const readOptional = async <A>(dir: string, name: string, codec: t.Decoder<unkno
 /** Reads and decodes every file the charts draw on; the first problem is the error. */
 export const readRunData = async (dir: string): Promise<E.Either<string, RunData>> => {
   const metricsText = await readIfExists(path.join(dir, METRICS_FILE));
-  const rows = metricsText === undefined ? E.right([]) : decodeJsonLines(METRICS_FILE, metricsText, MetricsRow);
+  // Exploit events are not reports: blanked, so that line numbers in messages stay the file's.
+  const reportsText = metricsText?.split('\n').map((l) => (isEventLine(l) ? '' : l)).join('\n');
+  const rows = reportsText === undefined ? E.right([]) : decodeJsonLines(METRICS_FILE, reportsText, MetricsRow);
   if (E.isLeft(rows)) return rows;
   const manifest = await readOptional(dir, MANIFEST_FILE, ManifestPlotView);
   if (E.isLeft(manifest)) return manifest;

@@ -4,7 +4,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as t from 'io-ts';
-import { FinishedC } from '../checkpoint/format.js';
+import { ExploitC, FinishedC } from '../checkpoint/format.js';
 import { writeAtomic } from '../checkpoint/store.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -58,6 +58,8 @@ export const Manifest = t.intersection([
     results: t.array(FinishedC),
     /** A sweep's `select`, so that a merge chooses as the whole run would. */
     select: t.type({ metric: t.string, direction: t.keyof({ lowest: null, highest: null }) }),
+    /** A population: every exploit (step, the member copied and the one replaced, hyper-parameters before and after). */
+    exploits: t.array(ExploitC),
     /** A merged run: the folders it was merged from. */
     mergedFrom: t.array(t.string),
   }),

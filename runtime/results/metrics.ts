@@ -1,6 +1,11 @@
-/** metrics.jsonl: one JSON object per report, `{step, epoch, member?, <name>: value, ...}`. */
+/**
+ * metrics.jsonl: one JSON object per report, `{step, epoch, member?, <name>: value, ...}`, and one
+ * per population exploit, `{event: "exploit", step, from, to, scores, hyper}` (`event` first, so a
+ * reader of reports skips it by its start).
+ */
 import { promises as fs } from 'node:fs';
 import type { ReportRecord } from '../exec/member.js';
+import type { ExploitEvent } from '../exec/pbt.js';
 import { encodeNumber } from './numbers.js';
 
 export const METRICS_FILE = 'metrics.jsonl';
@@ -11,8 +16,20 @@ export const recordLine = (r: ReportRecord): string =>
     typeof v === 'number' ? encodeNumber(v) : v,
   );
 
+export const EVENT_PREFIX = '{"event":';
+
+/** Whether a metrics.jsonl line is an event (an exploit), not a report. */
+export const isEventLine = (line: string): boolean => line.trimStart().startsWith(EVENT_PREFIX);
+
+export const exploitLine = (e: ExploitEvent): string =>
+  JSON.stringify({ event: 'exploit', step: e.step, from: e.from, to: e.to, scores: e.scores, hyper: e.hyper }, (_k, v: unknown) =>
+    typeof v === 'number' ? encodeNumber(v) : v,
+  );
+
 export interface MetricsWriter {
   readonly write: (r: ReportRecord) => void;
+  /** A population's exploit (a line of its own, counted with the records). */
+  readonly event: (e: ExploitEvent) => void;
   /** Waits for every record written so far; rejects with the first write error (a full disk). */
   readonly flush: () => Promise<void>;
   /** The same as flush: the writer holds no handle. */
@@ -32,19 +49,20 @@ export const metricsWriter = (file: string): MetricsWriter => {
     await chain;
     if (failed) throw failure;
   };
+  const append = (line: string): void => {
+    chain = chain.then(async () => {
+      if (failed) return;
+      try {
+        await fs.appendFile(file, line + '\n');
+      } catch (e) {
+        failed = true;
+        failure = e;
+      }
+    });
+  };
   return {
-    write: (r) => {
-      const line = recordLine(r) + '\n';
-      chain = chain.then(async () => {
-        if (failed) return;
-        try {
-          await fs.appendFile(file, line);
-        } catch (e) {
-          failed = true;
-          failure = e;
-        }
-      });
-    },
+    write: (r) => append(recordLine(r)),
+    event: (e) => append(exploitLine(e)),
     flush,
     close: flush,
   };

@@ -57,6 +57,7 @@ const make = (name: string, defaultDecay: number, decoupled: boolean, decayDoc: 
   return {
     kind: 'optimizer',
     name,
+    validate: cfg,
     options: [
       lrArg,
       { name: 'beta1', type: 'number', default: 0.9 },

@@ -117,6 +117,7 @@ const keepAll = (xs: readonly tf.Tensor[]): tf.Tensor[] => xs.map((x) => tf.clon
 export const newton: OptimizerDef = {
   kind: 'optimizer',
   name: 'newton',
+  validate: (o) => newtonConfig(o),
   options: [
     lrArg,
     { name: 'probe', type: 'number', default: 1, doc: 'length h of the finite-difference probes that measure the Hessian' },

@@ -47,6 +47,7 @@ const PREV = 'previous';
 export const proxSgd: OptimizerDef = {
   kind: 'optimizer',
   name: 'prox_sgd',
+  validate: (o) => proxSgdConfig(o),
   options: [
     lrArg,
     { name: 'l1', type: 'number', default: 0, doc: 'weight λ₁ of the penalty λ₁‖p‖₁ applied by soft-thresholding' },

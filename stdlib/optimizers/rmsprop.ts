@@ -57,6 +57,7 @@ const slotNames = (c: RmspropConfig): string[] => [V, ...(c.centered ? [A] : [])
 export const rmsprop: OptimizerDef = {
   kind: 'optimizer',
   name: 'rmsprop',
+  validate: (o) => rmspropConfig(o),
   options: [
     lrArg,
     { name: 'decay', type: 'number', default: 0.9, doc: "PyTorch's alpha" },

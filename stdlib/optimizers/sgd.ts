@@ -45,6 +45,7 @@ const BUF = 'momentum_buffer';
 export const sgd: OptimizerDef = {
   kind: 'optimizer',
   name: 'sgd',
+  validate: (o) => sgdConfig(o),
   options: [
     lrArg,
     { name: 'momentum', type: 'number', default: 0 },

@@ -7,11 +7,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Batches } from '../../compiler/lower/types.js';
-import { go, workspace } from '../helpers/run-program.js';
+import { go, metricsLines, workspace } from '../helpers/run-program.js';
 import { numbers } from './lower-ir.js';
 import { lowerText } from './lower-text.js';
 
@@ -68,13 +67,8 @@ describe('applied_grad', () => {
     // stop at step 8: log_lam last fired at step 6, so the report at 8 reads the stored gradient
     expect((await go({ file, out, checkpointEvery: 4 }, { onStep: (m) => (at = m.state.step), shouldStop: () => at >= 8 })).code).toBe(130);
     const second = await go({ file, resume: out, checkpointEvery: 4 });
-    expect(second.errors.join('\n')).toBe('');
-    const lines = (dir: string) =>
-      readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => JSON.parse(l) as Record<string, unknown>)
-        .map((r) => ({ step: r['step'], lam_grad: r['lam_grad'], w_grad: r['w_grad'] }));
+    expect(second.errors).toEqual([]);
+    const lines = (dir: string) => metricsLines(dir).map((r) => ({ step: r['step'], lam_grad: r['lam_grad'], w_grad: r['w_grad'] }));
     const a = lines(whole);
     expect(a.length).toBe(6);
     expect(a.every((r) => typeof r.lam_grad === 'number' && r.lam_grad !== 0)).toBe(true);
