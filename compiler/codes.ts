@@ -21,6 +21,7 @@ export const Codes = {
   appliedGradPlace: 'E0220',
   appliedGradArg: 'E0221',
   appliedGradNoRule: 'E0222',
+  badThroughOption: 'E0223',
   // types and shapes
   broadcast: 'E0301',
   matmul: 'E0302',
