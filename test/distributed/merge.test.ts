@@ -3,26 +3,13 @@
  * lines, the same final and best values, the same member selected and the same selected
  * parameters. Parts that do not make one run are refused.
  */
-import * as E from 'fp-ts/lib/Either.js';
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCheckpoint, SELECTED_DIR } from '../../runtime/checkpoint/store.js';
 import { mergeRuns } from '../../runtime/merge.js';
-import { sha256Text, type Manifest } from '../../runtime/results/manifest.js';
 import { go, workspace } from '../helpers/run-program.js';
+import { manifestOf, metricLines, selectedW, sweepProgram } from '../helpers/sweep-parts.js';
 
-const text = `data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 60, seed: 3)
-split d { train: 1/2, reg: 1/2 } seed 0
-param w : Tensor[4] ~ normal(0, 0.1)
-sweep lam in [0.001, 3, 0.3] {
-  loss fit = mse(x @ w, y) + lam * l2(w) over train
-  update w by sgd(lr: 0.05, momentum: 0.5) on fit
-  metric gen = mse(x @ w, y) over reg
-} select lowest gen
-run 30 steps batch 10
-report every 10: gen
-`;
+const text = sweepProgram(30, 10);
 
 const ensemble = `data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 60, seed: 3)
 split d { train: 1/2, reg: 1/2 } seed 0
@@ -34,13 +21,6 @@ ensemble 2 as avg {
 run 10 steps batch 10
 `;
 
-const manifestOf = (dir: string): Manifest => JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
-const lines = (dir: string): string[] => readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n');
-const selectedW = async (dir: string): Promise<number[]> => {
-  const ck = await loadCheckpoint(path.join(dir, SELECTED_DIR), { program: sha256Text(text) });
-  if (E.isLeft(ck)) throw new Error(ck.left);
-  return Array.from(ck.right.snapshot.live[0]?.state.params['w']?.dataSync() ?? []);
-};
 const merge = async (dirs: string[], out: string) => {
   const info: string[] = [];
   const errors: string[] = [];
@@ -67,7 +47,7 @@ describe('xreg run --member / --shard, then xreg merge', () => {
       expect(r.code).toBe(0);
       expect(manifestOf(out).part).toEqual([i]);
       // Only its own member's records.
-      expect(lines(out).every((l) => (JSON.parse(l) as { member: number }).member === i)).toBe(true);
+      expect(metricLines(out).every((l) => (JSON.parse(l) as { member: number }).member === i)).toBe(true);
     }
     const shards = [0, 1].map((i) => path.join(dir, `s${i}`));
     for (const [i, out] of shards.entries()) expect((await go({ file, out, part: { kind: 'shard', index: i, of: 2 } })).code).toBe(0);
@@ -82,11 +62,11 @@ describe('xreg run --member / --shard, then xreg merge', () => {
       const r = await merge([...dirs], out);
       expect(r.errors).toEqual([]);
       expect(r.code).toBe(0);
-      expect(lines(out)).toEqual(lines(whole));
+      expect(metricLines(out)).toEqual(metricLines(whole));
       const m = manifestOf(out);
       expect(m.results).toEqual(w.results);
       expect(m.selected).toBe(w.selected);
-      expect(await selectedW(out)).toEqual(await selectedW(whole));
+      expect(await selectedW(out, text)).toEqual(await selectedW(whole, text));
       expect(m.mergedFrom).toEqual([...dirs]);
     }
     // The selected member is not the last one trained: selection really ran over all parts.
