@@ -67,13 +67,14 @@ export const ruleGradients = (
   keep: boolean,
 ): tf.Tensor[] => {
   const xs = parts.targets.map((p) => needParam(state, p));
-  const outer = (): tf.Tensor => {
-    const v = parts.loss(makeEnv(state, batches, key, Salt.loss, helpers));
+  // The rule's loss with the given parameters (the state's, or θ after unrolled steps).
+  const lossAt = (params: Readonly<Record<string, tf.Tensor>>): tf.Tensor => {
+    const v = parts.loss({ ...makeEnv(state, batches, key, Salt.loss, helpers), params });
     if (keep) keepNewHelpers(helpers, state.helpers);
     return v;
   };
   const imp = parts.implicit;
-  const g = imp === undefined ? gradsOf(outer, xs) : throughGradients(parts, imp, state, batches, key, helpers, keep);
+  const g = imp === undefined ? gradsOf(() => lossAt(state.params), xs) : throughGradients(parts, imp, state, batches, key, lossAt);
   let projected = g;
   const geo = parts.geometry;
   if (geo !== undefined) {
@@ -94,27 +95,16 @@ const throughGradients = (
   state: RunState,
   batches: Batches,
   key: number,
-  helpers: Record<string, HelperState>,
-  keep: boolean,
+  lossAt: (params: Readonly<Record<string, tf.Tensor>>) => tf.Tensor,
 ): tf.Tensor[] => {
   const method = imp.method;
-  const xs = parts.targets.map((p) => needParam(state, p));
-  if (method.kind === 'implicit') {
-    const outer = (): tf.Tensor => {
-      const v = parts.loss(makeEnv(state, batches, key, Salt.loss, helpers));
-      if (keep) keepNewHelpers(helpers, state.helpers);
-      return v;
-    };
-    const inner = (): tf.Tensor => imp.inner(makeEnv(state, batches, key, Salt.implicit, { ...state.helpers }));
-    return implicitGradients(outer, inner, xs, imp.innerTargets.map((p) => needParam(state, p)), method, imp.innerLr).grads;
-  }
-  const outerAt = (params: Readonly<Record<string, tf.Tensor>>): tf.Tensor => {
-    const v = parts.loss({ ...makeEnv(state, batches, key, Salt.loss, helpers), params });
-    if (keep) keepNewHelpers(helpers, state.helpers);
-    return v;
-  };
   const innerAt = (params: Readonly<Record<string, tf.Tensor>>): tf.Tensor => imp.inner({ ...makeEnv(state, batches, key, Salt.implicit, { ...state.helpers }), params });
-  return unrolledGradients(outerAt, innerAt, state.params, parts.targets, imp.innerTargets, imp.innerLr, method).grads;
+  if (method.kind === 'implicit') {
+    const xs = parts.targets.map((p) => needParam(state, p));
+    const theta = imp.innerTargets.map((p) => needParam(state, p));
+    return implicitGradients(() => lossAt(state.params), () => innerAt(state.params), xs, theta, method, imp.innerLr).grads;
+  }
+  return unrolledGradients(lossAt, innerAt, state.params, parts.targets, imp.innerTargets, imp.innerLr, method).grads;
 };
 
 export const ruleStep =
