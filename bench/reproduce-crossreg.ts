@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as t from 'io-ts';
 import { runProgram } from '../runtime/run.js';
+import { standardLibrary } from '../stdlib/registry.js';
 import { SELECTED_DIR } from '../runtime/checkpoint/store.js';
 import { MetricsRow, type CoefficientsFile, type PathFile, type ReferencesFile, type SplineFile } from '../runtime/plot/formats.js';
 import { bestPoint, lassoPath, logspace, mse, norm1, norm2, ridgePath, roughness, splinePath, splineProblem, zeroSet, type Path, type Problem } from '../stdlib/baselines/index.js';
@@ -32,7 +33,7 @@ const DIABETES_FEATURES = readFileSync('data/diabetes.csv', 'utf8').split('\n')[
 const run = async (name: string): Promise<number> => {
   const t0 = Date.now();
   const code = await runProgram(
-    { file: `programs/crossreg/${name}.xreg`, out: dir(name), set: {}, checkpointEvery: 1e12, argv: ['reproduce-crossreg', name] },
+    { registry: standardLibrary, file: `programs/crossreg/${name}.xreg`, out: dir(name), set: {}, checkpointEvery: 1e12, argv: ['reproduce-crossreg', name] },
     { info: () => undefined, error: (l) => console.error(l), renderDiagnostics: (ds) => ds.map((d) => d.message).join('\n') },
   );
   if (code !== 0) throw new Error(`${name} failed (${code})`);

@@ -60,10 +60,15 @@ export const compilerSemantics =
 
 export const defaultSemantics: SemanticCheck = compilerSemantics(readTextSync);
 
+/** The registry a file is checked against (the standard library and its plugins), or why it cannot be built. */
+export type RegistryFor = (file: string, program: Program) => Promise<E.Either<readonly Diagnostic[], Registry>>;
+
 export interface CheckOptions {
   readonly json?: boolean;
   readonly color?: boolean;
   readonly semantics?: SemanticCheck;
+  /** Absent: the standard library alone. Ignored when `semantics` is given. */
+  readonly registryFor?: RegistryFor;
   readonly read?: (file: string) => Promise<E.Either<string, string>>;
 }
 
@@ -106,14 +111,21 @@ interface FileOutcome {
   readonly sources: ReadonlyMap<string, string>;
 }
 
+/** The checks for one file: the caller's, or the compiler's against the file's registry (a plugin that fails to load is the diagnostic). */
+const semanticsOf = async (file: string, program: Program, text: string, opts: CheckOptions): Promise<readonly Diagnostic[]> => {
+  if (opts.semantics !== undefined) return opts.semantics(program, text, file);
+  if (opts.registryFor === undefined) return defaultSemantics(program, text, file);
+  const registry = await opts.registryFor(file, program);
+  return E.isLeft(registry) ? registry.left : compilerSemantics(readTextSync, registry.right)(program, text, file);
+};
+
 const checkOne = async (file: string, opts: CheckOptions): Promise<FileOutcome> => {
   const read = opts.read ?? readText;
   const text = await read(file);
   if (E.isLeft(text)) return { file, readError: text.left, diagnostics: [], sources: new Map() };
   const parsed = parseProgram(text.right, file);
-  const semantics = opts.semantics ?? defaultSemantics;
   // Semantic errors in a program with syntax errors are mostly echoes of the syntax errors.
-  const more = hasErrors(parsed.diagnostics) ? [] : semantics(parsed.program, text.right, file);
+  const more = hasErrors(parsed.diagnostics) ? [] : await semanticsOf(file, parsed.program, text.right, opts);
   const diagnostics = sortDiagnostics([...parsed.diagnostics, ...more]);
   const sources = new Map([[file, text.right]]);
   // Diagnostics inside an imported file are shown with that file's line.

@@ -14,6 +14,10 @@ const subcommands: Readonly<Record<string, () => Promise<Register>>> = {
   explain: async () => (await import('./commands/explain.js')).registerExplain,
   run: async () => (await import('./commands/run.js')).registerRun,
   plot: async () => (await import('./commands/plot.js')).registerPlot,
+  merge: async () => (await import('./commands/merge.js')).registerMerge,
+  submit: async () => (await import('./commands/submit.js')).registerSubmit,
+  worker: async () => (await import('./commands/worker.js')).registerWorker,
+  status: async () => (await import('./commands/status.js')).registerStatus,
 };
 
 /** The program with the subcommand named in `argv` registered, or all of them (for help and errors). */

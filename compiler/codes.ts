@@ -17,6 +17,10 @@ export const Codes = {
   wrongKind: 'E0211',
   unknownOverride: 'W0212',
   recursive: 'E0213',
+  // language forms of issue 11 (E0220–E0239)
+  appliedGradPlace: 'E0220',
+  appliedGradArg: 'E0221',
+  appliedGradNoRule: 'E0222',
   // types and shapes
   broadcast: 'E0301',
   matmul: 'E0302',
@@ -47,4 +51,14 @@ export const Codes = {
   phaseNeverRuns: 'E0513',
   phasesShort: 'W0514',
   badThrough: 'E0515',
+  // populations (issue 11: E0520–E0539)
+  exploitDirection: 'E0520',
+  badExplore: 'E0521',
+  // plugins (cli/plugins/): loading the modules a program, its project file or --plugin names
+  pluginNotFound: 'E0800',
+  pluginThrew: 'E0801',
+  pluginNoEntries: 'E0802',
+  pluginBadEntry: 'E0803',
+  pluginClash: 'E0804',
+  badConfig: 'E0805',
 } as const;

@@ -67,6 +67,32 @@ interface Drafts {
   population: { -readonly [K in 'every' | 'exploit' | 'explore']?: IRPopulation[K] };
 }
 
+/**
+ * `explore perturb(f1, f2, ..., min: a, max: b)`: positive factors, and optional bounds on the
+ * perturbed values (in the parameter's own scale: log σ for a `log_` one).
+ */
+const exploreOf = (ctx: Ctx, s: Expr, sname: string): IRPopulation['explore'] => {
+  const bad = (m: string, span: Span, hint: string): undefined => void ctx.diags.push(error(Codes.badExplore, m, span, hint));
+  const usage = 'e.g. explore perturb(0.8, 1.2, min: -6, max: 0)';
+  const bounds: { min?: number; max?: number } = {};
+  const factors: number[] = [];
+  for (const a of s.kind === 'Call' ? s.args : []) {
+    if (a.name === undefined) {
+      if (a.value.kind !== 'Number') return bad(`the factors of ${sname}(...) are numbers`, a.value.span, usage);
+      factors.push(a.value.value);
+      continue;
+    }
+    const k = a.name.name;
+    if (k !== 'min' && k !== 'max') return bad(`${sname}(...) has no option '${k}'`, a.name.span, `its options are min and max, the bounds of the perturbed values: ${usage}`);
+    const v = evalConst(a.value, constLookup(ctx, { vars: new Map(), ns: '', prefix: '', names: new Map(), declName: 'explore', container: { kind: 'top' } }));
+    if (E.isLeft(v) || typeof v.right !== 'number') return bad(`'${k}' of ${sname}(...) is a number`, a.value.span, usage);
+    bounds[k] = v.right;
+  }
+  if (factors.some((f) => !(f > 0))) return bad(`the factors of ${sname}(...) multiply the values: each must be above 0`, s.span, usage);
+  if (bounds.min !== undefined && bounds.max !== undefined && !(bounds.min < bounds.max)) return bad(`${sname}(...): min ${bounds.min} is not below max ${bounds.max}`, s.span, usage);
+  return { strategy: sname, args: factors, ...bounds };
+};
+
 /** One elaboration pass over every declaration that holds expressions. */
 const elaborateAll = (ctx: Ctx, decls: readonly PlacedDecl[]): Drafts => {
   const out: Drafts = { rules: [], losses: [], metrics: [], report: [], figures: [], population: {} };
@@ -101,7 +127,7 @@ const elaborateAll = (ctx: Ctx, decls: readonly PlacedDecl[]): Drafts => {
       case 'Report':
         for (const it of d.items) {
           const e: Expr = it.value ?? { kind: 'Name', name: it.name.name, span: it.name.span };
-          const v = elab(ctx, e, localFor(it.name.name, e, ctx, p.container, p.ns));
+          const v = elab(ctx, e, { ...localFor(it.name.name, e, ctx, p.container, p.ns), reporting: true });
           if (v !== null) out.report.push({ name: it.name.name, expr: asTensor(ctx, v), span: it.span });
         }
         break;
@@ -151,13 +177,20 @@ const elaborateAll = (ctx: Ctx, decls: readonly PlacedDecl[]): Drafts => {
           const s = a.strategy;
           const sname = s.kind === 'Call' && s.callee.kind === 'Name' ? s.callee.name : s.kind === 'Name' ? s.name : '?';
           const nums = s.kind === 'Call' ? s.args.flatMap((x) => (x.value.kind === 'Number' ? [x.value.value] : [])) : [];
-          if (a.kind === 'Explore') out.population.explore = { strategy: sname, args: nums };
-          else {
+          if (a.kind === 'Explore') {
+            const ex = exploreOf(ctx, s, sname);
+            if (ex !== undefined) out.population.explore = ex;
+          } else {
             const v = elab(ctx, a.by, localFor('exploit', a.by, ctx, p.container, p.ns));
             const inner = a.by.kind === 'Over' ? a.by.body : a.by;
             const byName = inner.kind === 'Name' ? inner.name : undefined;
-            if (v !== null)
-              out.population.exploit = { strategy: sname, args: nums, by: asTensor(ctx, v), ...(byName !== undefined ? { byName } : {}) };
+            const shown = byName ?? 'M';
+            if (a.direction === undefined)
+              ctx.diags.push(
+                error(Codes.exploitDirection, `exploit must say which members are best: by highest ${shown} or by lowest ${shown}`, a.by.span, `e.g. 'by highest val_acc' for an accuracy, 'by lowest val_ce' for a loss`),
+              );
+            else if (v !== null)
+              out.population.exploit = { strategy: sname, args: nums, direction: a.direction, by: asTensor(ctx, v), ...(byName !== undefined ? { byName } : {}) };
           }
         }
         break;
@@ -292,6 +325,7 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
   }
 
   bindImplicit(checked, (path) => ctx.params.get(path)?.onSphere === true, diags);
+  checkAppliedGrads(drafts.report, new Set(checked.flatMap((c) => c.rule.targets)), diags);
 
   // parameters that rules with errors were meant to update are not also "in no partition"
   const attempted = new Set(checked.map((c) => c.draft.decl));
@@ -516,6 +550,18 @@ export const compileText = (text: string, file: string, opts: CompileOptions = {
 };
 
 export { type IRProgram } from './ir.js';
+
+/** `applied_grad(p)` of a parameter that no rule updates would log zeros forever. */
+const checkAppliedGrads = (items: readonly IRNamedExpr[], updated: ReadonlySet<string>, diags: Diagnostic[]): void => {
+  const walk = (e: IRExpr): void => {
+    if (e.kind === 'appliedGrad' && !updated.has(e.path))
+      diags.push(
+        error(Codes.appliedGradNoRule, `applied_grad(${e.path}): no update rule changes '${e.path}', so no gradient is ever applied to it`, e.span, 'log a parameter some rule updates (frozen parameters and population hyper-parameters have no applied gradient)'),
+      );
+    children(e).forEach(walk);
+  };
+  items.forEach((i) => walk(i.expr));
+};
 
 /**
  * `through LOSS`: the inner parameters are those other rules in the same phase fit on LOSS. Refused

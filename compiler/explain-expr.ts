@@ -169,6 +169,8 @@ export const inlineExpr = (registry: Registry, e: IRExpr, max = 120): string => 
         return n.field;
       case 'param':
         return n.path;
+      case 'appliedGrad':
+        return `applied_grad(${n.path})`;
       case 'flatParams':
         return setLabel(n.paths);
       case 'sweepVar':
@@ -221,6 +223,8 @@ export const nodeLabel = (registry: Registry, e: IRExpr): string => {
       return `${e.field} of ${e.split}`;
     case 'param':
       return `param ${e.path}`;
+    case 'appliedGrad':
+      return `the gradient last applied to ${e.path}`;
     case 'flatParams':
       return flatLabel(e.paths);
     case 'sweepVar':

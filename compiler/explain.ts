@@ -116,13 +116,16 @@ const blockLines = (registry: Registry, ir: IRProgram): string[] => {
   if (pop !== undefined) {
     out.push(`population of ${pop.size}, hyper-parameters: ${pop.hyper.length > 0 ? groupPaths(pop.hyper) : '(none)'}`);
     const acts = [
-      ...(pop.exploit !== undefined ? [`exploit ${pop.exploit.strategy}(${pop.exploit.args.join(', ')}) by ${pop.exploit.byName ?? inlineExpr(registry, pop.exploit.by)}`] : []),
-      ...(pop.explore !== undefined ? [`explore ${pop.explore.strategy}(${pop.explore.args.join(', ')})`] : []),
+      ...(pop.exploit !== undefined ? [`exploit ${pop.exploit.strategy}(${pop.exploit.args.join(', ')}) by ${pop.exploit.direction} ${pop.exploit.byName ?? inlineExpr(registry, pop.exploit.by)}`] : []),
+      ...(pop.explore !== undefined ? [`explore ${pop.explore.strategy}(${exploreArgs(pop.explore)})`] : []),
     ];
     if (pop.every !== undefined && acts.length > 0) out.push(`  ${fmtEvery(pop.every)}: ${acts.join(', ')}`);
   }
   return out;
 };
+
+const exploreArgs = (x: NonNullable<IRProgram['population']>['explore'] & object): string =>
+  [...x.args.map(String), ...(x.min !== undefined ? [`min: ${x.min}`] : []), ...(x.max !== undefined ? [`max: ${x.max}`] : [])].join(', ');
 
 export const explain = (ir: IRProgram, registry: Registry = standardLibrary): string => {
   const lines: string[] = [`program ${ir.file}`, ''];

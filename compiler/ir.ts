@@ -93,6 +93,11 @@ export type IRExpr =
   /** Field of the current mini-batch of `split` (`x`, `y`), shape `[B, ...]`. */
   | (Base & { readonly kind: 'field'; readonly data: string; readonly split: string; readonly field: string })
   | (Base & { readonly kind: 'param'; readonly path: string })
+  /**
+   * `applied_grad(p)` in a report: the gradient the rule updating `p` applied at its last firing
+   * (after `through`, geometry and the sphere projection, before the optimizer); zeros before it fires.
+   */
+  | (Base & { readonly kind: 'appliedGrad'; readonly path: string })
   /** All of `paths`, each flattened, concatenated in order (`flat(params(net))`); shape `[total]`. */
   | (Base & { readonly kind: 'flatParams'; readonly paths: readonly string[] })
   /** A runtime scalar bound by `sweep` (its value in the member being run). */
@@ -269,8 +274,10 @@ export interface IRPopulation {
   readonly hyper: readonly string[];
   readonly body: IRBody;
   readonly every?: IRDuration;
-  readonly exploit?: { readonly strategy: string; readonly args: readonly number[]; readonly by: IRExpr; readonly byName?: string };
-  readonly explore?: { readonly strategy: string; readonly args: readonly number[] };
+  /** `exploit truncation(f) by lowest|highest M`: the direction is the user's, never guessed from M's name. */
+  readonly exploit?: { readonly strategy: string; readonly args: readonly number[]; readonly direction: 'lowest' | 'highest'; readonly by: IRExpr; readonly byName?: string };
+  /** `explore perturb(f1, f2, min: a, max: b)`: factors, and bounds each perturbed value is clamped to. */
+  readonly explore?: { readonly strategy: string; readonly args: readonly number[]; readonly min?: number; readonly max?: number };
 }
 
 export interface IRBody {
@@ -303,6 +310,7 @@ export const children = (e: IRExpr): readonly IRExpr[] => {
     case 'const':
     case 'field':
     case 'param':
+    case 'appliedGrad':
     case 'flatParams':
     case 'sweepVar':
       return [];

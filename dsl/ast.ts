@@ -178,6 +178,7 @@ export type UpdateClause =
 
 export type Decl =
   | ImportDecl
+  | PluginDecl
   | LetDecl
   | SeedDecl
   | DataDecl
@@ -205,6 +206,15 @@ export interface ImportDecl extends Node {
   readonly kind: 'Import';
   readonly path: StringLit;
   readonly alias?: Identifier;
+}
+
+/**
+ * `plugin "./orth.js"` or `plugin "xreg-orth"`: a module whose entries join the standard library
+ * for this program (loaded before it is compiled; the compiler itself never sees the declaration).
+ */
+export interface PluginDecl extends Node {
+  readonly kind: 'Plugin';
+  readonly path: StringLit;
 }
 
 /** `let lr = 0.01`: a named constant, overridable from the command line with `--set lr=0.1`. */
@@ -381,12 +391,12 @@ export interface PopulationDecl extends Node {
 }
 
 export type PopulationAction =
-  /** `exploit truncation(0.2) by acc over reg` */
-  | { readonly kind: 'Exploit'; readonly strategy: Expr; readonly by: Expr; readonly span: Span }
+  /** `exploit truncation(0.2) by highest acc over reg` (the direction is required by the compiler, E0520) */
+  | { readonly kind: 'Exploit'; readonly strategy: Expr; readonly direction?: 'lowest' | 'highest'; readonly by: Expr; readonly span: Span }
   /** `explore perturb(0.8, 1.2)` */
   | { readonly kind: 'Explore'; readonly strategy: Expr; readonly span: Span };
 
-/** `every 1 epoch: exploit truncation(0.2) by acc over reg, explore perturb(0.8, 1.2)`. */
+/** `every 1 epoch: exploit truncation(0.2) by highest acc over reg, explore perturb(0.8, 1.2)`. */
 export interface EveryDecl extends Node {
   readonly kind: 'EveryDecl';
   readonly every: Duration;

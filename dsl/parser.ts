@@ -37,7 +37,7 @@ const UPDATE_SHAPE = 'an update rule reads: update TARGET by OPTIMIZER on LOSS, 
 const UNIT_HINT = "durations are written like '100 steps' or '5 epochs' (after 'from'/'until': 'step 3000', 'epoch 10')";
 
 const declStarters: readonly TokenType[] = [
-  L.Import, L.Let, L.Seed, L.Data, L.Split, L.Param, L.Hyper, L.Fn, L.Layer, L.Model, L.Loss, L.Metric,
+  L.Import, L.Plugin, L.Let, L.Seed, L.Data, L.Split, L.Param, L.Hyper, L.Fn, L.Layer, L.Model, L.Loss, L.Metric,
   L.Update, L.Freeze, L.Partition, L.Run, L.Report, L.Figure, L.Phase, L.Sweep, L.Ensemble, L.Population,
   L.Every,
 ];
@@ -73,8 +73,17 @@ export class XregParser extends EmbeddedActionsParser {
   /** The top-level declarations read so far, returned even if the parse is abandoned. */
   private topDecls: A.Decl[] = [];
 
-  constructor() {
-    super([...L.allTokens], { recoveryEnabled: true, errorMessageProvider: errorProvider, maxLookahead: 2 });
+  /**
+   * `validate` runs chevrotain's grammar validations (ambiguities, left recursion, lookahead), which
+   * cost more than checking a whole program; the grammar is fixed, so they run in the tests only.
+   */
+  constructor(opts: { readonly validate?: boolean } = {}) {
+    super([...L.allTokens], {
+      recoveryEnabled: true,
+      errorMessageProvider: errorProvider,
+      maxLookahead: 2,
+      skipValidations: opts.validate !== true,
+    });
     this.performSelfAnalysis();
   }
 
@@ -235,6 +244,7 @@ export class XregParser extends EmbeddedActionsParser {
         MAX_LOOKAHEAD: 1,
         DEF: [
         { ALT: () => one(this.SUBRULE(this.importDecl)) },
+        { ALT: () => one(this.SUBRULE(this.pluginDecl)) },
         { ALT: () => one(this.SUBRULE(this.letDecl)) },
         { ALT: () => one(this.SUBRULE(this.seedDecl)) },
         { ALT: () => one(this.SUBRULE(this.dataDecl)) },
@@ -335,6 +345,16 @@ export class XregParser extends EmbeddedActionsParser {
       const base = { kind: 'Import' as const, path: p, span: this.from(kw) };
       return alias === undefined ? base : { ...base, alias: this.ident(alias) };
     });
+  });
+
+  private pluginDecl = this.RULE('pluginDecl', (): A.PluginDecl => {
+    const kw = this.CONSUME(L.Plugin);
+    const path = this.CONSUME(L.StringTok, { ERR_MSG: m('E0102', "expected a module in quotes after 'plugin' (a file such as \"./my.js\" or a package name)") });
+    return this.ACTION(() => ({
+      kind: 'Plugin',
+      path: { kind: 'String', value: L.unescapeString(path, this.file).value, span: this.sp(path) },
+      span: this.from(kw),
+    }));
   });
 
   private letDecl = this.RULE('letDecl', (): A.LetDecl => {
@@ -759,6 +779,8 @@ export class XregParser extends EmbeddedActionsParser {
     return this.ACTION(() => [phase, ...rest]);
   });
 
+  private readonly exploitDirAlts: IOrAlt<IToken>[] = [{ ALT: () => this.CONSUME2(L.Lowest) }, { ALT: () => this.CONSUME2(L.Highest) }];
+
   private readonly selectDirAlts: OrMethodOpts<IToken> = {
     DEF: [{ ALT: () => this.CONSUME(L.Lowest) }, { ALT: () => this.CONSUME(L.Highest) }],
     ERR_MSG: m('E0102', "expected 'lowest' or 'highest' after 'select'"),
@@ -810,7 +832,7 @@ export class XregParser extends EmbeddedActionsParser {
   private everyDecl = this.RULE('everyDecl', (): A.EveryDecl => {
     const kw = this.CONSUME(L.Every);
     const every = this.SUBRULE(this.duration);
-    this.CONSUME(L.Colon, { ERR_MSG: m('E0102', "expected ':' and the actions after the schedule", 'e.g. every 1 epoch: exploit truncation(0.2) by acc, explore perturb(0.8, 1.2)') });
+    this.CONSUME(L.Colon, { ERR_MSG: m('E0102', "expected ':' and the actions after the schedule", 'e.g. every 1 epoch: exploit truncation(0.2) by highest acc, explore perturb(0.8, 1.2)') });
     const actions: A.PopulationAction[] = [this.SUBRULE(this.action)];
     this.MANY(() => {
       this.CONSUME(L.Comma);
@@ -825,8 +847,16 @@ export class XregParser extends EmbeddedActionsParser {
             const k = this.CONSUME(L.Exploit);
             const strategy = this.SUBRULE(this.expr);
             this.CONSUME(L.By, { ERR_MSG: m('E0102', "expected 'by' and a metric after the exploit strategy") });
+            // Optional here so that a missing direction gets the compiler's hint (E0520), not a parse error.
+            const dir = this.OPTION(() => this.OR2(this.exploitDirAlts));
             const by = this.SUBRULE2(this.expr);
-            return this.ACTION((): A.PopulationAction => ({ kind: 'Exploit', strategy, by, span: this.from(k) }));
+            return this.ACTION((): A.PopulationAction => ({
+              kind: 'Exploit',
+              strategy,
+              ...(dir === undefined ? {} : { direction: dir.tokenType === L.Lowest ? 'lowest' : 'highest' }),
+              by,
+              span: this.from(k),
+            }));
           },
         },
         {

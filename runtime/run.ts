@@ -11,16 +11,16 @@ import { compileText } from '../compiler/compile.js';
 import type { IRProgram } from '../compiler/ir.js';
 import { lowerProgram } from '../compiler/lower/index.js';
 import type { LoweredProgram } from '../compiler/lower/types.js';
-import { standardLibrary } from '../stdlib/registry.js';
+import type { Registry } from '../stdlib/registry.js';
 import { selectBackend, type BackendRequest } from './backend/select.js';
 import { loadCheckpoint, saveCheckpoint, SELECTED_DIR } from './checkpoint/store.js';
 import { formatDataError } from './data/index.js';
 import { prepareData } from './exec/data.js';
 import { checkDataShapes } from './exec/check-shapes.js';
-import { checkSnapshotShapes, overrideChanges } from './exec/check-resume.js';
+import { checkSnapshot, overrideChanges } from './exec/check-resume.js';
 import { execute, memberCount, modeOf, reportPlan, type ExecResult } from './exec/loop.js';
 import type { MemberState, ReportRecord } from './exec/member.js';
-import { stepsPerEpoch, totalSteps } from './exec/schedule.js';
+import { MAX_STEPS, stepsPerEpoch, totalSteps } from './exec/schedule.js';
 import type { Snapshot } from './exec/snapshot.js';
 import { disposeState } from './exec/state.js';
 import { METRICS_FILE, metricsWriter, truncateRecords } from './results/metrics.js';
@@ -28,11 +28,22 @@ import { readManifest, sha256Text, versions, writeManifest, type Manifest } from
 import { summaryTable } from './results/summary.js';
 import { writeReliability } from './results/reliability.js';
 import { figureNotes, manifestFigures } from './results/figures.js';
+import { resumeConflicts } from './folder/conflicts.js';
+import { isFsFailure, fsReason } from './folder/fs-errors.js';
+import { clearRun, heldRunFiles } from './folder/holds.js';
+import { acquireLock } from './folder/lock.js';
+import { makeFolder } from './folder/make.js';
+import { reserveSpace } from './folder/reserve.js';
+import { trimPartialLine } from './results/metrics.js';
+import { describeDivergence, type Divergence } from './exec/diverge.js';
+import { partMembers, type Part } from './parts.js';
 
 export type SetValue = number | boolean | string;
 
 export interface RunOptions {
   readonly file: string;
+  /** The standard library and the program's plugins (cli/registry.ts builds it); compile, data and lowering all read this one. */
+  readonly registry: Registry;
   readonly out?: string;
   readonly steps?: number;
   readonly epochs?: number;
@@ -43,8 +54,14 @@ export interface RunOptions {
   readonly checkpointEvery: number;
   /** Whole-split metrics see at most this many examples (a fixed seeded subset); absent: all of them. */
   readonly evalLimit?: number;
+  /** A sweep run in parts: the member(s) this run trains into its own folder (`xreg merge` joins them). */
+  readonly part?: Part;
   /** The command line, for the manifest. */
   readonly argv: readonly string[];
+  /** Replace the run already in `out` (without it, a folder holding a run is refused). */
+  readonly force?: boolean;
+  /** Go on past the first non-finite parameter (a warning) instead of ending the run as diverged. */
+  readonly allowDivergence?: boolean;
 }
 
 export interface RunIO {
@@ -79,10 +96,10 @@ const readText = (p: string): E.Either<string, string> => {
   }
 };
 
-const lowerWith = (ir: IRProgram, spe: number, sweepIndex: number | undefined): E.Either<Diagnostic[], LoweredProgram> => {
+const lowerWith = (ir: IRProgram, registry: Registry, spe: number, sweepIndex: number | undefined): E.Either<Diagnostic[], LoweredProgram> => {
   const sw = ir.sweep;
   const sweep = sw !== undefined && sweepIndex !== undefined ? { [sw.variable]: sw.values[sweepIndex] ?? NaN } : undefined;
-  return lowerProgram(ir, standardLibrary, { stepsPerEpoch: spe, ...(sweep !== undefined ? { sweep } : {}) });
+  return lowerProgram(ir, registry, { stepsPerEpoch: spe, ...(sweep !== undefined ? { sweep } : {}) });
 };
 
 /**
@@ -111,8 +128,56 @@ const reportNames = (names: readonly string[]): string => {
   return names.filter((n) => !/@m\d+$/.test(n)).join(', ') + (per > 0 ? ` (and ${per} per-member values)` : '');
 };
 
+/** What the run holds in its folder, so a disk failure anywhere can be reported and cleaned up once. */
+interface Held {
+  out?: string;
+  release?: () => Promise<void>;
+  /** Deletes the space kept for the last words (see folder/reserve.ts). */
+  freeReserve?: () => Promise<void>;
+  manifest?: Manifest;
+  /** The step of the last checkpoint known to be on disk (written now or resumed from). */
+  savedStep?: number;
+}
+
+/**
+ * A full or read-only disk ends the run with one line: half-written lines and temp files go, the
+ * manifest says failed (if it can still be written), and the last good checkpoint stays for --resume.
+ */
+const diskFailure = async (o: RunOptions, io: RunIO, held: Held, e: unknown): Promise<number> => {
+  const out = held.out ?? '';
+  await held.freeReserve?.();
+  await trimPartialLine(path.join(out, METRICS_FILE)).catch(() => undefined);
+  const reason = `cannot write in ${out}: ${fsReason(e)}`;
+  let manifestNote = '';
+  if (held.manifest !== undefined) {
+    try {
+      await writeManifest(out, { ...held.manifest, outcome: 'failed', ended: new Date().toISOString(), error: reason });
+    } catch {
+      manifestNote = ' (manifest.json could not be updated either)';
+    }
+  }
+  const next =
+    held.savedStep !== undefined && held.savedStep > 0
+      ? `the checkpoint of step ${held.savedStep} is kept: make room, then continue with: xreg run ${o.file} --resume ${out}`
+      : 'no checkpoint was saved';
+  io.error(`error: ${reason}; ${next}${manifestNote}`);
+  return 1;
+};
+
 /** Runs a program file; resolves to the process exit code (0 done, 1 failed, 130 interrupted). */
 export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
+  const held: Held = {};
+  try {
+    return await runHeld(o, io, held);
+  } catch (e) {
+    if (!isFsFailure(e) || held.out === undefined) throw e;
+    return await diskFailure(o, io, held, e);
+  } finally {
+    await held.release?.();
+  }
+};
+
+const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> => {
   const fail = (msg: string): number => {
     io.error(msg);
     return 1;
@@ -128,6 +193,10 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   // A resumed run takes its settings from the run it continues unless they are given again.
   const previous = o.resume !== undefined ? await readManifest(o.resume) : undefined;
   if (o.resume !== undefined && !existsSync(o.resume)) return fail(`error: --resume ${o.resume}: no such run folder`);
+  if (o.resume !== undefined) {
+    const conflicts = resumeConflicts(o, o.resume, previous);
+    if (conflicts !== undefined) return fail(`error: ${conflicts}`);
+  }
   if (o.resume !== undefined && previous?.outcome === 'completed') {
     io.info(`${o.resume} already completed (${plural(previous.totalSteps, 'step')}); nothing to resume`);
     return 0;
@@ -142,7 +211,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   // Whole-split metrics must see the same subset after a resume as before it.
   const evalLimit = o.evalLimit ?? previous?.evalLimit;
 
-  const compiled = compileText(text.right, o.file, { readFile: readText, overrides });
+  const compiled = compileText(text.right, o.file, { readFile: readText, overrides, registry: o.registry });
   if (hasErrors(compiled.diagnostics) || compiled.ir === undefined) {
     io.error(io.renderDiagnostics(compiled.diagnostics));
     return 1;
@@ -151,19 +220,27 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   if (compiled.diagnostics.length > 0) io.error(io.renderDiagnostics(compiled.diagnostics));
   const ir = compiled.ir;
   const loadStart = Date.now();
-  const data = await prepareData(ir, standardLibrary);
+  const data = await prepareData(ir, o.registry);
   if (E.isLeft(data)) return fail(formatDataError(data.left));
   const shapeError = checkDataShapes(ir, data.right);
   if (shapeError !== undefined) return fail(shapeError);
   const sizes = Object.entries(data.right.splits).map(([k, d]) => `${k} ${d.size}`);
   io.info(`data: ${sizes.join(', ')} (loaded in ${((Date.now() - loadStart) / 1000).toFixed(1)} s)`);
   const spe = stepsPerEpoch(data.right.main.size, ir.run.batch);
-  const lowered = lowerWith(ir, spe, ir.sweep !== undefined ? 0 : undefined);
+  const lowered = lowerWith(ir, o.registry, spe, ir.sweep !== undefined ? 0 : undefined);
   if (E.isLeft(lowered)) {
     io.error(io.renderDiagnostics(lowered.left));
     return 1;
   }
 
+  {
+    // Before the folder is touched: an absurd length is a typo, not a run.
+    const n = totalSteps(ir.run.length, spe, o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {});
+    const k = memberCount(lowered.right);
+    if (!Number.isSafeInteger(n) || n * k > MAX_STEPS) {
+      return fail(`error: the run would take ${n.toLocaleString('en-US')} steps${k > 1 ? ` × ${k} members` : ''}; xreg runs at most ${MAX_STEPS.toLocaleString('en-US')} (is the length a typo?)`);
+    }
+  }
   let resume: Snapshot | undefined;
   let seed = o.seed ?? previous?.seed ?? ir.seed;
   if (o.resume !== undefined) {
@@ -171,21 +248,45 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     if (E.isLeft(ck)) return fail(`error: cannot resume: ${ck.left}`);
     resume = ck.right.snapshot;
     seed = ck.right.header.seed;
-    const misfit = checkSnapshotShapes(lowered.right, resume, seed);
+    const misfit = checkSnapshot(lowered.right, resume, seed, {
+      mode: modeOf(lowered.right),
+      members: memberCount(lowered.right),
+      splitSizes: Object.fromEntries(Object.entries(data.right.splits).map(([k, d]) => [k, d.size])),
+      maxSteps: MAX_STEPS,
+    });
     if (misfit !== undefined) return fail(`error: cannot resume ${o.resume}: ${misfit}`);
     io.info(`resuming ${o.resume} at step ${ck.right.header.step} of ${resume.total}`);
+    held.savedStep = ck.right.header.step;
   }
 
   const out = o.resume ?? o.out ?? defaultOutDir(o.file, (io.now ?? (() => new Date()))());
-  try {
-    await fs.mkdir(out, { recursive: true });
-  } catch (e) {
-    return fail(`error: cannot create ${out} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  const made = await makeFolder(out);
+  if (E.isLeft(made)) return fail(`error: ${made.left}`);
+  const lock = await acquireLock(out);
+  if (E.isLeft(lock)) return fail(`error: ${lock.left}`);
+  held.release = lock.right;
+  held.out = out;
+  const reserve = await reserveSpace(out);
+  if (E.isLeft(reserve)) return fail(`error: ${reserve.left}`);
+  const unlock = lock.right;
+  held.freeReserve = reserve.right;
+  held.release = async () => {
+    await reserve.right();
+    await unlock();
+  };
+  if (resume === undefined) {
+    // A finished run's results are never overwritten by accident.
+    const existing = await heldRunFiles(out);
+    if (existing.length > 0 && o.force !== true) {
+      const old = await readManifest(out);
+      const what = old !== undefined ? `a ${old.outcome} run of ${old.program.path}` : `a run (${existing.join(', ')})`;
+      return fail(`error: ${out} already holds ${what}; continue it with --resume ${out}, replace it with --force, or choose another --out`);
+    }
+    if (existing.length > 0) await clearRun(out);
   }
   io.info(`output: ${out}`);
   const metricsFile = path.join(out, METRICS_FILE);
   if (resume !== undefined) await truncateRecords(metricsFile, resume.records);
-  else await fs.rm(metricsFile, { force: true });
 
   const startedAt = new Date().toISOString();
   const length = o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {};
@@ -193,12 +294,17 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   const mode = modeOf(lowered.right);
   const members = mode === 'ensemble' ? (lowered.right.members ?? ir.ensemble?.size ?? 1) : memberCount(lowered.right);
   const plan = reportPlan(lowered.right, total);
+  // A resumed part continues the members it was started with.
+  const part = o.part !== undefined ? partMembers(o.part, mode, members) : E.right(previous?.part);
+  if (E.isLeft(part)) return fail(`error: ${part.left}`);
+  const only = part.right;
   // Steps already done over all members: a resumed sweep has finished members and one live one.
   const from = resume === undefined ? 0 : resume.finished.length * total + resume.live.reduce((a, m) => a + m.state.step, 0);
   io.info(
     [
       `training: ${plural(total, 'step')} (${plural(spe, 'step')} per epoch of ${data.right.main.key})`,
       mode === 'single' ? '' : mode === 'ensemble' ? `, an ensemble of ${members} unrolled into one model` : `, ${plural(members, `${mode} member`)}`,
+      only !== undefined ? ` (this part: ${only.length === 1 ? 'member' : 'members'} ${only.join(', ')})` : '',
       plan.items.length > 0 ? `; report every ${showDuration(plan.every)}: ${reportNames(plan.items.map((i) => i.name))}` : '',
       evalLimit !== undefined ? `; whole-split metrics on at most ${evalLimit} examples (--eval-limit)` : '',
     ].join(''),
@@ -206,7 +312,7 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   // A reliability figure's note comes at the end, when it is drawn.
   for (const n of figureNotes(lowered.right.figures.filter((f) => f.kind !== 'reliability'))) io.error(`note: ${n}`);
   const lossNames = [...new Set([...ir.losses.map((l) => l.name), ...lowered.right.losses.map((l) => l.name)])];
-  io.onStart?.({ total, members: mode === 'ensemble' ? 1 : members, stepsPerEpoch: spe, from, losses: lossNames });
+  io.onStart?.({ total, members: mode === 'ensemble' ? 1 : (only?.length ?? members), stepsPerEpoch: spe, from, losses: lossNames });
   let manifest: Manifest = {
     program: { path: o.file, sha256: programSha },
     seed,
@@ -223,17 +329,30 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
     losses: lossNames,
     figures: manifestFigures(lowered.right.figures),
     ...(evalLimit !== undefined ? { evalLimit: evalLimit } : {}),
+    ...(only !== undefined ? { part: only } : {}),
+    ...(ir.sweep?.select !== undefined ? { select: { metric: ir.sweep.select.metric, direction: ir.sweep.select.direction } } : {}),
     ...(previous?.resumedFrom !== undefined || resume !== undefined
       ? { resumedFrom: [...(previous?.resumedFrom ?? []), ...(resume !== undefined ? [{ step: resume.live[0]?.state.step ?? 0, at: startedAt }] : [])] }
       : {}),
     ...(previous?.phases !== undefined ? { phases: previous.phases } : {}),
   };
+  held.manifest = manifest;
   await writeManifest(out, manifest);
 
   const metrics = metricsWriter(metricsFile);
+  // Steps and seconds of the segments before this one (a run resumed after a kill has them from
+  // the manifest as of its last checkpoint), so the totals cover every segment.
+  const before = { steps: previous?.stepsRun ?? 0, seconds: previous?.seconds ?? 0 };
+  const segmentStart = Date.now();
+  let segmentSteps = 0;
+  const progress = (): { stepsRun: number; seconds: number } => ({
+    stepsRun: before.steps + segmentSteps,
+    seconds: before.seconds + (Date.now() - segmentStart) / 1000,
+  });
   let result: ExecResult | undefined;
   let crash: string | undefined;
   let lastStep = resume?.live[0]?.state.step ?? 0;
+  const divergences: Divergence[] = [];
   try {
     result = await execute(lowered.right, data.right, {
       seed,
@@ -241,7 +360,17 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
       checkpointEvery: o.checkpointEvery,
       ...(evalLimit !== undefined ? { evalLimit: evalLimit } : {}),
       ...(resume !== undefined ? { resume } : {}),
-      save: (s) => saveCheckpoint(out, s, { program: programSha, seed }),
+      ...(only !== undefined ? { only } : {}),
+      save: async (s) => {
+        // The checkpoint counts the records written so far: they must be on disk before it is.
+        await metrics.flush();
+        await saveCheckpoint(out, s, { program: programSha, seed });
+        held.savedStep = Math.min(...s.live.map((m) => m.state.step), s.total);
+        // A run killed later resumes with these totals (the steps after this checkpoint are redone).
+        manifest = { ...manifest, ...progress() };
+        held.manifest = manifest;
+        await writeManifest(out, manifest);
+      },
       ...(ir.sweep?.select !== undefined
         ? {
             saveSelected: async (s: Snapshot) => {
@@ -254,22 +383,37 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
         metrics.write(r);
         io.onReport?.(r);
       },
+      onExploit: (e) => metrics.event(e),
       onStep: (m, info) => {
         lastStep = m.state.step;
+        segmentSteps++;
         io.onStep?.(m, info);
       },
       ...(io.shouldStop !== undefined ? { shouldStop: io.shouldStop } : {}),
+      // One model diverging ends the run; a sweep or population member diverging is a result (a
+      // learning rate too high) and the others go on.
+      onDiverge: (d) => {
+        divergences.push(d);
+        if (o.allowDivergence !== true && mode !== 'sweep' && mode !== 'population') return true;
+        io.error(`warning: ${describeDivergence(d)}; going on${o.allowDivergence === true ? ' (--allow-divergence)' : ' with the other members'}`);
+        return false;
+      },
       ...(ir.sweep !== undefined
-        ? { programFor: (i: number) => E.mapLeft((ds: Diagnostic[]) => io.renderDiagnostics(ds))(lowerWith(ir, spe, i)) }
+        ? { programFor: (i: number) => E.mapLeft((ds: Diagnostic[]) => io.renderDiagnostics(ds))(lowerWith(ir, o.registry, spe, i)) }
         : {}),
     });
   } catch (e) {
+    // A full disk is reported by runProgram, with what is left to resume from.
+    if (isFsFailure(e)) {
+      await metrics.close().catch(() => undefined);
+      throw e;
+    }
     // A tensor op failing mid-run (a shape the checks above could not see) is a failed run, not a crash.
     crash = `training failed at step ${lastStep}: ${e instanceof Error ? e.message : String(e)}`;
   } finally {
-    await metrics.close();
     io.onEnd?.();
   }
+  await metrics.close();
   if (crash !== undefined || result === undefined) {
     const reason = crash ?? 'training ended without a result';
     await writeManifest(out, { ...manifest, outcome: 'failed', ended: new Date().toISOString(), error: reason });
@@ -283,22 +427,28 @@ export const runProgram = async (o: RunOptions, io: RunIO): Promise<number> => {
   if (E.isLeft(figureNote)) io.error(`note: ${figureNote.left}`);
   if (result.finalSaveError !== undefined) io.error(`note: training completed, but a checkpoint could not be written: ${result.finalSaveError}`);
 
-  const seconds = result.seconds + (previous?.seconds ?? 0);
+  const seconds = result.seconds + before.seconds;
   manifest = {
     ...manifest,
     totalSteps: result.total,
     outcome: result.outcome,
     ended: new Date().toISOString(),
-    stepsRun: result.stepsRun + (previous?.stepsRun ?? 0),
+    stepsRun: result.stepsRun + before.steps,
     seconds,
     // The executor does not time phases separately yet: a run is one phase named by its mode.
     phases: [{ name: result.mode, seconds }],
     ...(result.error !== undefined ? { error: result.error } : {}),
+    ...(divergences.length > 0 ? { divergences } : {}),
     ...(result.selected !== undefined ? { selected: result.selected } : {}),
+    ...(result.exploits !== undefined ? { exploits: [...result.exploits] } : {}),
+    results: [...result.members],
   };
   await writeManifest(out, manifest);
 
   if (result.outcome === 'failed') return fail(`error: ${result.error ?? 'the run failed'}`);
+  if (result.outcome === 'diverged') {
+    return fail(`error: ${result.error ?? 'diverged'}; the run is marked diverged (a smaller learning rate may help; --allow-divergence goes on past it)`);
+  }
   if (result.outcome === 'interrupted') {
     io.error(`interrupted: checkpoint saved in ${out}; continue with: xreg run ${o.file} --resume ${out}`);
     return 130;

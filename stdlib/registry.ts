@@ -11,6 +11,8 @@ import { loaders, transforms } from './data/index.js';
 
 export interface Registry {
   readonly entries: ReadonlyMap<string, LibraryEntry>;
+  /** For entries a plugin added: the plugin's file (hover and messages say where a name comes from). */
+  readonly origins?: ReadonlyMap<string, string>;
 }
 
 export const makeRegistry = (entries: readonly LibraryEntry[]): Registry => {

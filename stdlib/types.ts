@@ -175,6 +175,12 @@ export interface OptimizerDef {
   readonly kind: 'optimizer';
   readonly name: string;
   readonly options: readonly ArgSpec[];
+  /**
+   * The range checks behind the ArgSpecs (β in [0, 1), eps > 0, …), for the compiler to turn into
+   * located diagnostics before lowering; `init` and `step` assume they passed. `lr` and the
+   * schedule options are checked for every optimizer by `validateOptimizerOptions`.
+   */
+  readonly validate: (options: ConstArgs) => Either<string, unknown>;
   readonly init: (params: readonly tf.Tensor[], options: ConstArgs) => OptState;
   /**
    * One update: new parameters and new state from the old ones and the gradients, at learning

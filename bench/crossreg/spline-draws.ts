@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runProgram } from '../../runtime/run.js';
+import { standardLibrary } from '../../stdlib/registry.js';
 import { bestPoint, logspace, splinePath, splineProblem, type Problem } from '../../stdlib/baselines/index.js';
 import { need, requireSplits } from './splits.js';
 
@@ -36,7 +37,7 @@ const main = async (): Promise<void> => {
     writeFileSync(file, sigma === undefined ? text : text.replace(/(spline_samples\([^)]*sigma: )[0-9.e-]+/, `$1${sigma}`));
     const out = path.join(dir, `run_${seed}`);
     const code = await runProgram(
-      { file, out, set: {}, checkpointEvery: 1e12, argv: ['spline-draws'] },
+      { registry: standardLibrary, file, out, set: {}, checkpointEvery: 1e12, argv: ['spline-draws'] },
       { info: () => undefined, error: (l) => console.error(l), renderDiagnostics: (ds) => ds.map((d) => d.message).join('\n') },
     );
     if (code !== 0) throw new Error(`seed ${seed}: run failed (${code})`);

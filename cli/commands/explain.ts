@@ -5,9 +5,12 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { compileText } from '../../compiler/compile.js';
 import { explain } from '../../compiler/explain.js';
+import type { Diagnostic } from '../../dsl/diagnostic.js';
 import { formatSpan } from '../../dsl/span.js';
+import { registryForFile } from '../plugins/registry.js';
+import { standardLibrary, type Registry } from '../../stdlib/registry.js';
 
-const ExplainOptions = t.partial({ set: t.array(t.string) });
+const ExplainOptions = t.partial({ set: t.array(t.string), plugin: t.array(t.string) });
 
 export interface ExplainIO {
   readonly out: (line: string) => void;
@@ -36,8 +39,15 @@ export const parseOverrides = (pairs: readonly string[]): E.Either<string, Recor
   return E.right(out);
 };
 
+const showDiagnostics = (io: ExplainIO, ds: readonly Diagnostic[]): void => {
+  for (const d of ds) {
+    io.err(`${formatSpan(d.span)}: ${d.severity} ${d.code}: ${d.message}${d.hint !== undefined ? ` (${d.hint})` : ''}`);
+    for (const r of d.related ?? []) io.err(`  ${formatSpan(r.span)}: note: ${r.message}`);
+  }
+};
+
 /** Returns the exit code: 0 explained, 1 the program has errors or could not be read. */
-export const explainCommand = (file: string, rawOptions: unknown, io: ExplainIO = consoleIO): number => {
+export const explainCommand = async (file: string, rawOptions: unknown, io: ExplainIO = consoleIO, base: Registry = standardLibrary): Promise<number> => {
   const opts = ExplainOptions.decode(rawOptions);
   if (E.isLeft(opts)) {
     io.err('xreg explain: bad options');
@@ -53,10 +63,15 @@ export const explainCommand = (file: string, rawOptions: unknown, io: ExplainIO 
     io.err(`xreg explain: cannot read ${file}: ${text.left}`);
     return 1;
   }
-  const r = compileText(text.right, file, { readFile, overrides: overrides.right });
-  for (const d of r.diagnostics) io.err(`${formatSpan(d.span)}: ${d.severity} ${d.code}: ${d.message}${d.hint !== undefined ? ` (${d.hint})` : ''}`);
+  const registry = await registryForFile(base, file, text.right, readFile, { flags: opts.right.plugin ?? [] });
+  if (E.isLeft(registry)) {
+    showDiagnostics(io, registry.left);
+    return 1;
+  }
+  const r = compileText(text.right, file, { readFile, overrides: overrides.right, registry: registry.right });
+  showDiagnostics(io, r.diagnostics);
   if (r.ir === undefined) return 1;
-  io.out(explain(r.ir));
+  io.out(explain(r.ir, registry.right));
   return 0;
 };
 
@@ -66,6 +81,7 @@ export const registerExplain = (program: Command): Command =>
     .description('print the partition table, the update rules and the loss graphs (with shapes) of a program')
     .argument('<file>', '.xreg program')
     .option('--set <name=value...>', 'override a let constant')
-    .action((file: string, options: unknown) => {
-      process.exitCode = explainCommand(file, options);
+    .option('--plugin <path...>', 'load a plugin module besides those the program and xreg.config.json name')
+    .action(async (file: string, options: unknown) => {
+      process.exitCode = await explainCommand(file, options);
     });

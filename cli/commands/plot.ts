@@ -4,6 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { formatErrors } from '../../runtime/plot/decode.js';
 import { plotRun } from '../../runtime/plot/run.js';
+import { fsReason, isFsFailure } from '../../runtime/folder/fs-errors.js';
 
 const PlotOptions = t.partial({ out: t.string });
 
@@ -21,7 +22,15 @@ export const plotCommand = async (dir: string, rawOptions: unknown, io: PlotIO =
     io.err(`xreg plot: bad options: ${formatErrors(opts.left)}`);
     return 1;
   }
-  const result = await plotRun(dir, opts.right.out);
+  let result: Awaited<ReturnType<typeof plotRun>>;
+  try {
+    result = await plotRun(dir, opts.right.out);
+  } catch (e) {
+    // A read-only or full disk: one line, not a stack trace.
+    if (!isFsFailure(e)) throw e;
+    io.err(`xreg plot: cannot write the charts of ${dir}: ${fsReason(e)}`);
+    return 1;
+  }
   if (E.isLeft(result)) {
     io.err(`xreg plot: ${result.left}`);
     return 1;

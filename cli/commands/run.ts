@@ -1,6 +1,6 @@
 /**
  * `xreg run FILE [--out DIR] [--steps N | --epochs N] [--seed S] [--backend B] [--set name=value ...]
- * [--resume DIR] [--checkpoint-every N] [--eval-limit N] [--quiet]`: options decoded with io-ts, then runtime/run.ts.
+ * [--resume DIR] [--member I | --shard I/N] [--checkpoint-every N] [--eval-limit N] [--quiet] [--force] [--allow-divergence]`: options decoded with io-ts, then runtime/run.ts.
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -11,8 +11,22 @@ import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../../dsl/diagnostic.js';
 import { renderDiagnostic } from '../../dsl/render.js';
 import { BackendRequest } from '../../runtime/backend/select.js';
-import { latestValues, lineDue, progressLine } from '../../runtime/results/progress.js';
+import {
+  addRateSample,
+  etaSeconds,
+  formatRate,
+  formatSeconds,
+  latestValues,
+  lineDue,
+  progressLine,
+  recentRate,
+  type RateSample,
+} from '../../runtime/results/progress.js';
+import { parseShard } from '../../runtime/parts.js';
 import { DEFAULT_CHECKPOINT_EVERY, runProgram, type RunIO, type RunOptions, type SetValue } from '../../runtime/run.js';
+import { standardLibrary } from '../../stdlib/registry.js';
+import { readTextSync } from '../check.js';
+import { registryForFile } from '../plugins/registry.js';
 
 /** A positive integer given as text on the command line. */
 const PositiveInt = new t.Type<number, string, unknown>(
@@ -32,7 +46,17 @@ const Seed = new t.Type<number, string, unknown>(
   String,
 );
 
+/** A member index (0 allowed). */
+const Index = new t.Type<number, string, unknown>(
+  'Index',
+  (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0,
+  (u, c) => (typeof u === 'string' && /^\d+$/.test(u.trim()) ? t.success(Number(u)) : t.failure(u, c, `expected a member index (0, 1, 2, …), got '${String(u)}'`)),
+  String,
+);
+
 const RawOptions = t.partial({
+  member: Index,
+  shard: t.string,
   out: t.string,
   steps: PositiveInt,
   epochs: PositiveInt,
@@ -43,6 +67,9 @@ const RawOptions = t.partial({
   checkpointEvery: PositiveInt,
   evalLimit: PositiveInt,
   quiet: t.boolean,
+  plugin: t.array(t.string),
+  force: t.boolean,
+  allowDivergence: t.boolean,
 });
 
 /** `name=value` with the value read as a number, a boolean or else a string. */
@@ -65,12 +92,15 @@ const firstMessage = (errs: t.Errors): string => {
   return `--${flag}: ${what}`;
 };
 
-export const decodeRunOptions = (file: string, raw: unknown, argv: readonly string[]): E.Either<string, RunOptions & { readonly quiet: boolean }> =>
+export const decodeRunOptions = (file: string, raw: unknown, argv: readonly string[]): E.Either<string, Omit<RunOptions, 'registry'> & { readonly quiet: boolean; readonly plugins: readonly string[] }> =>
   pipe(
     RawOptions.decode(raw),
     E.mapLeft(firstMessage),
     E.chain((o) => {
       if (o.steps !== undefined && o.epochs !== undefined) return E.left('--steps and --epochs are alternatives: give one');
+      if (o.member !== undefined && o.shard !== undefined) return E.left('--member and --shard are alternatives: give one');
+      const part = o.shard !== undefined ? parseShard(o.shard) : E.right(o.member !== undefined ? ({ kind: 'member', index: o.member } as const) : undefined);
+      if (E.isLeft(part)) return part;
       const set: Record<string, SetValue> = {};
       for (const p of o.set ?? []) {
         const kv = parseSet(p);
@@ -83,18 +113,22 @@ export const decodeRunOptions = (file: string, raw: unknown, argv: readonly stri
         checkpointEvery: o.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
         argv,
         quiet: o.quiet === true,
+        plugins: o.plugin ?? [],
         ...(o.out !== undefined ? { out: o.out } : {}),
         ...(o.steps !== undefined ? { steps: o.steps } : {}),
         ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
         ...(o.seed !== undefined ? { seed: o.seed } : {}),
         ...(o.backend !== undefined ? { backend: o.backend } : {}),
         ...(o.resume !== undefined ? { resume: o.resume } : {}),
+        ...(part.right !== undefined ? { part: part.right } : {}),
         ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
+        ...(o.force === true ? { force: true } : {}),
+        ...(o.allowDivergence === true ? { allowDivergence: true } : {}),
       });
     }),
   );
 
-const sourceOf = (file: string): string => {
+export const sourceOf = (file: string): string => {
   try {
     return readFileSync(file, 'utf8');
   } catch {
@@ -130,7 +164,7 @@ export const terminalIO = (
   let overall = 0;
   let done = 0;
   let startedAt = 0;
-  let t0 = Date.now();
+  let samples: readonly RateSample[] = [];
   let lastLine: number | undefined;
   return {
     info: (l) => void streams.out.write(l + '\n'),
@@ -143,19 +177,19 @@ export const terminalIO = (
       done = p.from;
       startedAt = p.from;
       losses = p.losses;
-      t0 = Date.now();
+      samples = [];
       if (quiet || !tty) return;
       bar = new cliProgress.SingleBar(
         {
-          format: '{bar} {value}/{total} steps | {member}epoch {epoch} | ETA {eta_formatted} | {latest}',
+          // Rate and ETA from the last 30 s (progress.ts), not cli-progress's own over the last updates.
+          format: '{bar} {value}/{total} steps | {member}epoch {epoch} | {rate} | ETA {eta} | {latest}',
           hideCursor: true,
           stream: progress as NodeJS.WritableStream,
-          etaBuffer: 50,
           fps: 5,
         },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(overall, done, { epoch: 0, member: '', latest: '' });
+      bar.start(overall, done, { epoch: 0, member: '', latest: '', rate: '', eta: '?' });
     },
     onReport: (r) => {
       latest = latestValues(r, losses);
@@ -166,14 +200,17 @@ export const terminalIO = (
       // The epoch of the step just taken: the last step of epoch 0 is step `spe`, not epoch 1.
       const epoch = Math.floor(Math.max(0, m.state.step - 1) / info.spe);
       const member = members > 1 ? `member ${m.index + 1}/${members} ` : '';
+      const now = Date.now();
+      samples = addRateSample(samples, { t: now, done });
+      const rate = recentRate(samples);
       if (bar !== undefined) {
-        bar.update(done, { epoch, member, latest });
+        const eta = formatSeconds(etaSeconds({ done, total: overall, startedAt, rate }));
+        bar.update(done, { epoch, member, latest, rate: formatRate(rate), eta });
         return;
       }
-      const now = Date.now();
       if (!lineDue(now, lastLine, done, overall, everyMs)) return;
       lastLine = now;
-      progress.write(progressLine({ done, total: overall, startedAt, seconds: (now - t0) / 1000, epoch, member, latest }) + '\n');
+      progress.write(progressLine({ done, total: overall, startedAt, rate, epoch, member, latest }) + '\n');
     },
     onEnd: () => bar?.stop(),
   };
@@ -188,17 +225,28 @@ export const registerRun = (program: Command): Command =>
     .option('--steps <n>', 'run this many steps instead of the program length')
     .option('--epochs <n>', 'run this many epochs instead of the program length')
     .option('--seed <s>', 'random seed (default: the program seed)')
-    .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm or cpu (default: fastest available)')
+    .option('--backend <name>', 'webgpu, tensorflow-gpu, tensorflow, wasm or cpu (default: fastest available)')
     .option('--set <name=value...>', 'override a let constant')
     .option('--resume <dir>', 'continue the run saved in this folder')
+    .option('--member <i>', 'train only member i of the sweep (from 0), into its own folder; join the parts with xreg merge')
+    .option('--shard <i/n>', 'train members i, i+n, i+2n, … of the sweep (part i of n, from 0), into its own folder')
     .option('--checkpoint-every <n>', `save a checkpoint every n steps (default ${DEFAULT_CHECKPOINT_EVERY})`)
     .option('--eval-limit <n>', 'evaluate whole-split metrics on a fixed subset of at most n examples (faster reports; default: all)')
     .option('--quiet', 'no progress output')
+    .option('--plugin <path...>', 'load a plugin module besides those the program and xreg.config.json name')
+    .option('--force', 'replace the run already in the --out folder (its results are deleted)')
+    .option('--allow-divergence', 'go on after a parameter becomes NaN or infinite (default: stop, outcome "diverged", exit 1)')
     .action(async (file: string, raw: unknown) => {
       const o = decodeRunOptions(file, raw, process.argv.slice(2));
       if (E.isLeft(o)) {
         process.stderr.write(`xreg run: ${o.left}\n`);
         process.exitCode = 2;
+        return;
+      }
+      const registry = await registryForFile(standardLibrary, file, sourceOf(file), readTextSync, { flags: o.right.plugins });
+      if (E.isLeft(registry)) {
+        process.stderr.write(`${renderAll(registry.left)}\n`);
+        process.exitCode = 1;
         return;
       }
       let interrupted = false;
@@ -209,7 +257,7 @@ export const registerRun = (program: Command): Command =>
       };
       process.on('SIGINT', onSigint);
       try {
-        process.exitCode = await runProgram(o.right, terminalIO(o.right.quiet, () => interrupted));
+        process.exitCode = await runProgram({ ...o.right, registry: registry.right }, terminalIO(o.right.quiet, () => interrupted));
       } finally {
         process.off('SIGINT', onSigint);
       }

@@ -29,6 +29,7 @@ const rewrite = (e: IRExpr, rename: Rename, suffix: string, expand: (x: IRExpr) 
     case 'sweepVar':
       return e;
     case 'param':
+    case 'appliedGrad':
       return { ...e, path: rename(e.path) };
     case 'flatParams':
       return { ...e, paths: e.paths.map(rename) };
@@ -89,6 +90,7 @@ export const unrollEnsemble = (ir: IRProgram): Unrolled => {
   const perMember = (e: IRExpr): boolean => {
     switch (e.kind) {
       case 'param':
+      case 'appliedGrad':
         return replicated.has(e.path);
       case 'flatParams':
         return e.paths.some((p) => replicated.has(p));

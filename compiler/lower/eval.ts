@@ -2,7 +2,7 @@
  * IR expressions → closures over tensors, built once at lowering time: every registry entry is
  * looked up and every option checked here, so evaluating a step interprets no names.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../stdlib/tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { type Diagnostic, error } from '../../dsl/diagnostic.js';
 import type { FnDef, LayerDef, StatefulFnDef } from '../../stdlib/types.js';
@@ -22,6 +22,8 @@ export interface Env {
   readonly stochastic: boolean;
   readonly nextSeed: () => number;
   readonly helpers: Record<string, HelperState>;
+  /** Parameter path → [the gradient its rule last applied] (`applied_grad`; see applied.ts). */
+  readonly applied: Readonly<Record<string, readonly tf.Tensor[]>>;
 }
 
 export type Ev = (env: Env) => tf.Tensor;
@@ -78,6 +80,11 @@ export const compileExpr = (e: IRExpr, registry: Registry, sweep: SweepValues): 
     case 'param': {
       const path = e.path;
       return E.right((env) => need(env.params, path, 'parameter'));
+    }
+    case 'appliedGrad': {
+      const path = e.path;
+      // Before the rule first fires nothing was applied: zeros of the parameter's shape.
+      return E.right((env) => env.applied[path]?.[0] ?? tf.zerosLike(need(env.params, path, 'parameter')));
     }
     case 'flatParams': {
       const paths = e.paths;

@@ -2,7 +2,7 @@
  * Figures → what the runtime logs or evaluates for them (`LoweredFigure`, naming rules in
  * types.ts). A figure that cannot be drawn never stops a run: it says why in `notes`.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../stdlib/tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Registry } from '../../stdlib/registry.js';
 import type { IRExpr, IRFigure, IRParam } from '../ir.js';

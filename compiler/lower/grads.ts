@@ -1,5 +1,5 @@
 /** Gradients of a scalar function with respect to given tensors (zeros where one does not enter). */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../stdlib/tf.js';
 
 export const gradsOf = (f: () => tf.Tensor, xs: readonly tf.Tensor[]): tf.Tensor[] => {
   const r = tf.engine().gradients(() => f() as tf.Scalar, [...xs], undefined, true);

@@ -8,7 +8,7 @@
  * each one a second differentiation of F; H is never formed. Exact when θ is F's minimizer; the
  * rules that fit θ keep it near one as ρ moves.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../stdlib/tf.js';
 import type { Ev } from './eval.js';
 import { gradsOf } from './grads.js';
 

@@ -3,14 +3,15 @@
  * with the IR itself (an unknown entry, a non-scalar loss, bad optimizer options, an unsupported
  * form) is reported here as located diagnostics, before any step runs and without any data.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../stdlib/tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { type Diagnostic, error } from '../../dsl/diagnostic.js';
 import type { Span } from '../../dsl/span.js';
-import { optimizers, makeLrSchedule, validateOptimizerOptions } from '../../stdlib/optimizers/index.js';
+import { makeLrSchedule, validateOptimizerOptions } from '../../stdlib/optimizers/index.js';
 import { lookup, type Registry } from '../../stdlib/registry.js';
 import type { ConstArgs, LrSchedule, OptimizerDef, OptState, StatefulFnDef } from '../../stdlib/types.js';
-import type { IRBody, IRDuration, IRExpr, IRNamedExpr, IRParam, IRProgram, IRRule } from '../ir.js';
+import { children as childrenOf, type IRBody, type IRDuration, type IRExpr, type IRNamedExpr, type IRParam, type IRProgram, type IRRule } from '../ir.js';
+import { APPLIED } from './applied.js';
 import { LowerCodes } from './codes.js';
 import { unrollEnsemble } from './ensemble.js';
 import { compileExpr, type Ev, type HelperState, statefulNodes, type SweepValues } from './eval.js';
@@ -45,18 +46,14 @@ const scalar = (e: IRExpr, what: string): Lowered<IRExpr> =>
 
 const fileSpan = (file: string): Span => ({ file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } });
 
-const builtin = new Set(optimizers.map((o) => o.name));
-
 const optimizerOf = (r: IRRule, registry: Registry, o: ConstArgs): Lowered<{ def: OptimizerDef; lr: LrSchedule }> => {
   const bad = (m: string): Lowered<never> => E.left([error(LowerCodes.badOptimizer, `lowering: rule ${r.name}: ${m}`, r.span)]);
   const def = lookup(registry, r.optimizer.name);
   if (def === undefined || def.kind !== 'optimizer') return bad(`the registry has no optimizer '${r.optimizer.name}'`);
   const lr = o['lr'];
   if (typeof lr !== 'number') return bad(`${r.optimizer.name} needs a number lr`);
-  if (builtin.has(def.name)) {
-    const ok = validateOptimizerOptions(def.name, o);
-    if (E.isLeft(ok)) return bad(ok.left);
-  }
+  const ok = validateOptimizerOptions(def, o);
+  if (E.isLeft(ok)) return bad(ok.left);
   const schedule = makeLrSchedule(lr, o);
   return E.isLeft(schedule) ? bad(schedule.left) : E.right({ def, lr: schedule.right });
 };
@@ -83,6 +80,8 @@ interface Ctx {
   readonly sweep: SweepValues;
   readonly options: LowerOptions;
   readonly params: ReadonlyMap<string, IRParam>;
+  /** Parameters whose applied gradient a report reads (`applied_grad`). */
+  readonly recorded: ReadonlySet<string>;
 }
 
 const lowerRule = (c: Ctx, r: IRRule, length: IRDuration): Lowered<LoweredRule> => {
@@ -124,6 +123,7 @@ const lowerRule = (c: Ctx, r: IRRule, length: IRDuration): Lowered<LoweredRule> 
     options: options.right,
     lr: opt.right.lr,
     total: firings(r.schedule, length, c.options.stepsPerEpoch),
+    recorded: r.targets.filter((p) => c.recorded.has(p)),
   };
   return E.right({
     name: r.name,
@@ -168,6 +168,16 @@ const unsupportedForms = (ir: IRProgram): Diagnostic[] => [
     : []),
 ];
 
+const appliedPaths = (ir: IRProgram): Set<string> => {
+  const out = new Set<string>();
+  const walk = (e: IRExpr): void => {
+    if (e.kind === 'appliedGrad') out.add(e.path);
+    childrenOf(e).forEach(walk);
+  };
+  (ir.report?.items ?? []).forEach((i) => walk(i.expr));
+  return out;
+};
+
 /**
  * Lowers one member of the program. An ensemble is unrolled first (`unrollEnsemble`): the result's
  * `ir` is the unrolled program (no `ensemble`, member parameters `m<i>.…`, rules `…@m<i>`) and
@@ -177,7 +187,7 @@ export const lowerProgram = (source: IRProgram, registry: Registry, options: Low
   const refused = unsupportedForms(source);
   if (refused.length > 0) return E.left(refused);
   const { ir, members } = unrollEnsemble(source);
-  const c: Ctx = { ir, registry, sweep: options.sweep ?? {}, options, params: new Map(ir.params.map((p) => [p.path, p])) };
+  const c: Ctx = { ir, registry, sweep: options.sweep ?? {}, options, params: new Map(ir.params.map((p) => [p.path, p])), recorded: appliedPaths(ir) };
   const body = bodyOf(ir);
   const rules = collect(body.rules.map((r) => lowerRule(c, r, ir.run.length)));
   const phases = collect(
@@ -220,6 +230,9 @@ export const lowerProgram = (source: IRProgram, registry: Registry, options: Low
         r.options,
       );
     }
+    // Zeros until a rule applies a gradient: a fresh state has the slots a checkpoint will hold.
+    const recorded = [...c.recorded].filter((p) => params[p] !== undefined);
+    if (recorded.length > 0) opt[APPLIED] = { t: 0, slots: Object.fromEntries(recorded.map((p) => [p, [tf.zerosLike(params[p] as tf.Tensor)]])) };
     const helpers: Record<string, HelperState> = {};
     for (const [k, f] of helperInits) helpers[k] = f();
     return { step: 0, params, opt, helpers };

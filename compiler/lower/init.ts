@@ -1,5 +1,5 @@
 /** Fresh parameters from their initializers, each seeded by (run seed, path). */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../stdlib/tf.js';
 import { retractToSphere } from '../../stdlib/geometry/index.js';
 import type { IRParam } from '../ir.js';
 import { paramSeed } from './seeds.js';

@@ -13,7 +13,7 @@
  * - λ and j are drawn in plain JavaScript from the step's seed stream (reproducible, and a test
  *   can redraw them with `mixupDraw`); stateful helpers inside the body would advance twice.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../stdlib/tf.js';
 import { makeRng, permutation, type Rng } from '../../stdlib/data/random.js';
 import { children, type IRExpr } from '../ir.js';
 import type { Env, Ev } from './eval.js';

@@ -1,5 +1,5 @@
 /** Observed values (losses for the log, metrics, report items) as closures returning numbers. */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../stdlib/tf.js';
 import type { Ev, HelperState } from './eval.js';
 import { keepNewHelpers, makeEnv } from './rule.js';
 import { Salt } from './seeds.js';
@@ -9,10 +9,8 @@ import type { BatchNeed, Batches, LoweredObservable, RunState } from './types.js
  * Evaluated under tf.tidy, with a stop on every gradient path (nothing is differentiated here).
  * Helper states advance (a running z-score sees each observation once); everything else is shared.
  */
-export const observable = (name: string, needs: readonly BatchNeed[], ev: Ev): LoweredObservable => ({
-  name,
-  needs,
-  evaluate: (state: RunState, batches: Batches, key: number) => {
+export const observable = (name: string, needs: readonly BatchNeed[], ev: Ev): LoweredObservable => {
+  const compute = (state: RunState, batches: Batches, key: number): { v: tf.Tensor; state: RunState } => {
     const helpers: Record<string, HelperState> = { ...state.helpers };
     const v = tf.tidy(() => {
       const out = ev(makeEnv(state, batches, key, Salt.observe, helpers));
@@ -20,8 +18,24 @@ export const observable = (name: string, needs: readonly BatchNeed[], ev: Ev): L
       // A bare parameter or field is the state's own tensor: the copy is ours to dispose.
       return out.clone();
     });
-    const value = v.dataSync()[0] ?? Number.NaN;
-    v.dispose();
-    return { value, state: { ...state, helpers } };
-  },
-});
+    return { v, state: { ...state, helpers } };
+  };
+  return {
+    name,
+    needs,
+    evaluate: (state: RunState, batches: Batches, key: number) => {
+      const r = compute(state, batches, key);
+      const value = r.v.dataSync()[0] ?? Number.NaN;
+      r.v.dispose();
+      return { value, state: r.state };
+    },
+    evaluateAsync: async (state: RunState, batches: Batches, key: number) => {
+      const r = compute(state, batches, key);
+      try {
+        return { value: (await r.v.data())[0] ?? Number.NaN, state: r.state };
+      } finally {
+        r.v.dispose();
+      }
+    },
+  };
+};

@@ -3,13 +3,13 @@
  * (every other parameter is a constant to it), the rule's geometry, the optimizer step, and the
  * sphere retraction.
  */
-import * as tf from '@tensorflow/tfjs-core';
-// Registers tfjs's gradient functions (tfjs-core's Node bundle has none).
-import '../../stdlib/gradients.js';
+// `tf` loads @tensorflow/tfjs on first use, which registers the gradient functions.
+import { tf } from '../../stdlib/tf.js';
 import { projectAlong, projectOrthogonal, retractToSphere, tangentProject } from '../../stdlib/geometry/index.js';
 import type { ConstArgs, LrSchedule, OptimizerDef, OptState } from '../../stdlib/types.js';
 import type { Env, Ev, HelperState } from './eval.js';
 import { gradsOf } from './grads.js';
+import { appliedOf, recordApplied } from './applied.js';
 import { implicitGradients, type ImplicitParts } from './implicit.js';
 import { Salt, seedStream } from './seeds.js';
 import type { Batches, RunState } from './types.js';
@@ -27,6 +27,8 @@ export interface RuleParts {
   readonly lr: LrSchedule;
   /** Firings of the rule in its phase (the schedule's horizon). */
   readonly total: number;
+  /** The targets whose applied gradient a report reads (`applied_grad`): kept in the state. */
+  readonly recorded: readonly string[];
 }
 
 const needParam = (s: RunState, path: string): tf.Tensor => {
@@ -42,7 +44,7 @@ export const makeEnv = (
   salt: number,
   helpers: Record<string, HelperState>,
   stochastic = true,
-): Env => ({ params: state.params, batches, stochastic, nextSeed: seedStream(key, salt), helpers });
+): Env => ({ params: state.params, batches, stochastic, nextSeed: seedStream(key, salt), helpers, applied: appliedOf(state) });
 
 /** Marks the helper tensors this evaluation made so they outlive the enclosing tidy scopes. */
 export const keepNewHelpers = (helpers: Record<string, HelperState>, before: RunState['helpers']): void => {
@@ -96,9 +98,11 @@ export const ruleStep =
     const keepOut = (t: tf.Tensor): tf.Tensor => (inputs.has(t) ? t : tf.keep(t));
     let newParams: tf.Tensor[] = [];
     let newOpt: OptState = opt0;
+    let applied: tf.Tensor[] = [];
     const helpers: Record<string, HelperState> = { ...state.helpers };
     tf.tidy(() => {
       const g = ruleGradients(parts, state, batches, key, helpers, true);
+      applied = parts.targets.flatMap((p, i) => (parts.recorded.includes(p) ? [tf.keep(g[i] as tf.Tensor)] : []));
       const r = parts.optimizer.step(xs, g, opt0, lr, parts.options);
       newParams = r.params.map((p, i) => keepOut(parts.onSphere[i] === true ? (retractToSphere([p])[0] ?? p) : p));
       const slots: Record<string, tf.Tensor[]> = {};
@@ -109,7 +113,9 @@ export const ruleStep =
     parts.targets.forEach((p, i) => {
       params[p] = newParams[i] as tf.Tensor;
     });
-    return { step: state.step, params, opt: { ...state.opt, [parts.name]: newOpt }, helpers };
+    const opt = { ...state.opt, [parts.name]: newOpt };
+    const recorded = parts.targets.filter((p) => parts.recorded.includes(p));
+    return { step: state.step, params, opt: recorded.length === 0 ? opt : recordApplied(opt, recorded, applied), helpers };
   };
 
 /** The rule's loss at `state` (helper updates dropped: logging must not advance them). */

@@ -1,5 +1,5 @@
 /** Tensor operations the evaluator needs beyond tfjs's own: gradient stopping, `@`, dtype agreement. */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../stdlib/tf.js';
 import type { BinaryOp } from '../ir.js';
 
 /**

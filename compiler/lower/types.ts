@@ -60,6 +60,8 @@ export interface LoweredObservable {
   readonly needs: readonly BatchNeed[];
   /** Its value, and the state with stateful helpers advanced (other parts shared). */
   readonly evaluate: (state: RunState, batches: Batches, key: number) => { readonly value: number; readonly state: RunState };
+  /** The same, read back asynchronously: a GPU backend under Node (webgpu) has no synchronous read. */
+  readonly evaluateAsync: (state: RunState, batches: Batches, key: number) => Promise<{ readonly value: number; readonly state: RunState }>;
 }
 
 export interface LoweredPhase {

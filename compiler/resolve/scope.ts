@@ -51,6 +51,7 @@ export const languageForms = [
   'noise_scales',
   'magnitudes',
   'grad',
+  'applied_grad',
   'normal',
   'uniform',
   'logspace',

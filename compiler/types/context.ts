@@ -62,6 +62,8 @@ export interface Local {
   /** The enclosing declaration (keys stateful helpers' state). */
   readonly declName: string;
   readonly container: Container;
+  /** Inside a `report` item, where `applied_grad(p)` may be read. */
+  readonly reporting?: boolean;
 }
 
 /** A value that is not a tensor: a set of parameter paths from a selector. */

@@ -302,6 +302,7 @@ const elabCall = (ctx: Ctx, e: CallExpr, local: Local): Val | null => {
     );
   const g = lookupGlobal(ctx, local.ns, name);
   if (name === 'mixup' && g === undefined) return elabMixup(ctx, e, local);
+  if (name === 'applied_grad' && g === undefined) return elabAppliedGrad(ctx, e, local);
   if (g !== undefined) {
     const gl = g.global;
     switch (gl.kind) {
@@ -341,6 +342,27 @@ const elabCall = (ctx: Ctx, e: CallExpr, local: Local): Val | null => {
     default:
       return push(ctx, error(Codes.wrongKind, `'${name}' is a${entry.kind === 'optimizer' ? 'n' : ''} ${entry.kind}, not a function`, e.callee.span));
   }
+};
+
+/** `applied_grad(p)`: one parameter, read in a report item only (it is observed, never differentiated). */
+const elabAppliedGrad = (ctx: Ctx, e: CallExpr, local: Local): IRExpr | null => {
+  if (local.reporting !== true)
+    return push(
+      ctx,
+      error(Codes.appliedGradPlace, 'applied_grad(...) is the gradient a rule applied, and can only be logged in a report', e.callee.span, 'report it instead: report every 10 steps: g = applied_grad(log_lam)'),
+    );
+  const [arg] = e.args;
+  const usage = 'applied_grad takes one parameter, e.g. applied_grad(log_lam) or applied_grad(net.dense1.w)';
+  if (arg === undefined || e.args.length !== 1 || arg.name !== undefined) return push(ctx, error(Codes.appliedGradArg, usage, e.span));
+  const v = elab(ctx, arg.value, local);
+  if (v === null) return null;
+  const path = v.kind === 'param' ? v.path : isParamSet(v) && v.paths.length === 1 ? v.paths[0] : undefined;
+  const p = path === undefined ? undefined : ctx.params.get(path);
+  if (path === undefined || p === undefined) {
+    const many = isParamSet(v) ? ` (this selects ${v.paths.length} parameters: write one applied_grad per parameter)` : '';
+    return push(ctx, error(Codes.appliedGradArg, `applied_grad takes one parameter${many}`, arg.value.span, 'e.g. applied_grad(log_lam) or applied_grad(net.dense1.w)'));
+  }
+  return { kind: 'appliedGrad', path, shape: p.shape, span: e.span };
 };
 
 /** Inlines a user `fn`: its parameters bound to the elaborated arguments. */

@@ -1,6 +1,7 @@
 // Chooses the TensorFlow.js backend a run trains on. Without a request the
-// fastest available wins: native TensorFlow on GPU, native TensorFlow on CPU
-// (both optional packages, loaded only if installed), WebAssembly, plain JS.
+// fastest available wins: WebGPU through Dawn when it finds a GPU adapter,
+// native TensorFlow on GPU, native TensorFlow on CPU (optional packages, loaded
+// only if installed), WebAssembly, plain JS.
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,24 +12,33 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import '../../stdlib/gradients.js';
 import { installHint } from './install-hints.js';
+import { activateWebgpu, type ModuleLoader } from './webgpu.js';
 import { registerWasmKernels } from './wasm-kernels/index.js';
 
-export const BackendRequest = t.keyof({ 'tensorflow-gpu': null, tensorflow: null, wasm: null, cpu: null });
+export const BackendRequest = t.keyof({ webgpu: null, 'tensorflow-gpu': null, tensorflow: null, wasm: null, cpu: null });
 export type BackendRequest = t.TypeOf<typeof BackendRequest>;
 
 export interface SelectedBackend {
-  /** The tfjs backend name now active: 'tensorflow', 'wasm' or 'cpu'. */
+  /** The tfjs backend name now active: 'webgpu', 'tensorflow', 'wasm' or 'cpu'. */
   readonly name: string;
   /** Why it was chosen and how it is configured, for the run to print. */
   readonly detail: string;
 }
 
-/** Loads a module by name; injectable so tests can simulate installed packages. */
-export type ModuleLoader = (specifier: string) => Promise<unknown>;
+export type { ModuleLoader };
+
+/** Modules a single-file bundle carries itself (it has no node_modules to import from). */
+const bundled = new Map<string, unknown>();
+
+/** For a bundle's entry point: serve these modules instead of importing them by name. */
+export const provideModules = (modules: Readonly<Record<string, unknown>>): void => {
+  for (const [k, v] of Object.entries(modules)) bundled.set(k, v);
+};
 
 // A string-typed specifier keeps tsc from resolving (and demanding types for)
 // optional packages that are usually not installed.
 const importByName: ModuleLoader = async (specifier: string) => {
+  if (bundled.has(specifier)) return bundled.get(specifier);
   const mod: unknown = await import(specifier);
   return mod;
 };
@@ -65,8 +75,10 @@ async function tryNative(kind: 'tensorflow-gpu' | 'tensorflow', load: ModuleLoad
   return E.map(() => ({ name: 'tensorflow', detail: `native TensorFlow via ${pkg}` }))(active);
 }
 
-/** The folder holding tfjs-backend-wasm's .wasm binaries on disk. */
+/** The folder holding tfjs-backend-wasm's .wasm binaries on disk (a bundle names its own in XREG_WASM_DIR). */
 export function wasmBinaryDir(): string {
+  const given = process.env['XREG_WASM_DIR'];
+  if (given !== undefined && given !== '') return given.endsWith(path.sep) ? given : given + path.sep;
   const main = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
   return path.dirname(main) + path.sep;
 }
@@ -95,6 +107,14 @@ async function tryWasm(): Promise<E.Either<string, SelectedBackend>> {
   });
 }
 
+async function tryWebgpu(load: ModuleLoader): Promise<E.Either<string, SelectedBackend>> {
+  const r = await activateWebgpu(load);
+  return E.map((w: { adapter: string; kernels: readonly string[]; software: boolean }) => ({
+    name: 'webgpu',
+    detail: `WebGPU through Dawn on ${w.adapter}${w.software ? ' (software rendering, for testing)' : ''}${w.kernels.length > 0 ? `; xreg kernels: ${w.kernels.join(', ')}` : ''}`,
+  }))(r);
+}
+
 async function tryCpu(): Promise<E.Either<string, SelectedBackend>> {
   const active = await activate('cpu');
   return E.map(() => ({ name: 'cpu', detail: 'plain JavaScript (slowest)' }))(active);
@@ -102,6 +122,8 @@ async function tryCpu(): Promise<E.Either<string, SelectedBackend>> {
 
 function attempt(kind: BackendRequest, load: ModuleLoader): Promise<E.Either<string, SelectedBackend>> {
   switch (kind) {
+    case 'webgpu':
+      return tryWebgpu(load);
     case 'tensorflow-gpu':
     case 'tensorflow':
       return tryNative(kind, load);
@@ -112,11 +134,11 @@ function attempt(kind: BackendRequest, load: ModuleLoader): Promise<E.Either<str
   }
 }
 
-const fallbackOrder: readonly BackendRequest[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const fallbackOrder: readonly BackendRequest[] = ['webgpu', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 /**
  * Activates the requested backend, or without a request the first that loads
- * from tensorflow-gpu, tensorflow, wasm, cpu. A request that cannot be met is a
+ * from webgpu (when Dawn finds an adapter), tensorflow-gpu, tensorflow, wasm, cpu. A request that cannot be met is a
  * Left saying why and how to install what is missing.
  */
 export async function selectBackend(

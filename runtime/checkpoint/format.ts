@@ -10,6 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import { formatErrors } from '../plot/decode.js';
+import { decodeNumber, encodeNumber } from '../results/numbers.js';
 
 export const MAGIC = 'XREGCKP1';
 export const FORMAT_VERSION = 1;
@@ -24,7 +25,6 @@ export const TensorEntry = t.type({
 export type TensorEntry = t.TypeOf<typeof TensorEntry>;
 
 const CursorC = t.type({ epoch: t.number, position: t.number });
-const NON_FINITE: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 
 /**
  * A number that may be NaN or ±Infinity (a diverged metric): JSON has no such numbers and writes
@@ -34,11 +34,10 @@ export const AnyNumber = new t.Type<number, number | string, unknown>(
   'number (or "NaN", "Infinity", "-Infinity")',
   (u): u is number => typeof u === 'number',
   (u, c) => {
-    if (typeof u === 'number') return t.success(u);
-    const v = typeof u === 'string' ? NON_FINITE[u] : undefined;
+    const v = decodeNumber(u);
     return v !== undefined ? t.success(v) : t.failure(u, c);
   },
-  (n) => (Number.isFinite(n) ? n : String(n)),
+  encodeNumber,
 );
 
 const Values = t.record(t.string, AnyNumber);
@@ -58,10 +57,19 @@ export const MemberC = t.intersection([
 ]);
 export type MemberC = t.TypeOf<typeof MemberC>;
 
-const FinishedC = t.intersection([
+export const FinishedC = t.intersection([
   t.type({ index: t.number, seed: t.number, final: Values, best: Values }),
   t.partial({ sweepValue: t.number }),
 ]);
+
+/** A population's exploit event (runtime/exec/pbt.ts), kept so a resumed run's manifest lists them all. */
+export const ExploitC = t.type({
+  step: t.number,
+  from: t.number,
+  to: t.number,
+  scores: t.type({ from: AnyNumber, to: AnyNumber }),
+  hyper: t.record(t.string, t.type({ old: t.array(AnyNumber), new: t.array(AnyNumber) })),
+});
 
 export const Header = t.type({
   format: t.literal(FORMAT_VERSION),
@@ -73,15 +81,18 @@ export const Header = t.type({
   created: t.string,
   blobBytes: t.number,
   tensors: t.array(TensorEntry),
-  snapshot: t.type({
-    mode: t.keyof({ single: null, sweep: null, ensemble: null, population: null }),
-    total: t.number,
-    live: t.array(MemberC),
-    finished: t.array(FinishedC),
-    liveStats: t.record(t.string, t.type({ final: Values, best: Values })),
-    records: t.number,
-    exploitedAt: t.number,
-  }),
+  snapshot: t.intersection([
+    t.type({
+      mode: t.keyof({ single: null, sweep: null, ensemble: null, population: null }),
+      total: t.number,
+      live: t.array(MemberC),
+      finished: t.array(FinishedC),
+      liveStats: t.record(t.string, t.type({ final: Values, best: Values })),
+      records: t.number,
+      exploitedAt: t.number,
+    }),
+    t.partial({ exploits: t.array(ExploitC) }),
+  ]),
 });
 export type Header = t.TypeOf<typeof Header>;
 

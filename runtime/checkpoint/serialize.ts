@@ -62,6 +62,7 @@ export const snapshotToFile = (s: Snapshot, id: Identity): { header: Header; blo
       liveStats: Object.fromEntries(Object.entries(s.liveStats).map(([k, v]) => [k, { final: { ...v.final }, best: { ...v.best } }])),
       records: s.records,
       exploitedAt: s.exploitedAt,
+      ...(s.exploits !== undefined ? { exploits: [...s.exploits] } : {}),
     },
   };
   return { header, blob };
@@ -95,7 +96,7 @@ export const fileToSnapshot = (header: Header, blob: Buffer): E.Either<string, S
   try {
     const s = header.snapshot;
     const liveStats: Snapshot['liveStats'] = Object.fromEntries(Object.entries(s.liveStats).map(([k, v]) => [Number(k), v]));
-    return E.right({ mode: s.mode, total: s.total, live: s.live.map(member), finished: s.finished, liveStats, records: s.records, exploitedAt: s.exploitedAt });
+    return E.right({ mode: s.mode, total: s.total, live: s.live.map(member), finished: s.finished, liveStats, records: s.records, exploitedAt: s.exploitedAt, ...(s.exploits !== undefined ? { exploits: s.exploits } : {}) });
   } catch (e) {
     for (const x of made) x.dispose();
     return E.left(e instanceof Error ? e.message : String(e));

@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Snapshot } from '../exec/snapshot.js';
 import { decodeFile, encodeFile, type Header } from './format.js';
+import { readBack } from './read-back.js';
 import { fileToSnapshot, snapshotToFile, type Identity } from './serialize.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.xckpt';
@@ -21,14 +22,20 @@ export const SELECTED_DIR = 'selected';
 export const writeAtomic = async (file: string, bytes: Uint8Array): Promise<void> => {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}`);
-  const fh = await fs.open(tmp, 'w');
   try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    const fh = await fs.open(tmp, 'w');
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, file);
+  } catch (e) {
+    // A full disk: the half-written temp file goes, the previous file stays as it was.
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
   }
-  await fs.rename(tmp, file);
   // The rename is durable only once the folder's entry is on disk.
   const dh = await fs.open(dir, 'r');
   try {
@@ -39,6 +46,7 @@ export const writeAtomic = async (file: string, bytes: Uint8Array): Promise<void
 };
 
 export const saveCheckpoint = async (dir: string, s: Snapshot, id: Identity): Promise<void> => {
+  await readBack(s);
   const { header, blob } = snapshotToFile(s, id);
   await writeAtomic(checkpointPath(dir), encodeFile(header, blob));
 };

@@ -18,16 +18,38 @@ export const batchIndices = (order: Int32Array, batchSize: number, index: number
 /** Number of batches in an epoch of `n` examples. */
 export const batchesPerEpoch = (n: number, batchSize: number): number => Math.ceil(n / batchSize);
 
-/** Tensors [b, ...fieldShape] of the examples at `indices`, one per field. The caller disposes them. */
+/**
+ * Copies the examples at `indices` (each `k` values long) from `src` into `dst`, one after another.
+ * A short example (a few features, a label) is copied value by value: a `subarray` view per example
+ * cost more than the copy. A long one (an image) by one block copy per example.
+ */
+const gather = (dst: Float32Array | Int32Array, src: Float32Array | Int32Array, indices: ArrayLike<number>, k: number): void => {
+  const n = indices.length;
+  if (k >= 64) {
+    for (let i = 0; i < n; i++) {
+      const from = (indices[i] as number) * k;
+      dst.set(src.subarray(from, from + k), i * k);
+    }
+    return;
+  }
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    const from = (indices[i] as number) * k;
+    for (let j = 0; j < k; j++) dst[o++] = src[from + j] as number;
+  }
+};
+
+/**
+ * Tensors [b, ...fieldShape] of the examples at `indices`, one per field, each gathered into one
+ * buffer allocated for the whole batch. The buffer is new each time: the cpu backend keeps the
+ * array it is given as the tensor's storage. The caller disposes them.
+ */
 export const makeBatch = (ds: Dataset, indices: ArrayLike<number>): Record<string, tf.Tensor> => {
   const out: Record<string, tf.Tensor> = {};
   for (const [name, f] of Object.entries(ds.fields)) {
     const k = exampleSize(f.shape);
     const data = f.dtype === 'int32' ? new Int32Array(indices.length * k) : new Float32Array(indices.length * k);
-    for (let i = 0; i < indices.length; i++) {
-      const src = (indices[i] as number) * k;
-      data.set(f.data.subarray(src, src + k), i * k);
-    }
+    gather(data, f.data, indices, k);
     out[name] = tf.tensor(data, [indices.length, ...f.shape], f.dtype);
   }
   return out;

@@ -27,13 +27,25 @@ export interface Advance {
  * straddle epochs: the last one of an epoch is short. A cursor past the end (the split shrank)
  * starts the next epoch.
  */
-// One cached order: consecutive batches of an epoch reuse it instead of reshuffling n examples each time.
-let cached: { n: number; seed: number; epoch: number; order: Int32Array } | undefined;
+// Cached orders, one per stream: consecutive batches of an epoch reuse their order instead of
+// reshuffling n examples each time. A step draws from several streams (a rule's train batches, a
+// cross-phase rule's reg batches, each with its own seed); one shared slot made every draw of
+// alternating streams a full reshuffle (a third of a ridge cross-phase step). A stream's next
+// epoch replaces its old order; the oldest entry goes when more streams than this are live.
+const CACHED_ORDERS = 16;
+const cache = new Map<string, Int32Array>();
 const orderFor = (n: number, seed: number, epoch: number): Int32Array => {
-  if (cached === undefined || cached.n !== n || cached.seed !== seed || cached.epoch !== epoch) {
-    cached = { n, seed, epoch, order: epochOrder(n, seed, epoch) };
+  const key = `${n}:${seed}:${epoch}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  cache.delete(`${n}:${seed}:${epoch - 1}`);
+  if (cache.size >= CACHED_ORDERS) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
   }
-  return cached.order;
+  const order = epochOrder(n, seed, epoch);
+  cache.set(key, order);
+  return order;
 };
 
 export const advance = (cursor: Cursor, batchSize: number, n: number, seed: number): Advance => {

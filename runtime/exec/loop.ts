@@ -9,10 +9,11 @@ import { mixSeeds } from '../../stdlib/data/random.js';
 import type { PreparedData } from './data.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { evaluateReport, freshMember, runMember, type MemberState, type ReportRecord, type RunContext } from './member.js';
-import { exploitExplore, higherIsBetter } from './pbt.js';
+import { exploitExplore, type ExploitEvent } from './pbt.js';
 import { stepsPerEpoch, toSteps, totalSteps, type LengthOverride } from './schedule.js';
 import type { FinishedMember, Mode, Snapshot } from './snapshot.js';
 import { disposeState } from './state.js';
+import { describeDivergence, type Divergence } from './diverge.js';
 
 export interface ExecOptions {
   readonly seed: number;
@@ -27,6 +28,8 @@ export interface ExecOptions {
    */
   readonly saveSelected?: (s: Snapshot) => Promise<void>;
   readonly onReport?: (r: ReportRecord) => void;
+  /** A population member copied another (one line of metrics.jsonl, counted with the records). */
+  readonly onExploit?: (e: ExploitEvent) => void;
   readonly onStep?: (m: MemberState, info: { readonly total: number; readonly members: number; readonly spe: number }) => void;
   readonly shouldStop?: () => boolean;
   /** Whole-split observables see at most this many examples (a fixed seeded subset); absent: all. */
@@ -36,11 +39,23 @@ export interface ExecOptions {
    * every member runs `program`.
    */
   readonly programFor?: (i: number) => E.Either<string, LoweredProgram>;
+  /**
+   * A sweep run in parts (`--member`, `--shard`): the indices of the members this run trains, in
+   * order; absent: all of them. Each member depends only on its index, so parts merge exactly.
+   */
+  readonly only?: readonly number[];
+  /**
+   * A parameter became NaN or infinite: absent or returning true ends the run as diverged (its
+   * last checkpoint is not overwritten); false goes on (the program or user asked to).
+   */
+  readonly onDiverge?: (d: Divergence) => boolean;
 }
 
 export interface ExecResult {
-  readonly outcome: 'completed' | 'interrupted' | 'failed';
+  readonly outcome: 'completed' | 'interrupted' | 'failed' | 'diverged';
   readonly error?: string;
+  /** Where the run diverged (outcome `diverged`). */
+  readonly divergence?: Divergence;
   readonly mode: Mode;
   readonly total: number;
   readonly stepsPerEpoch: number;
@@ -50,16 +65,27 @@ export interface ExecResult {
   /** The state each member ended in (the caller disposes them); in a sweep only the last member's. */
   readonly states: readonly RunState[];
   readonly records: number;
+  /** Population: every exploit of the run (a resumed run's included). */
+  readonly exploits?: readonly ExploitEvent[];
   readonly seconds: number;
   readonly stepsRun: number;
   /** The final checkpoint of a completed run could not be written (training itself completed). */
   readonly finalSaveError?: string;
 }
 
+export interface Selection {
+  readonly metric: string;
+  readonly direction: 'lowest' | 'highest';
+}
+
 /** The member a sweep's `select` chooses among those finished (NaN values never win). */
 export const selectBest = (ir: LoweredProgram['ir'], finished: readonly FinishedMember[]): number | undefined => {
   const sel = ir.sweep?.select;
-  if (sel === undefined) return undefined;
+  return sel === undefined ? undefined : chooseMember(sel, finished);
+};
+
+/** The first finished member with the lowest (highest) final value of the metric; NaN never wins. */
+export const chooseMember = (sel: Selection, finished: readonly FinishedMember[]): number | undefined => {
   let selected: number | undefined;
   let bestV = NaN;
   for (const f of finished) {
@@ -127,20 +153,33 @@ export const reportPlan = (p: LoweredProgram, total: number): { every: IRDuratio
 /** Seed of member `i`: the run seed for the first, an unrelated stream for the others. */
 export const memberSeed = (seed: number, i: number): number => (i === 0 ? seed : mixSeeds(seed, 0xe5e, i));
 
-const lowerIsBetter = (name: string): boolean => !higherIsBetter(name);
+/**
+ * Which way is better, for the values the program says it of: losses are minimized; a sweep's
+ * `select` and a population's `exploit` metric go the way they are written. No name is guessed at.
+ */
+export const directions = (p: LoweredProgram): ReadonlyMap<string, 'lowest' | 'highest'> => {
+  const out = new Map<string, 'lowest' | 'highest'>();
+  for (const l of [...p.ir.losses, ...p.losses]) out.set(l.name, 'lowest');
+  const sel = p.ir.sweep?.select;
+  if (sel !== undefined) out.set(sel.metric, sel.direction);
+  const ex = p.ir.population?.exploit;
+  if (ex?.byName !== undefined) out.set(ex.byName, ex.direction);
+  return out;
+};
 
 const track = (
   stats: Record<number, { final: Record<string, number>; best: Record<string, number> }>,
   r: ReportRecord,
   member: number,
-  noBest: ReadonlySet<string>,
+  better: ReadonlyMap<string, 'lowest' | 'highest'>,
 ): void => {
   const s = (stats[member] ??= { final: {}, best: {} });
   for (const [k, v] of Object.entries(r.values)) {
     s.final[k] = v;
-    if (noBest.has(k)) continue;
+    const dir = better.get(k);
+    if (dir === undefined) continue;
     const b = s.best[k];
-    if (b === undefined || Number.isNaN(b) || (lowerIsBetter(k) ? v < b : v > b)) s.best[k] = v;
+    if (b === undefined || Number.isNaN(b) || (dir === 'lowest' ? v < b : v > b)) s.best[k] = v;
   }
 };
 
@@ -152,8 +191,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   const mode = modeOf(program);
   const plan = reportPlan(program, total);
   const ctx: RunContext = { program, data, spe, total, report: plan, multi: mode === 'sweep' || mode === 'population', ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}) };
-  // A parameter drawn by a figure has a final value but no better or worse one.
-  const parameterSeries = new Set(program.figures.flatMap((f) => f.observables.filter((x) => x.needs.length === 0).map((x) => x.name)));
+  const better = directions(program);
   const count = memberCount(program);
   const programOf = (i: number): E.Either<string, LoweredProgram> => (o.programFor === undefined ? E.right(program) : o.programFor(i));
   const makeMember = (p: LoweredProgram, i: number): MemberState => {
@@ -170,8 +208,9 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   const finished: FinishedMember[] = [...(o.resume?.finished ?? [])];
   let live: MemberState[] = [...(o.resume?.live ?? [])];
   let exploitedAt = o.resume?.exploitedAt ?? 0;
+  const exploits: ExploitEvent[] = [...(o.resume?.exploits ?? [])];
 
-  const snapshot = (): Snapshot => ({ mode, total, live, finished, liveStats: stats, records, exploitedAt });
+  const snapshot = (): Snapshot => ({ mode, total, live, finished, liveStats: stats, records, exploitedAt, ...(mode === 'population' ? { exploits: [...exploits] } : {}) });
   const save = async (): Promise<void> => {
     if (o.save !== undefined) await o.save(snapshot());
   };
@@ -187,7 +226,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   const hooksFor = (slot: number) => ({
     onReport: (r: ReportRecord) => {
       records++;
-      track(stats, r, r.member ?? 0, parameterSeries);
+      track(stats, r, r.member ?? 0, better);
       o.onReport?.(r);
     },
     onStep: (m: MemberState) => {
@@ -199,6 +238,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       if (o.checkpointEvery > 0 && m.state.step % o.checkpointEvery === 0 && m.state.step < total) await save();
     },
     ...(o.shouldStop !== undefined ? { shouldStop: o.shouldStop } : {}),
+    ...(o.onDiverge !== undefined ? { onDiverge: o.onDiverge } : {}),
   });
   const finishedOf = (m: MemberState): FinishedMember => {
     const s = stats[m.index] ?? { final: {}, best: {} };
@@ -209,11 +249,12 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
     delete stats[m.index];
     return f;
   };
-  const result = (outcome: ExecResult['outcome'], states: RunState[], error?: string): ExecResult => {
+  const result = (outcome: ExecResult['outcome'], states: RunState[], error?: string, divergence?: Divergence): ExecResult => {
     const selected = outcome === 'completed' ? selectBest(ir, finished) : undefined;
     return {
       outcome,
       ...(error !== undefined ? { error } : {}),
+      ...(divergence !== undefined ? { divergence } : {}),
       mode,
       total,
       stepsPerEpoch: spe,
@@ -221,6 +262,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       ...(selected !== undefined ? { selected } : {}),
       states,
       records,
+      ...(mode === 'population' ? { exploits } : {}),
       seconds: (Date.now() - started) / 1000,
       stepsRun,
       ...(finalSaveError !== undefined ? { finalSaveError } : {}),
@@ -229,20 +271,24 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
 
   if (mode !== 'population') {
     let last: RunState | undefined;
-    for (let i = finished.length; i < count; i++) {
+    const done = new Set(finished.map((f) => f.index));
+    const todo = (o.only ?? [...Array(count).keys()]).filter((i) => !done.has(i));
+    for (const [k, i] of todo.entries()) {
       const p = programOf(i);
       if (E.isLeft(p)) return result('failed', last !== undefined ? [last] : [], p.left);
-      const start = live[0] ?? makeMember(p.right, i);
+      const resumed = live[0];
+      const start = resumed !== undefined && resumed.index === i ? resumed : makeMember(p.right, i);
       live = [start];
       const r = await runMember({ ...ctx, program: p.right }, start, total, hooksFor(0));
       live = [r.member];
+      if (r.divergence !== undefined) return result('diverged', [r.member.state], describeDivergence(r.divergence), r.divergence);
       if (r.reason === 'stopped') {
         await save();
         return result('interrupted', [r.member.state]);
       }
       // A completed run leaves its trained parameters in the checkpoint: the periodic saves stop a
       // step short of the end. Saved while the member is still live, so the snapshot stays resumable.
-      if (i === count - 1) await saveAfterTraining(save);
+      if (k === todo.length - 1) await saveAfterTraining(save);
       // Saved while still live (its stats too), so the snapshot is the same kind the final save writes.
       const saveSelected = o.saveSelected;
       if (saveSelected !== undefined && selectBest(ir, [...finished, finishedOf(r.member)]) === r.member.index)
@@ -265,21 +311,33 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
     if (ex === undefined || pop === undefined) return;
     const name = ex.byName ?? '';
     const obs = byName(program, name);
-    const scores = live.map((m, i) => {
-      if (obs === undefined) return NaN;
-      const r = evaluateReport({ ...ctx, report: { every: plan.every, items: [obs] } }, m);
+    const scores: number[] = [];
+    for (const [i, m] of live.entries()) {
+      if (obs === undefined) {
+        scores.push(NaN);
+        continue;
+      }
+      const r = await evaluateReport({ ...ctx, report: { every: plan.every, items: [obs] } }, m);
       live[i] = { ...m, cursors: r.cursors };
-      return r.values[obs.name] ?? NaN;
-    });
+      scores.push(r.values[obs.name] ?? NaN);
+    }
+    const explore = pop.explore;
     const res = exploitExplore(live, scores, {
       fraction: ex.args[0] ?? 0.2,
-      factors: pop.explore?.args ?? [0.8, 1.2],
+      factors: explore?.args ?? [0.8, 1.2],
+      ...(explore?.min !== undefined ? { min: explore.min } : {}),
+      ...(explore?.max !== undefined ? { max: explore.max } : {}),
       hyper: pop.hyper,
-      higherIsBetter: higherIsBetter(name),
+      direction: ex.direction,
       seed: mixSeeds(o.seed, at),
     });
     live = [...res.members];
     exploitedAt = at;
+    for (const e of res.events) {
+      exploits.push(e);
+      records++;
+      o.onExploit?.(e);
+    }
   };
   for (;;) {
     const min = Math.min(...live.map((m) => m.state.step));
@@ -291,6 +349,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       if (m.state.step >= blockEnd) continue;
       const r = await runMember(ctx, m, blockEnd, hooksFor(i));
       live[i] = r.member;
+      if (r.divergence !== undefined) return result('diverged', live.map((x) => x.state), describeDivergence(r.divergence), r.divergence);
       if (r.reason === 'stopped') {
         await save();
         return result('interrupted', live.map((x) => x.state));

@@ -6,6 +6,7 @@ import { drawBatches, type Cursors } from './batches.js';
 import type { PreparedData } from './data.js';
 import { epochOf, fires, phaseAt, reportDue } from './schedule.js';
 import { releaseOld } from '../../compiler/lower/release.js';
+import { divergenceOf, firstNonFinite, lossDivergence, type Divergence } from './diverge.js';
 
 export interface MemberState {
   readonly index: number;
@@ -32,6 +33,8 @@ export interface RunContext {
   readonly multi: boolean;
   /** Whole-split observables see at most this many examples (see `evalSubset`). */
   readonly evalLimit?: number;
+  /** Look for non-finite parameters after every update (off once a run chose to go on past one). */
+  readonly watchFinite?: boolean;
 }
 
 export interface StepHooks {
@@ -41,6 +44,8 @@ export interface StepHooks {
   readonly shouldStop?: () => boolean;
   /** Called after every step (the loop saves checkpoints here). */
   readonly afterStep?: (m: MemberState) => Promise<void>;
+  /** A parameter became non-finite: true stops the member there (the default), false goes on. */
+  readonly onDiverge?: (d: Divergence) => boolean;
 }
 
 /** The rules that fire at `step`, in program order: the run-wide ones, then the active phase's. */
@@ -58,34 +63,39 @@ export const firingRules = (p: LoweredProgram, step: number, spe: number): Lower
 export const stepKey = (seed: number, step: number, rule: number): number => mixSeeds(seed, step, rule) | 0;
 
 /** One step of one member: every firing rule in order, batches disposed, step advanced. */
-export const runStep = (ctx: RunContext, m: MemberState): { member: MemberState; fired: readonly LoweredRule[] } => {
+export const runStep = (ctx: RunContext, m: MemberState): { member: MemberState; fired: readonly LoweredRule[]; diverged?: Divergence } => {
   const s = m.state.step;
   const rules = firingRules(ctx.program, s, ctx.spe);
   const drawn = drawBatches(rules.map((r) => r.needs), ctx.data, m.cursors, m.seed, epochOf(s, ctx.spe), 'train');
   let state = m.state;
+  let diverged: Divergence | undefined;
   try {
     rules.forEach((r, i) => {
       const next = r.step(state, drawn.batches[i] ?? {}, stepKey(m.seed, s, i));
+      if (diverged === undefined && ctx.watchFinite !== false) {
+        const bad = firstNonFinite(state, next);
+        if (bad !== undefined) diverged = { ...divergenceOf(r, s + 1, bad), ...(ctx.multi ? { member: m.index } : {}) };
+      }
       releaseOld(state, next);
       state = next;
     });
   } finally {
     drawn.dispose();
   }
-  return { member: { ...m, state: { ...state, step: s + 1 }, cursors: drawn.cursors }, fired: rules };
+  return { member: { ...m, state: { ...state, step: s + 1 }, cursors: drawn.cursors }, fired: rules, ...(diverged !== undefined ? { diverged } : {}) };
 };
 
 /** Values of the report items at the member's current state; helper states advanced by observing are dropped. */
-export const evaluateReport = (ctx: RunContext, m: MemberState): { values: Record<string, number>; cursors: Cursors } => {
+export const evaluateReport = async (ctx: RunContext, m: MemberState): Promise<{ values: Record<string, number>; cursors: Cursors }> => {
   const s = m.state.step;
   const drawn = drawBatches(ctx.report.items.map((o) => o.needs), ctx.data, m.cursors, m.seed, epochOf(s, ctx.spe), 'eval', ctx.evalLimit);
   const values: Record<string, number> = {};
   try {
-    ctx.report.items.forEach((o, i) => {
-      const r = o.evaluate(m.state, drawn.batches[i] ?? {}, mixSeeds(m.seed, s, 0x7e9047, i) | 0);
+    for (const [i, o] of ctx.report.items.entries()) {
+      const r = await o.evaluateAsync(m.state, drawn.batches[i] ?? {}, mixSeeds(m.seed, s, 0x7e9047, i) | 0);
       releaseOld(r.state, m.state);
       values[o.name] = r.value;
-    });
+    }
   } finally {
     drawn.dispose();
   }
@@ -99,7 +109,7 @@ export const makeRecord = (ctx: RunContext, m: MemberState, values: Readonly<Rec
   values,
 });
 
-export type StopReason = 'done' | 'stopped';
+export type StopReason = 'done' | 'stopped' | 'diverged';
 
 /** Lets signal handlers (Ctrl-C) run between steps: a synchronous loop would never yield to them. */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -113,15 +123,28 @@ export const runMember = async (
   start: MemberState,
   to: number,
   hooks: StepHooks,
-): Promise<{ member: MemberState; reason: StopReason }> => {
+): Promise<{ member: MemberState; reason: StopReason; divergence?: Divergence }> => {
   let m = start;
+  let watch = ctx;
   while (m.state.step < to) {
-    m = runStep(ctx, m).member;
+    const stepped = runStep(watch, m);
+    m = stepped.member;
+    if (stepped.diverged !== undefined) {
+      if (hooks.onDiverge?.(stepped.diverged) ?? true) return { member: m, reason: 'diverged', divergence: stepped.diverged };
+      // Going on: one warning is enough, and the check costs a read per step.
+      watch = { ...ctx, watchFinite: false };
+    }
     const done = m.state.step;
     if (ctx.report.items.length > 0 && (reportDue(ctx.report.every, done, ctx.spe) || done === ctx.total)) {
-      const r = evaluateReport(ctx, m);
+      const r = await evaluateReport(ctx, m);
       m = { ...m, cursors: r.cursors };
       hooks.onReport?.(makeRecord(ctx, m, r.values));
+      const bad = watch.watchFinite !== false ? lossDivergence(ctx.program.rules, r.values, ctx.program.losses.map((l) => l.name), done) : undefined;
+      if (bad !== undefined) {
+        const d = { ...bad, ...(ctx.multi ? { member: m.index } : {}) };
+        if (hooks.onDiverge?.(d) ?? true) return { member: m, reason: 'diverged', divergence: d };
+        watch = { ...ctx, watchFinite: false };
+      }
     }
     hooks.onStep?.(m);
     await hooks.afterStep?.(m);

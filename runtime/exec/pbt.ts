@@ -1,10 +1,12 @@
 /**
  * Population Based Training's exploit/explore step (Jaderberg et al. 2017): truncation selection,
- * then a random perturbation of the copied hyper-parameters.
+ * then a random perturbation of the copied hyper-parameters, clamped to the program's bounds.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunState } from '../../compiler/lower/types.js';
 import { makeRng, mixSeeds } from '../../stdlib/data/random.js';
+import type * as t from 'io-ts';
+import type { ExploitC } from '../checkpoint/format.js';
 import type { MemberState } from './member.js';
 import { cloneState, disposeState } from './state.js';
 
@@ -13,63 +15,76 @@ export interface PbtOptions {
   readonly fraction: number;
   /** Explore factors, one drawn uniformly per hyper-parameter (perturb(0.8, 1.2)). */
   readonly factors: readonly number[];
+  /** Bounds of a perturbed value (`perturb(..., min: a, max: b)`), in the parameter's own scale. */
+  readonly min?: number;
+  readonly max?: number;
   readonly hyper: readonly string[];
-  readonly higherIsBetter: boolean;
+  /** The program's `by highest` / `by lowest`: never guessed from the metric's name. */
+  readonly direction: 'lowest' | 'highest';
   /** Seed of this exploit round (run seed and step), so a resumed run makes the same choices. */
   readonly seed: number;
 }
 
-/** The metric a population is ranked by is better high unless its name says it is a loss or an error. */
-export const higherIsBetter = (name: string | undefined): boolean =>
-  name === undefined || !/loss|mse|nll|err|ece|fit|gen|risk|cost/i.test(name);
-
 /**
  * Perturbs a hyper-parameter by `factor`; a log-scale one (`log_sigma`) has its exponentiated
- * value scaled, so that perturb(0.8, 1.2) means σ · 0.8 or σ · 1.2 as in PBT.
+ * value scaled, so that perturb(0.8, 1.2) means σ · 0.8 or σ · 1.2 as in PBT. Then clamped.
  */
-const perturb = (path: string, t: tf.Tensor, factor: number): tf.Tensor => {
+const perturb = (path: string, t: tf.Tensor, factor: number, o: PbtOptions): tf.Tensor => {
   const leaf = path.split('.').pop() ?? path;
-  return tf.tidy(() => (leaf.startsWith('log_') ? tf.add(t, Math.log(factor)) : tf.mul(t, factor)));
+  return tf.tidy(() => {
+    const moved = leaf.startsWith('log_') ? tf.add(t, Math.log(factor)) : tf.mul(t, factor);
+    return tf.clipByValue(moved, o.min ?? -Infinity, o.max ?? Infinity);
+  });
 };
+
+/**
+ * One member's copy at an exploit: the step, the member copied (`from`, one of the best) and the
+ * one replaced (`to`), both scores, and each hyper-parameter of `to` before and after the copy and
+ * perturbation. Its shape is the checkpoint's (`ExploitC`), so it is saved and written as is.
+ */
+export type ExploitEvent = t.TypeOf<typeof ExploitC>;
 
 export interface ExploitResult {
   readonly members: readonly MemberState[];
-  /** bottom member index → the top member it copied. */
-  readonly copied: Readonly<Record<number, number>>;
+  readonly events: readonly ExploitEvent[];
 }
+
+const values = (t: tf.Tensor | undefined): number[] => (t === undefined ? [] : Array.from(t.dataSync()));
 
 /** Ranks by `scores` (NaN last); each of the bottom k copies a random top-k member and explores. */
 export const exploitExplore = (members: readonly MemberState[], scores: readonly number[], o: PbtOptions): ExploitResult => {
   const n = members.length;
   const k = Math.min(Math.floor(n / 2), Math.max(1, Math.floor(o.fraction * n)));
-  if (n < 2 || k < 1) return { members, copied: {} };
+  if (n < 2 || k < 1) return { members, events: [] };
   const key = (i: number): number => {
     const s = scores[i] ?? NaN;
-    return Number.isNaN(s) ? -Infinity : o.higherIsBetter ? s : -s;
+    return Number.isNaN(s) ? -Infinity : o.direction === 'highest' ? s : -s;
   };
   const order = members.map((_, i) => i).sort((a, b) => key(b) - key(a) || a - b);
   const top = order.slice(0, k);
   const bottom = order.slice(n - k);
   const rng = makeRng(mixSeeds(o.seed, 0x9b7));
   const out = [...members];
-  const copied: Record<number, number> = {};
+  const events: ExploitEvent[] = [];
   for (const b of bottom) {
     const src = top[rng.int(top.length)] as number;
     const from = members[src] as MemberState;
     const target = members[b] as MemberState;
     const copy = cloneState(from.state);
     const params: Record<string, tf.Tensor> = { ...copy.params };
+    const hyper: Record<string, { old: number[]; new: number[] }> = {};
     for (const h of o.hyper) {
       const p = params[h];
       if (p === undefined) continue;
       const f = o.factors.length === 0 ? 1 : (o.factors[rng.int(o.factors.length)] as number);
-      params[h] = perturb(h, p, f);
+      params[h] = perturb(h, p, f, o);
       p.dispose();
+      hyper[h] = { old: values(target.state.params[h]), new: values(params[h]) };
     }
     const state: RunState = { ...copy, step: target.state.step, params };
+    events.push({ step: target.state.step, from: from.index, to: target.index, scores: { from: scores[src] ?? NaN, to: scores[b] ?? NaN }, hyper });
     disposeState(target.state);
     out[b] = { ...target, state };
-    copied[target.index] = from.index;
   }
-  return { members: out, copied };
+  return { members: out, events };
 };

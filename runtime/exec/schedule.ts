@@ -28,6 +28,13 @@ export interface LengthOverride {
   readonly epochs?: number;
 }
 
+/**
+ * The longest run xreg starts: 10^9 steps (members times steps, for a sweep or population). A
+ * longer one is a typo or an overflow (`--steps 1e20` would run for millions of years); refused
+ * before any work instead of training with an absurd ETA.
+ */
+export const MAX_STEPS = 1_000_000_000;
+
 /** Total steps of the run: the override when given, else the program's `run` length. */
 export const totalSteps = (length: IRDuration, spe: number, override: LengthOverride = {}): number => {
   if (override.steps !== undefined) return override.steps;

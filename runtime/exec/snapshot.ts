@@ -1,5 +1,6 @@
 /** Everything a run needs to continue exactly where it stopped: what a checkpoint holds. */
 import type { MemberState } from './member.js';
+import type { ExploitEvent } from './pbt.js';
 
 export type Mode = 'single' | 'sweep' | 'ensemble' | 'population';
 
@@ -9,7 +10,10 @@ export interface FinishedMember {
   readonly sweepValue?: number;
   /** The last reported value of each report item. */
   readonly final: Readonly<Record<string, number>>;
-  /** The best (lowest for losses/errors, highest otherwise) reported value of each item. */
+  /**
+   * The best reported value of each item whose direction the program states: a loss (lowest), a
+   * sweep's `select` metric and a population's `exploit` metric (as written); others have none.
+   */
   readonly best: Readonly<Record<string, number>>;
 }
 
@@ -26,4 +30,6 @@ export interface Snapshot {
   readonly records: number;
   /** Population: the last step at which exploit/explore ran. */
   readonly exploitedAt: number;
+  /** Population: every exploit so far, in order. */
+  readonly exploits?: readonly ExploitEvent[];
 }

@@ -12,10 +12,13 @@ export const COEFFICIENTS_FILE = 'coefficients.json';
 export const METRICS_FILE = 'metrics.jsonl';
 export const MANIFEST_FILE = 'manifest.json';
 
-/** A logged value; non-finite numbers are written as null by the metrics writer. */
-export const MetricValue = t.union([t.number, t.null], 'number or null');
+/**
+ * A logged value; non-finite numbers are written as "NaN", "Infinity" or "-Infinity" by the
+ * metrics writer (null: files written before that, when all three were null).
+ */
+export const MetricValue = t.union([t.number, t.null, t.keyof({ NaN: null, Infinity: null, '-Infinity': null })], 'number, "NaN", "Infinity", "-Infinity" or null');
 
-/** One line of metrics.jsonl. Every other key is a logged scalar (or null when it was not finite). */
+/** One line of metrics.jsonl. Every other key is a logged scalar. */
 export const MetricsRow = t.intersection([
   t.type({ step: t.number, epoch: t.number }),
   t.partial({ member: t.number }),

@@ -1,9 +1,11 @@
 /** `xreg plot`: read a run directory, draw its charts, write them and an index page. */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { makeFolder } from '../folder/make.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { decodeJsonLines, decodeJsonText } from './decode.js';
+import { isEventLine } from '../results/metrics.js';
 import {
   MANIFEST_FILE,
   METRICS_FILE,
@@ -50,7 +52,9 @@ const readOptional = async <A>(dir: string, name: string, codec: t.Decoder<unkno
 /** Reads and decodes every file the charts draw on; the first problem is the error. */
 export const readRunData = async (dir: string): Promise<E.Either<string, RunData>> => {
   const metricsText = await readIfExists(path.join(dir, METRICS_FILE));
-  const rows = metricsText === undefined ? E.right([]) : decodeJsonLines(METRICS_FILE, metricsText, MetricsRow);
+  // Exploit events are not reports: blanked, so that line numbers in messages stay the file's.
+  const reportsText = metricsText?.split('\n').map((l) => (isEventLine(l) ? '' : l)).join('\n');
+  const rows = reportsText === undefined ? E.right([]) : decodeJsonLines(METRICS_FILE, reportsText, MetricsRow);
   if (E.isLeft(rows)) return rows;
   const manifest = await readOptional(dir, MANIFEST_FILE, ManifestPlotView);
   if (E.isLeft(manifest)) return manifest;
@@ -86,7 +90,8 @@ export const plotRun = async (dir: string, out?: string): Promise<E.Either<strin
   if (E.isLeft(data)) return data;
   const plan = planCharts(data.right);
   const target = out ?? path.join(dir, FIGURES_DIR);
-  await fs.mkdir(target, { recursive: true });
+  const made = await makeFolder(target);
+  if (E.isLeft(made)) return made;
   const figures: { file: string; title: string; svg: string }[] = [];
   // One at a time: rendering is CPU work and the machine is shared.
   for (const job of plan.jobs) {

@@ -14,7 +14,7 @@ export const seriesNames = (rows: readonly MetricsRow[]): string[] => {
 
 export const hasMembers = (rows: readonly MetricsRow[]): boolean => rows.some((r) => r.member !== undefined);
 
-/** The value as a number; null (a non-finite value) and absence read as NaN and are not drawn. */
+/** The value as a number; a non-finite value and absence read as NaN and are not drawn. */
 export const valueOf = (r: MetricsRow, name: string): number => {
   const v = r[name];
   return typeof v === 'number' ? v : NaN;

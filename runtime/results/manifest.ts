@@ -4,6 +4,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as t from 'io-ts';
+import { ExploitC, FinishedC } from '../checkpoint/format.js';
 import { writeAtomic } from '../checkpoint/store.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -24,7 +25,7 @@ export const Manifest = t.intersection([
     started: t.string,
     totalSteps: t.number,
     stepsPerEpoch: t.number,
-    outcome: t.keyof({ running: null, completed: null, interrupted: null, failed: null }),
+    outcome: t.keyof({ running: null, completed: null, interrupted: null, failed: null, diverged: null }),
   }),
   t.partial({
     ended: t.string,
@@ -33,6 +34,13 @@ export const Manifest = t.intersection([
     phases: t.array(t.type({ name: t.string, seconds: t.number })),
     resumedFrom: t.array(t.type({ step: t.number, at: t.string })),
     error: t.string,
+    /**
+     * Where members diverged (a parameter or a reported loss became NaN or infinite), the first
+     * time for each: outcome `diverged`, or a sweep/population/--allow-divergence run that went on.
+     */
+    divergences: t.array(
+      t.intersection([t.type({ step: t.number, rule: t.string, at: t.string }), t.partial({ loss: t.string, parameter: t.string, value: t.string, member: t.number })]),
+    ),
     selected: t.number,
     /** How the executor ran the program: one model, a sweep, an (unrolled) ensemble, a population. */
     mode: t.keyof({ single: null, sweep: null, ensemble: null, population: null }),
@@ -44,6 +52,16 @@ export const Manifest = t.intersection([
     figures: t.array(t.type({ name: t.string, kind: t.string, series: t.array(t.string) })),
     /** Whole-split metrics were evaluated on a fixed subset of at most this many examples. */
     evalLimit: t.number,
+    /** A sweep run in parts (`--member`, `--shard`): the members this folder holds. */
+    part: t.array(t.number),
+    /** Final and best reported values of each member trained (what `xreg merge` combines). */
+    results: t.array(FinishedC),
+    /** A sweep's `select`, so that a merge chooses as the whole run would. */
+    select: t.type({ metric: t.string, direction: t.keyof({ lowest: null, highest: null }) }),
+    /** A population: every exploit (step, the member copied and the one replaced, hyper-parameters before and after). */
+    exploits: t.array(ExploitC),
+    /** A merged run: the folders it was merged from. */
+    mergedFrom: t.array(t.string),
   }),
 ]);
 export type Manifest = t.TypeOf<typeof Manifest>;
@@ -72,7 +90,7 @@ const xregVersion = (): string => {
 export const versions = (): Manifest['versions'] => ({ node: process.version, tfjs: packageVersion('@tensorflow/tfjs-core'), xreg: xregVersion() });
 
 export const writeManifest = async (dir: string, m: Manifest): Promise<void> =>
-  writeAtomic(path.join(dir, MANIFEST_FILE), Buffer.from(JSON.stringify(m, null, 2) + '\n', 'utf8'));
+  writeAtomic(path.join(dir, MANIFEST_FILE), Buffer.from(JSON.stringify(Manifest.encode(m), null, 2) + '\n', 'utf8'));
 
 export const readManifest = async (dir: string): Promise<Manifest | undefined> => {
   try {

@@ -40,7 +40,8 @@ export interface ProgressPoint {
   readonly total: number;
   /** Steps done when this session started (a resumed run's earlier steps do not count for speed). */
   readonly startedAt: number;
-  readonly seconds: number;
+  /** Steps per second over the recent window (`recentRate`); NaN before two samples. */
+  readonly rate: number;
   readonly epoch: number;
   /** `member 3/20 ` when there are several, else empty. */
   readonly member: string;
@@ -50,20 +51,55 @@ export interface ProgressPoint {
 /** Steps measured before an ETA is shown: the first steps include warm-up (kernel set-up, first reads). */
 export const ETA_AFTER = 3;
 
-/** Seconds left at the session's average speed so far; NaN (shown `?`) until `ETA_AFTER` steps ran. */
-export const etaSeconds = (p: Pick<ProgressPoint, 'done' | 'total' | 'startedAt' | 'seconds'>): number => {
+/** One reading of the step counter: wall-clock ms and steps done then. */
+export interface RateSample {
+  readonly t: number;
+  readonly done: number;
+}
+
+/** How far back the rate looks, and how often a sample is kept (so a window holds at most 121). */
+export const RATE_WINDOW_MS = 30_000;
+export const RATE_SAMPLE_MS = 250;
+
+/**
+ * The window with `s` added (if `RATE_SAMPLE_MS` passed since the last sample) and samples older
+ * than `windowMs` before it dropped, the newest old one kept as the window's start. The speed of a
+ * run changes as it goes (a phase with a costlier rule starts, the machine gets busy), and the
+ * average since the start answers that change only after as long again.
+ */
+export const addRateSample = (w: readonly RateSample[], s: RateSample, windowMs = RATE_WINDOW_MS): readonly RateSample[] => {
+  const last = w[w.length - 1];
+  if (last !== undefined && s.t - last.t < RATE_SAMPLE_MS && w.length > 1) return w;
+  const kept = w.filter((x) => s.t - x.t <= windowMs);
+  const older = w.filter((x) => s.t - x.t > windowMs);
+  const start = older[older.length - 1];
+  return [...(start !== undefined && kept.length < 2 ? [start] : []), ...kept, s];
+};
+
+/** Steps per second between the window's first and last samples; NaN while they are the same moment. */
+export const recentRate = (w: readonly RateSample[]): number => {
+  const first = w[0];
+  const last = w[w.length - 1];
+  if (first === undefined || last === undefined || last.t <= first.t) return NaN;
+  return ((last.done - first.done) * 1000) / (last.t - first.t);
+};
+
+/** Seconds left at the recent rate; NaN (shown `?`) until `ETA_AFTER` steps ran. */
+export const etaSeconds = (p: Pick<ProgressPoint, 'done' | 'total' | 'startedAt' | 'rate'>): number => {
   const ran = p.done - p.startedAt;
   if (p.done >= p.total) return 0;
-  return ran < ETA_AFTER || p.seconds <= 0 ? NaN : ((p.total - p.done) * p.seconds) / ran;
+  return ran < ETA_AFTER || !(p.rate > 0) ? NaN : (p.total - p.done) / p.rate;
 };
+
+/** `41.2 steps/s` or `2.5 s/step`; empty before a rate is known. */
+export const formatRate = (rate: number): string =>
+  !Number.isFinite(rate) || rate <= 0 ? '' : rate >= 1 ? `${rate.toFixed(1)} steps/s` : `${(1 / rate).toFixed(1)} s/step`;
 
 /** One plain progress line: `step 120/6000 (2%) epoch 0 | 41.2 steps/s | ETA 2m 23s | fit 0.1234`. */
 export const progressLine = (p: ProgressPoint): string => {
-  const ran = p.done - p.startedAt;
-  const rate = p.seconds > 0 ? ran / p.seconds : NaN;
   const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
-  const speed = !Number.isFinite(rate) ? '' : rate >= 1 ? ` | ${rate.toFixed(1)} steps/s` : ` | ${(1 / rate).toFixed(1)} s/step`;
-  return `${p.member}step ${p.done}/${p.total} (${pct}%) epoch ${p.epoch}${speed} | ETA ${formatSeconds(etaSeconds(p))}${p.latest !== '' ? ` | ${p.latest}` : ''}`;
+  const speed = formatRate(p.rate);
+  return `${p.member}step ${p.done}/${p.total} (${pct}%) epoch ${p.epoch}${speed !== '' ? ` | ${speed}` : ''} | ETA ${formatSeconds(etaSeconds(p))}${p.latest !== '' ? ` | ${p.latest}` : ''}`;
 };
 
 /** Whether a plain line is due: the first step, the last, and otherwise at most every `every` ms. */

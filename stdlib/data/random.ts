@@ -13,7 +13,7 @@ export interface Rng {
   readonly int: (n: number) => number;
 }
 
-const splitmix32 = (seed: number): (() => number) => {
+export const splitmix32 = (seed: number): (() => number) => {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x9e3779b9) >>> 0;

@@ -3,7 +3,7 @@
  * the compiler uses a one-tensor-argument function written as a pipeline stage (`x |> relu`) as a
  * parameter-less layer (see `fnAsLayer` in `stdlib/layers/from-fn.ts`).
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, FnDef } from '../types.js';
 import { must, numArg } from './args.js';

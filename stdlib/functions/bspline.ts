@@ -1,5 +1,5 @@
 /** The B-spline basis as a tensor function, and the smoothness penalty βᵀΩβ (paper §5.3). */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, FnDef, Shape } from '../types.js';
 import { choiceArg, intArg, must } from './args.js';

@@ -1,5 +1,5 @@
 /** Small constructors for function entries, so each family file states only what differs. */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, FnDef, Shape } from '../types.js';
 import { showShape } from './shapes.js';

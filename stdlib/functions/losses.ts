@@ -1,5 +1,5 @@
 /** Losses, each the mean over the batch of a per-example loss. */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, FnDef, Shape } from '../types.js';
 import { must, numArg } from './args.js';

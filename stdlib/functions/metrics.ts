@@ -1,5 +1,5 @@
 /** Metrics that are observed, never optimized: no gradient flows through them. */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, FnDef, Shape } from '../types.js';
 import { intArg, must } from './args.js';

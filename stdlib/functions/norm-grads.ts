@@ -3,26 +3,31 @@
  * TensorFlow.js's chain rule gives something else: abs's gradient is −1 at 0, so `along grad(l1(w))`
  * would move w = 0; and sqrt(Σx²) differentiates to 0/0 = NaN at x = 0.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 
 const withSavedInput = (
   name: string,
   value: (x: tf.Tensor) => tf.Tensor,
   grad: (dy: tf.Tensor, x: tf.Tensor) => tf.Tensor,
-): ((x: tf.Tensor) => tf.Tensor) =>
-  tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [x, save] = args;
-    if (!(x instanceof tf.Tensor) || typeof save !== 'function') throw new Error(`internal error: ${name} applied to no tensor`);
-    save([x]);
-    return {
-      value: value(x),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [s] = saved;
-        if (s === undefined) throw new Error(`internal error: ${name} lost its saved input`);
-        return grad(dy, s);
-      },
-    };
-  });
+): ((x: tf.Tensor) => tf.Tensor) => {
+  // Built on first use: tf.customGrad would load TensorFlow.js when this module is imported.
+  let op: ((x: tf.Tensor) => tf.Tensor) | undefined;
+  const build = (): ((x: tf.Tensor) => tf.Tensor) =>
+    tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [x, save] = args;
+      if (!(x instanceof tf.Tensor) || typeof save !== 'function') throw new Error(`internal error: ${name} applied to no tensor`);
+      save([x]);
+      return {
+        value: value(x),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [s] = saved;
+          if (s === undefined) throw new Error(`internal error: ${name} lost its saved input`);
+          return grad(dy, s);
+        },
+      };
+    });
+  return (x) => (op ??= build())(x);
+};
 
 /** Σ|x|, with gradient sign(x) (0 at zeros). */
 export const l1Norm = withSavedInput(

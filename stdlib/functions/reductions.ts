@@ -1,5 +1,5 @@
 /** Reductions to a scalar, regularizer norms, and reshaping of whole values. */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { FnDef, Shape } from '../types.js';
 import { fn, one } from './define.js';

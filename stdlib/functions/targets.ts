@@ -1,5 +1,5 @@
 /** How losses and metrics read labels: class indices `[B]` or target distributions `[B, C]`. */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Shape } from '../types.js';
 import { dimsMeet, showShape, shapesMeet } from './shapes.js';

@@ -5,7 +5,7 @@
  * this is the plain running average of everything seen so far (so the first value is not biased
  * towards the zero initial state); afterwards it is the exponential moving average.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, StatefulFnDef } from '../types.js';
 import { must, numArg } from './args.js';

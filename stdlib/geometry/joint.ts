@@ -2,7 +2,7 @@
  * Inner products and norms over a partition: a list of tensors read as one long vector (their
  * concatenation), without building the concatenation.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 
 export const sameShapes = (what: string, a: readonly tf.Tensor[], b: readonly tf.Tensor[]): void => {
   // The compiler pairs gradients with directions of the same partition; a mismatch is its bug.

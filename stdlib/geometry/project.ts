@@ -6,7 +6,7 @@
  * factor ‖∇R‖. We use the unit vector u = d/‖d‖ and g_along = u(uᵀg), as the paper's eq. 15 does:
  * the result does not change when d is rescaled, so the along/orthogonal parts always sum to g.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import { jointDot, rescaled, sameShapes } from './joint.js';
 
 /**

@@ -3,7 +3,7 @@
  * separate scalar ρ): its gradient is made tangent before the optimizer step, and the result is
  * retracted back onto the unit sphere after it. Both act jointly on all tensors of the parameter.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import { jointDot, rescaled } from './joint.js';
 import { projectOrthogonal } from './project.js';
 

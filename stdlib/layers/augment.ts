@@ -5,7 +5,7 @@
  *   rotate:    α in degrees, about the image centre;
  *   shear:     α as the horizontal shear factor x' = x + s·(y − centre).
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, LayerDef } from '../types.js';
 import { numArg } from '../functions/args.js';

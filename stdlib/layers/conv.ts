@@ -1,5 +1,5 @@
 /** `conv1d` on [L] or [L, C] and `conv2d` on [H, W] or [H, W, C]; He-initialized, zero bias. */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, LayerDef } from '../types.js';
 import { choiceArg, intArg, intListArg, must } from '../functions/args.js';

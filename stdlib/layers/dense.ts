@@ -1,5 +1,5 @@
 /** `dense(units, bias: true)`: the per-example input is flattened to a vector, then x·w + b. */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, LayerDef, ParamSpec } from '../types.js';
 import { boolArg, intArg, must } from '../functions/args.js';

@@ -3,11 +3,12 @@
  * when `ctx.stochastic` is false (each is the identity in expectation, so that is the right
  * deterministic evaluation).
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, LayerDef } from '../types.js';
 import { must, numArg } from '../functions/args.js';
 import { need, param } from './params.js';
+import { gaussianFill } from '../random/gaussian.js';
 
 const noiseSpecs: readonly ArgSpec[] = [{ name: 'init', type: 'number', default: -3, doc: 'initial log σ' }];
 
@@ -24,7 +25,7 @@ const noiseLayer = (name: 'noise' | 'mult_noise', combine: (x: tf.Tensor, scaled
   apply: (p, x, _a, ctx) =>
     tf.tidy(() => {
       if (!ctx.stochastic) return tf.clone(x);
-      const eps = tf.randomNormal(x.shape, 0, 1, 'float32', ctx.nextSeed());
+      const eps = tf.tensor(gaussianFill(x.size, ctx.nextSeed()), x.shape, 'float32');
       return combine(x, tf.mul(tf.exp(need(p, 'log_sigma', name)), eps));
     }),
 });

@@ -2,7 +2,7 @@
  * `layer_norm(affine: true, eps: 1e-5)`: each example normalized over all its axes together.
  * gamma and beta have the full per-example shape (as PyTorch's LayerNorm over that shape).
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, LayerDef } from '../types.js';
 import { boolArg, must, numArg } from '../functions/args.js';

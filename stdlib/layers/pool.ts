@@ -2,7 +2,7 @@
  * Pooling with window = stride = `size` and no padding. A rank-1 input [L] or rank-2 input [L, C]
  * pools along L (the output of conv1d); a rank-3 input [H, W, C] pools along H and W (conv2d).
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, LayerDef } from '../types.js';
 import { intArg, must } from '../functions/args.js';

@@ -11,7 +11,7 @@
  * (bench/augment-step.ts). The values are read once per call (cheap on cpu and wasm, one copy on
  * the native backends), and nothing here needs a second derivative (no rule takes one).
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 
 /** What the backward pass needs from the forward one, per output pixel p (and channel). */
 interface Taps {

@@ -1,5 +1,5 @@
 /** `flatten` and `reshape(shape: [..])` (one entry may be −1: inferred from the size). */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, LayerDef } from '../types.js';
 import { intListArg, must } from '../functions/args.js';

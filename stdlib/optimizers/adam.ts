@@ -11,7 +11,7 @@
  * The last line is PyTorch's arrangement of the paper's p ← p − η m̂ / (√v̂ + ε) with m̂ = m/(1 − β₁ᵏ),
  * v̂ = v/(1 − β₂ᵏ): equal in exact arithmetic, and kept so that float32 rounding follows torch's.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
@@ -57,6 +57,7 @@ const make = (name: string, defaultDecay: number, decoupled: boolean, decayDoc: 
   return {
     kind: 'optimizer',
     name,
+    validate: cfg,
     options: [
       lrArg,
       { name: 'beta1', type: 'number', default: 0.9 },

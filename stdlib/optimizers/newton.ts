@@ -15,7 +15,7 @@
  * a few hundred parameters (a ridge, a spline), not networks. The updates before d move x off its
  * path on purpose: metrics observed during them are of the probes.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
@@ -117,6 +117,7 @@ const keepAll = (xs: readonly tf.Tensor[]): tf.Tensor[] => xs.map((x) => tf.clon
 export const newton: OptimizerDef = {
   kind: 'optimizer',
   name: 'newton',
+  validate: (o) => newtonConfig(o),
   options: [
     lrArg,
     { name: 'probe', type: 'number', default: 1, doc: 'length h of the finite-difference probes that measure the Hessian' },

@@ -11,7 +11,7 @@
  * the optimizer, whose soft-threshold lands coefficients on exact zeros, which subgradient steps on
  * `l1(p)` never do (they oscillate around 0 with amplitude ≈ η·λ₁).
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
@@ -47,6 +47,7 @@ const PREV = 'previous';
 export const proxSgd: OptimizerDef = {
   kind: 'optimizer',
   name: 'prox_sgd',
+  validate: (o) => proxSgdConfig(o),
   options: [
     lrArg,
     { name: 'l1', type: 'number', default: 0, doc: 'weight λ₁ of the penalty λ₁‖p‖₁ applied by soft-thresholding' },

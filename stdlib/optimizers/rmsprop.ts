@@ -9,7 +9,7 @@
  *   μ > 0:      b ← μ b + g / s,   p ← p − η b
  *   otherwise:  p ← p − η g / s
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
@@ -57,6 +57,7 @@ const slotNames = (c: RmspropConfig): string[] => [V, ...(c.centered ? [A] : [])
 export const rmsprop: OptimizerDef = {
   kind: 'optimizer',
   name: 'rmsprop',
+  validate: (o) => rmspropConfig(o),
   options: [
     lrArg,
     { name: 'decay', type: 'number', default: 0.9, doc: "PyTorch's alpha" },

@@ -6,7 +6,7 @@
  *              g ← g + μ b   if nesterov,  else  g ← b
  *   p ← p − η g
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
@@ -45,6 +45,7 @@ const BUF = 'momentum_buffer';
 export const sgd: OptimizerDef = {
   kind: 'optimizer',
   name: 'sgd',
+  validate: (o) => sgdConfig(o),
   options: [
     lrArg,
     { name: 'momentum', type: 'number', default: 0 },

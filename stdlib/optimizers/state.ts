@@ -1,5 +1,5 @@
 /** Shared plumbing of the optimizers: slot access, leak-free stepping, fresh zero slots. */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
 import type { OptState } from '../types.js';
 
 /** One slot tensor per parameter, named as in PyTorch's optimizer state so checkpoints compare. */

@@ -55,7 +55,7 @@ describe('selectBackend', () => {
       tried.push(name);
       throw new Error(`no ${name}`);
     });
-    expect(tried).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
+    expect(tried).toEqual(['webgpu', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
     expect(E.isRight(selected) && selected.right.name).toBe('wasm');
   });
 

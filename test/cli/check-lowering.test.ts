@@ -83,7 +83,7 @@ describe('xreg check lowers what compiles', () => {
       '    update params(net) by adam(lr: 1e-3) on fit',
       '  }',
       '}',
-      'every 1 epoch: exploit truncation(0.25) by val_acc, explore perturb(0.8, 1.2)',
+      'every 1 epoch: exploit truncation(0.25) by highest val_acc, explore perturb(0.8, 1.2)',
       'run 1 epochs batch 64',
       '',
     ].join('\n');

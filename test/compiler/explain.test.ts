@@ -93,18 +93,18 @@ describe('xreg explain', () => {
   it('population: size, hyper-parameters and the exploit/explore schedule', () => {
     const text = explainFile('programs/noise/pbt.xreg');
     expect(text).toContain('population of 20, hyper-parameters: net.noisy_block1.noise.log_sigma, net.noisy_block2.noise.log_sigma, net.noisy_block3.noise.log_sigma');
-    expect(text).toContain('every epoch: exploit truncation(0.25) by val_acc, explore perturb(0.8, 1.2)');
+    expect(text).toContain('every epoch: exploit truncation(0.25) by highest val_acc, explore perturb(0.8, 1.2)');
     expect(partitionRows(text).some((l) => /^\s+hyper\s+net\.noisy_block1\.noise\.log_sigma/.test(l))).toBe(true);
   });
 
-  it('the command compiles a file from disk and fails with diagnostics on a broken one', () => {
+  it('the command compiles a file from disk and fails with diagnostics on a broken one', async () => {
     const out: string[] = [];
     const err: string[] = [];
     const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
-    expect(explainCommand('programs/crossreg/lasso.xreg', { set: ['unused=1'] }, io)).toBe(0);
+    expect(await explainCommand('programs/crossreg/lasso.xreg', { set: ['unused=1'] }, io)).toBe(0);
     expect(out.join('')).toContain('rule update2  [rho]');
     expect(err.join('\n')).toContain('W0212');
-    expect(explainCommand('programs/does-not-exist.xreg', {}, io)).toBe(1);
+    expect(await explainCommand('programs/does-not-exist.xreg', {}, io)).toBe(1);
   });
 
   it('parses --set values by type', () => {

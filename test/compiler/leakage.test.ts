@@ -139,7 +139,7 @@ population 4 {
   freeze noise_scales(net)
   update params(net) - noise_scales(net) by adam(lr: 1e-3) on fit
 }
-every 10 steps: exploit truncation(0.25) by sel, explore perturb(0.8, 1.2)
+every 10 steps: exploit truncation(0.25) by highest sel, explore perturb(0.8, 1.2)
 run 40 steps batch 16
 `;
   it("a population that exploits by a metric over 'test'", () => {

@@ -22,7 +22,7 @@ population 4 {
   freeze noise_scales(net)
   update params(net) - noise_scales(net) by adam(lr: 1e-3) on fit
 }
-every 1 epoch: exploit truncation(0.25) by val_acc, explore perturb(0.8, 1.2)
+every 1 epoch: exploit truncation(0.25) by highest val_acc, explore perturb(0.8, 1.2)
 run 2 epochs batch 64
 `;
 

@@ -27,6 +27,7 @@ import { LASSO_SCALE, LASSO_ZERO_THRESHOLD } from '../../bench/crossreg/settings
 import { finalParameter } from '../../bench/crossreg/final-params.js';
 import { need, requireSplits } from '../../bench/crossreg/splits.js';
 import { runProgram } from '../../runtime/run.js';
+import { standardLibrary } from '../../stdlib/registry.js';
 import { SELECTED_DIR } from '../../runtime/checkpoint/store.js';
 import { bestPoint, lassoPath, logspace, ridgePath, splinePath, splineProblem, zeroSet, type Path, type Problem } from '../../stdlib/baselines/index.js';
 
@@ -52,7 +53,7 @@ const finalParam = (file: string, name: string, sub = ''): Promise<Float64Array>
 const run = async (file: string, epochs?: number): Promise<{ rows: Row[]; selected: number | undefined }> => {
   const out = outOf(file);
   const code = await runProgram(
-    { file, out, set: {}, checkpointEvery: 1e12, argv: ['bars.test'], ...(epochs !== undefined ? { epochs } : {}) },
+    { registry: standardLibrary, file, out, set: {}, checkpointEvery: 1e12, argv: ['bars.test'], ...(epochs !== undefined ? { epochs } : {}) },
     { info: () => undefined, error: () => undefined, renderDiagnostics: (ds) => ds.map((d) => d.message).join('\n') },
   );
   expect(code).toBe(0);

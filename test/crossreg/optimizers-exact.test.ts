@@ -81,9 +81,9 @@ describe('prox_sgd', () => {
   });
 
   it('refuses a negative l1 or momentum ≥ 1', () => {
-    expect(E.isLeft(validateOptimizerOptions('prox_sgd', { lr: 0.1, l1: -1 }))).toBe(true);
-    expect(E.isLeft(validateOptimizerOptions('prox_sgd', { lr: 0.1, momentum: 1 }))).toBe(true);
-    expect(E.isRight(validateOptimizerOptions('prox_sgd', { lr: 0.1, l1: 0.5, momentum: 0.9 }))).toBe(true);
+    expect(E.isLeft(validateOptimizerOptions(proxSgd, { lr: 0.1, l1: -1 }))).toBe(true);
+    expect(E.isLeft(validateOptimizerOptions(proxSgd, { lr: 0.1, momentum: 1 }))).toBe(true);
+    expect(E.isRight(validateOptimizerOptions(proxSgd, { lr: 0.1, l1: 0.5, momentum: 0.9 }))).toBe(true);
   });
 });
 
@@ -133,7 +133,7 @@ describe('newton', () => {
   });
 
   it('refuses a probe ≤ 0 or a negative damping', () => {
-    expect(E.isLeft(validateOptimizerOptions('newton', { lr: 1, probe: 0 }))).toBe(true);
-    expect(E.isLeft(validateOptimizerOptions('newton', { lr: 1, damping: -1 }))).toBe(true);
+    expect(E.isLeft(validateOptimizerOptions(newton, { lr: 1, probe: 0 }))).toBe(true);
+    expect(E.isLeft(validateOptimizerOptions(newton, { lr: 1, damping: -1 }))).toBe(true);
   });
 });

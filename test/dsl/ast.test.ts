@@ -184,7 +184,7 @@ describe('declarations', () => {
         'sweep lam in logspace(-3, 1, 1000) { loss pen = fit + lam * l2(w) } select lowest gen',
         'ensemble 5 as members { update params(net) by adam(lr: 1e-3) on fit }',
         'population 20 {\n  hyper log_sigma : Tensor[5] ~ uniform(-3, 1)\n  update params(net) by adam(lr: 1e-4) on fit\n}',
-        'every 1 epoch: exploit truncation(0.2) by acc over reg, explore perturb(0.8, 1.2)',
+        'every 1 epoch: exploit truncation(0.2) by highest acc over reg, explore perturb(0.8, 1.2)',
       ].join('\n'),
     );
     expect(p.decls[0]).toMatchObject({ kind: 'Sweep', variable: { name: 'lam' }, select: { direction: 'lowest', metric: { name: 'gen' } } });

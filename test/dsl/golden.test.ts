@@ -1,19 +1,20 @@
 /**
- * Golden tests: each test/dsl/golden/NAME.xreg is parsed and its diagnostics rendered; the result must
+ * Golden tests: each test/dsl/golden/NAME.xreg is compiled (parse errors stop it there, as in
+ * `xreg check`) and its diagnostics rendered; the result must
  * equal NAME.expected. `UPDATE_GOLDEN=1 npx vitest run test/dsl/golden.test.ts` rewrites the expected
  * files, which must then be read by eye before committing.
  */
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseProgram } from '../../dsl/parse.js';
+import { compileText } from '../../compiler/compile.js';
 import { renderDiagnostic } from '../../dsl/render.js';
 
 const dir = join(import.meta.dirname, 'golden');
 const update = process.env['UPDATE_GOLDEN'] === '1';
 
 const render = (name: string, text: string): string => {
-  const { diagnostics } = parseProgram(text, `${name}.xreg`);
+  const { diagnostics } = compileText(text, `${name}.xreg`);
   return `${diagnostics.map((d) => renderDiagnostic(d, text)).join('\n\n')}\n`;
 };
 

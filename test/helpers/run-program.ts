@@ -1,10 +1,11 @@
 /** `runProgram` on small programs written to a temp folder (removed after the test file). */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll } from 'vitest';
 import { renderAll } from '../../cli/commands/run.js';
 import { runProgram, type RunIO, type RunOptions } from '../../runtime/run.js';
+import { standardLibrary } from '../../stdlib/registry.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -22,9 +23,21 @@ export const go = async (o: Partial<RunOptions> & { file: string }, extra: Parti
   const info: string[] = [];
   const errors: string[] = [];
   const code = await runProgram(
-    { set: {}, checkpointEvery: 1000, argv: ['run', o.file], ...o },
+    { registry: standardLibrary, set: {}, checkpointEvery: 1000, argv: ['run', o.file], ...o },
     { info: (l) => info.push(l), error: (l) => errors.push(l), renderDiagnostics: renderAll, ...extra },
   );
   return { code, info, errors };
 };
 
+
+/** The lines of a run folder's metrics.jsonl, parsed, without their wall-clock fields. */
+export const metricsLines = (dir: string): Record<string, unknown>[] =>
+  readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => {
+      const r = JSON.parse(l) as Record<string, unknown>;
+      delete r['time'];
+      delete r['seconds'];
+      return r;
+    });

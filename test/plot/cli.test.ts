@@ -127,7 +127,7 @@ describe('xreg plot', () => {
     const dir = await writeRun('badvalue', { 'metrics.jsonl': jsonl([{ step: 0, epoch: 0, loss: 1 }, { step: 1, epoch: 0, loss: 'low' }]) });
     const c = capture();
     expect(await plotCommand(dir, {}, c.io)).toBe(1);
-    expect(c.err[0]).toContain('metrics.jsonl:2: loss: expected number or null, got "low"');
+    expect(c.err[0]).toContain('metrics.jsonl:2: loss: expected number, "NaN", "Infinity", "-Infinity" or null, got "low"');
   });
 
   it('names the file and the place of a bad field in an extra data file', async () => {

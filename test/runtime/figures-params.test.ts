@@ -81,7 +81,7 @@ describe('xreg run logs parameter figures', () => {
     const errors: string[] = [];
     const info: string[] = [];
     const code = await runProgram(
-      { file, out, steps: 40, set: {}, checkpointEvery: 1000, argv: [] },
+      { registry: standardLibrary, file, out, steps: 40, set: {}, checkpointEvery: 1000, argv: [] },
       { info: (l) => info.push(l), error: (l) => errors.push(l), renderDiagnostics: renderAll },
     );
     expect(errors).toEqual([]);

@@ -14,6 +14,7 @@ import { ReliabilityFile } from '../../runtime/plot/formats.js';
 import { reliabilityBins } from '../../runtime/results/reliability.js';
 import { readManifest } from '../../runtime/results/manifest.js';
 import { runProgram } from '../../runtime/run.js';
+import { standardLibrary } from '../../stdlib/registry.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -25,7 +26,7 @@ const run = async (file: string, steps: number): Promise<string> => {
   dirs.push(out);
   const errors: string[] = [];
   const code = await runProgram(
-    { file, out, steps, set: {}, checkpointEvery: 1000, argv: [] },
+    { registry: standardLibrary, file, out, steps, set: {}, checkpointEvery: 1000, argv: [] },
     { info: () => undefined, error: (l) => errors.push(l), renderDiagnostics: renderAll },
   );
   expect(errors).toEqual([]);

@@ -127,12 +127,15 @@ export const fixtureProgram = (ir: IRProgram = fixtureIR()): LoweredProgram => {
     },
     lossValue: (s, b) => tf.tidy(() => mse(s.params['w'] as tf.Tensor, b, 'train').dataSync()[0] as number),
   };
-  const obs = (name: string, split: string, batch: number | 'all'): LoweredObservable => ({
-    name,
-    needs: [{ data: 'd', split, batch }],
-    evaluate: (s, b) => ({ value: tf.tidy(() => mse(s.params['w'] as tf.Tensor, b, split).dataSync()[0] as number), state: s }),
-  });
-  const emaObs: LoweredObservable = { name: 'ema', needs: [], evaluate: (s) => ({ value: (s.helpers['ema']?.['m'] as tf.Tensor).dataSync()[0] as number, state: s }) };
+  // The runtime reads observables asynchronously; here both reads are the synchronous one.
+  const withAsync = (o: Omit<LoweredObservable, 'evaluateAsync'>): LoweredObservable => ({ ...o, evaluateAsync: async (s, b, k) => o.evaluate(s, b, k) });
+  const obs = (name: string, split: string, batch: number | 'all'): LoweredObservable =>
+    withAsync({
+      name,
+      needs: [{ data: 'd', split, batch }],
+      evaluate: (s, b) => ({ value: tf.tidy(() => mse(s.params['w'] as tf.Tensor, b, split).dataSync()[0] as number), state: s }),
+    });
+  const emaObs = withAsync({ name: 'ema', needs: [], evaluate: (s) => ({ value: (s.helpers['ema']?.['m'] as tf.Tensor).dataSync()[0] as number, state: s }) });
   return {
     ir,
     init: (seed) => {

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { renderAll } from '../../cli/commands/run.js';
 import { Manifest } from '../../runtime/results/manifest.js';
 import { runProgram, type RunOptions } from '../../runtime/run.js';
+import { standardLibrary } from '../../stdlib/registry.js';
 
 const root = 'programs';
 const programs = readdirSync(root, { withFileTypes: true })
@@ -59,7 +60,7 @@ describe('xreg run on every program under programs/', () => {
       let started: { total: number; members: number } | undefined;
       let stepCalls = 0;
       const code = await runProgram(
-        { file, out, steps, set: light.set ?? {}, checkpointEvery: 1000, evalLimit: EVAL_LIMIT, argv: ['run', file] },
+        { registry: standardLibrary, file, out, steps, set: light.set ?? {}, checkpointEvery: 1000, evalLimit: EVAL_LIMIT, argv: ['run', file] },
         {
           info: (l) => info.push(l),
           error: (l) => errors.push(l),

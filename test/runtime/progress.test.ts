@@ -4,7 +4,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { terminalIO } from '../../cli/commands/run.js';
 import { evalSubset } from '../../runtime/exec/batches.js';
 import type { MemberState } from '../../runtime/exec/member.js';
-import { etaSeconds, formatSeconds, latestValues, lineDue, progressLine } from '../../runtime/results/progress.js';
+import {
+  addRateSample,
+  etaSeconds,
+  formatSeconds,
+  latestValues,
+  lineDue,
+  progressLine,
+  recentRate,
+  type RateSample,
+} from '../../runtime/results/progress.js';
 import { summaryTable } from '../../runtime/results/summary.js';
 import { backendLine } from '../../runtime/run.js';
 
@@ -13,21 +22,52 @@ beforeAll(async () => {
 });
 
 describe('progress lines', () => {
-  it('formats durations and ETA from the session average, not before warm-up', () => {
+  it('formats durations, and the ETA from the recent rate, not before warm-up', () => {
     expect(formatSeconds(7.4)).toBe('7s');
     expect(formatSeconds(187)).toBe('3m 07s');
     expect(formatSeconds(3720)).toBe('1h 02m');
     expect(formatSeconds(NaN)).toBe('?');
-    // 100 steps in 10 s, 900 to go: 90 s.
-    expect(etaSeconds({ done: 100, total: 1000, startedAt: 0, seconds: 10 })).toBeCloseTo(90);
-    // A resumed run measures only its own steps: 100 of them in 10 s, 400 to go.
-    expect(etaSeconds({ done: 600, total: 1000, startedAt: 500, seconds: 10 })).toBeCloseTo(40);
-    expect(etaSeconds({ done: 1, total: 1000, startedAt: 0, seconds: 3 })).toBeNaN();
-    const line = progressLine({ done: 100, total: 1000, startedAt: 0, seconds: 10, epoch: 3, member: '', latest: 'fit 0.5000' });
+    // 10 steps/s, 900 to go: 90 s.
+    expect(etaSeconds({ done: 100, total: 1000, startedAt: 0, rate: 10 })).toBeCloseTo(90);
+    // A resumed run: 400 to go at 10 steps/s.
+    expect(etaSeconds({ done: 600, total: 1000, startedAt: 500, rate: 10 })).toBeCloseTo(40);
+    expect(etaSeconds({ done: 1, total: 1000, startedAt: 0, rate: 10 })).toBeNaN();
+    expect(etaSeconds({ done: 100, total: 1000, startedAt: 0, rate: NaN })).toBeNaN();
+    const line = progressLine({ done: 100, total: 1000, startedAt: 0, rate: 10, epoch: 3, member: '', latest: 'fit 0.5000' });
     expect(line).toBe('step 100/1000 (10%) epoch 3 | 10.0 steps/s | ETA 1m 30s | fit 0.5000');
-    expect(progressLine({ done: 2, total: 10, startedAt: 0, seconds: 4, epoch: 0, member: 'member 2/5 ', latest: '' })).toBe(
+    expect(progressLine({ done: 2, total: 10, startedAt: 0, rate: 0.5, epoch: 0, member: 'member 2/5 ', latest: '' })).toBe(
       'member 2/5 step 2/10 (20%) epoch 0 | 2.0 s/step | ETA ?',
     );
+  });
+
+  it('the rate is that of the last 30 s: a run that slows from 100 to 10 steps/s shows 10, not the average', () => {
+    // One step every 10 ms for 60 s, then one every 100 ms for 40 s, sampled at every step.
+    let w: readonly RateSample[] = [];
+    let t = 0;
+    let done = 0;
+    for (; t < 60_000; t += 10) w = addRateSample(w, { t, done: done++ });
+    for (; t < 100_000; t += 100) w = addRateSample(w, { t, done: done++ });
+    const average = (done * 1000) / t;
+    expect(average).toBeGreaterThan(60);
+    expect(recentRate(w)).toBeCloseTo(10, 1);
+    // Samples are kept at most every 250 ms and only for the window: about 121 of them.
+    expect(w.length).toBeLessThanOrEqual(122);
+    expect(w[w.length - 1]!.t - w[0]!.t).toBeLessThanOrEqual(30_000);
+    // 20 s later (200 more steps at 10 steps/s, then 100 steps/s for 10 s): the window mixes both.
+    for (let i = 0; i < 200; i++, t += 100) w = addRateSample(w, { t, done: done++ });
+    for (let i = 0; i < 1000; i++, t += 10) w = addRateSample(w, { t, done: done++ });
+    // 30 s of window: 20 s at 10 steps/s, 10 s at 100 steps/s: 1,200 steps in 30 s.
+    expect(recentRate(w)).toBeCloseTo(40, 0);
+  });
+
+  it('a step slower than the window still gives a rate (the newest older sample is kept)', () => {
+    let w: readonly RateSample[] = [];
+    w = addRateSample(w, { t: 0, done: 1 });
+    w = addRateSample(w, { t: 60_000, done: 2 });
+    w = addRateSample(w, { t: 120_000, done: 3 });
+    expect(recentRate(w)).toBeCloseTo(1 / 60, 6);
+    expect(recentRate([])).toBeNaN();
+    expect(recentRate([{ t: 5, done: 1 }])).toBeNaN();
   });
 
   it('puts losses first and leaves per-member ensemble values out of the latest values', () => {

@@ -1,0 +1,103 @@
+/**
+ * Before/after of the hot spots of issue 10, interleaved in one process:
+ * `npx tsx bench/hot-spots.ts [--samples 30]`. On the wasm backend (as `xreg run`):
+ *
+ * - batches: one step's batches of a cross-phase rule, two streams alternating (train and reg, each
+ *   with its own seed; 300 examples of 10 features, batch 32). "before" is the code as it was: one
+ *   cached epoch order shared by all streams (so each alternation reshuffled the split) and one
+ *   `subarray` view per example; "after" is runtime/data (an order per stream, a gather).
+ * - noise: the ε of a `noise` layer on a [128, 256] activation: tfjs `randomNormal` (before) against
+ *   stdlib/random/gaussian.ts (after), both ending in a tensor on the backend.
+ *
+ * Prints medians (ms) of `--samples` runs after 5 warm-up runs, the ratio, and the load average.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as E from 'fp-ts/lib/Either.js';
+import { loadavg } from 'node:os';
+import { selectBackend } from '../runtime/backend/select.js';
+import { advance, makeBatch, startCursor, type Cursor } from '../runtime/data/index.js';
+import { epochOrder } from '../runtime/data/batch.js';
+import { exampleSize } from '../stdlib/data/dataset.js';
+import { gaussianFill } from '../stdlib/random/gaussian.js';
+import type { Dataset } from '../stdlib/types.js';
+import { fmt, intOption, timeSteps } from './wasm-timing.js';
+
+const samples = intOption('samples', 30);
+const backend = await selectBackend('wasm');
+if (E.isLeft(backend)) throw new Error(backend.left);
+
+const n = 300;
+const features = 10;
+const batch = 32;
+const split = (seed: number): Dataset => ({
+  size: n,
+  fields: {
+    x: { shape: [features], dtype: 'float32', data: gaussianFill(n * features, seed) },
+    y: { shape: [1], dtype: 'float32', data: gaussianFill(n, seed + 1) },
+  },
+} as unknown as Dataset);
+const train = split(1);
+const reg = split(2);
+
+// The code before issue 10, kept here as the reference.
+let oldCached: { n: number; seed: number; epoch: number; order: Int32Array } | undefined;
+const oldAdvance = (cursor: Cursor, size: number, seed: number): { cursor: Cursor; indices: Int32Array } => {
+  const fresh = cursor.position >= size;
+  const epoch = fresh ? cursor.epoch + 1 : cursor.epoch;
+  const start = fresh ? 0 : cursor.position;
+  const end = Math.min(size, start + batch);
+  if (oldCached === undefined || oldCached.n !== size || oldCached.seed !== seed || oldCached.epoch !== epoch) {
+    oldCached = { n: size, seed, epoch, order: epochOrder(size, seed, epoch) };
+  }
+  const indices = oldCached.order.slice(start, end);
+  return { cursor: end >= size ? { epoch: epoch + 1, position: 0 } : { epoch, position: end }, indices };
+};
+const oldMakeBatch = (ds: Dataset, indices: Int32Array): tf.Tensor[] =>
+  Object.values(ds.fields).map((f) => {
+    const k = exampleSize(f.shape);
+    const data = new Float32Array(indices.length * k);
+    for (let i = 0; i < indices.length; i++) {
+      const src = (indices[i] as number) * k;
+      data.set(f.data.subarray(src, src + k), i * k);
+    }
+    return tf.tensor(data, [indices.length, ...f.shape], 'float32');
+  });
+
+let before = { train: startCursor, reg: startCursor };
+let after = { train: startCursor, reg: startCursor };
+const stepBefore = (): void => {
+  const a = oldAdvance(before.train, n, 11);
+  const b = oldAdvance(before.reg, n, 22);
+  before = { train: a.cursor, reg: b.cursor };
+  for (const t of [...oldMakeBatch(train, a.indices), ...oldMakeBatch(reg, b.indices)]) t.dispose();
+};
+const stepAfter = (): void => {
+  const a = advance(after.train, batch, n, 11);
+  const b = advance(after.reg, batch, n, 22);
+  after = { train: a.cursor, reg: b.cursor };
+  for (const t of [...Object.values(makeBatch(train, a.indices)), ...Object.values(makeBatch(reg, b.indices))]) t.dispose();
+};
+
+const shape: [number, number] = [128, 256];
+let seed = 0;
+const noiseBefore = (): void => tf.randomNormal(shape, 0, 1, 'float32', seed++).dispose();
+const noiseAfter = (): void => tf.tensor(gaussianFill(shape[0] * shape[1], seed++), shape, 'float32').dispose();
+
+// Interleaved: each pair runs its two sides in alternating blocks of 5, so load changes hit both.
+const pair = (name: string, b: () => void, a: () => void): void => {
+  const tb: number[] = [];
+  const ta: number[] = [];
+  for (let round = 0; round < samples / 5; round++) {
+    tb.push(timeSteps(b, round === 0 ? 5 : 0, 5).medianMs);
+    ta.push(timeSteps(a, round === 0 ? 5 : 0, 5).medianMs);
+  }
+  const med = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? NaN;
+  console.log(`| ${name} | ${fmt(med(tb))} | ${fmt(med(ta))} | ${(med(tb) / med(ta)).toFixed(2)}× |`);
+};
+
+console.log(`backend ${tf.getBackend()}, node ${process.version}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log('| hot spot | before ms | after ms | speed-up |');
+console.log('|---|---:|---:|---:|');
+pair('batches of two alternating streams (300×10, batch 32)', stepBefore, stepAfter);
+pair('noise ε for a [128, 256] activation', noiseBefore, noiseAfter);
+console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);

@@ -1,0 +1,62 @@
+/**
+ * Divergence: the first update that leaves a parameter NaN or ±Infinity. Every later number of the
+ * run is meaningless, so it is caught at that step (not at the next report, and not at the end as
+ * a NaN summary) and named with the rule, its loss and its place in the program.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { LoweredRule, RunState } from '../../compiler/lower/types.js';
+
+export interface Divergence {
+  /** The update count after the rule ran (the `step` of metrics.jsonl). */
+  readonly step: number;
+  readonly rule: string;
+  readonly loss?: string;
+  /** The parameter found non-finite; absent when a reported loss was non-finite first. */
+  readonly parameter?: string;
+  /** The non-finite loss value reported ("NaN", "Infinity"); absent when a parameter was found first. */
+  readonly value?: string;
+  /** `file:line:column` of the rule. */
+  readonly at: string;
+  readonly member?: number;
+}
+
+/** The first parameter the rule changed that holds a non-finite value; one small read per step. */
+export const firstNonFinite = (before: RunState, after: RunState): string | undefined => {
+  const changed = Object.entries(after.params).filter(([k, v]) => before.params[k] !== v);
+  if (changed.length === 0) return undefined;
+  const flags = tf.tidy(() => tf.stack(changed.map(([, v]) => tf.all(tf.isFinite(v)).toInt())).dataSync());
+  const i = flags.findIndex((f) => f === 0);
+  return i < 0 ? undefined : changed[i]?.[0];
+};
+
+export const divergenceOf = (rule: LoweredRule, step: number, parameter: string): Divergence => {
+  const sp = rule.ir.span;
+  return {
+    step,
+    rule: rule.name,
+    ...(rule.ir.lossName !== undefined ? { loss: rule.ir.lossName } : {}),
+    parameter,
+    at: `${sp.file}:${sp.start.line}:${sp.start.column}`,
+  };
+};
+
+/** A reported loss that is not finite (the loss overflowed before any parameter did). */
+export const lossDivergence = (rules: readonly LoweredRule[], values: Readonly<Record<string, number>>, losses: readonly string[], step: number): Divergence | undefined => {
+  const name = losses.find((n) => values[n] !== undefined && !Number.isFinite(values[n]));
+  if (name === undefined) return undefined;
+  const rule = rules.find((r) => r.ir.lossName === name);
+  const sp = rule?.ir.span;
+  return {
+    step,
+    rule: rule?.name ?? name,
+    loss: name,
+    value: String(values[name]),
+    at: sp !== undefined ? `${sp.file}:${sp.start.line}:${sp.start.column}` : '',
+  };
+};
+
+export const describeDivergence = (d: Divergence): string => {
+  const where = `diverged at step ${d.step}${d.member !== undefined ? ` of member ${d.member}` : ''}`;
+  if (d.parameter === undefined) return `${where}: the loss ${d.loss ?? d.rule} is ${d.value ?? 'not finite'}${d.at !== '' ? ` (its update is at ${d.at})` : ''}`;
+  return `${where}: the update at ${d.at}${d.loss !== undefined ? ` (on loss ${d.loss})` : ''} made ${d.parameter} NaN or infinite`;
+};

@@ -1,0 +1,167 @@
+/**
+ * `xreg merge`: the folders of a sweep run in parts (`xreg run --member`/`--shard`) joined into the
+ * folder the whole run would have written: metrics.jsonl in member order, the summary, `select`
+ * applied over all members, and the selected member's checkpoint. Refuses parts that do not belong
+ * together (another program, seed, length or --set) and a set of parts with a member missing or
+ * twice, so that no member is lost or counted twice.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { checkpointPath, SELECTED_DIR } from './checkpoint/store.js';
+import { chooseMember } from './exec/loop.js';
+import type { FinishedMember } from './exec/snapshot.js';
+import { readManifest, writeManifest, type Manifest } from './results/manifest.js';
+import { METRICS_FILE } from './results/metrics.js';
+import { summaryTable } from './results/summary.js';
+
+export interface PartFolder {
+  readonly dir: string;
+  readonly manifest: Manifest;
+}
+
+export interface MergePlan {
+  /** The folder holding each member, by member index. */
+  readonly holder: readonly string[];
+  readonly results: readonly FinishedMember[];
+  readonly selected?: number;
+}
+
+const ranges = (xs: readonly number[]): string => {
+  const out: string[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    const a = xs[i] as number;
+    let b = a;
+    while (xs[i + 1] === b + 1) b = xs[++i] as number;
+    out.push(a === b ? String(a) : `${a}–${b}`);
+  }
+  return out.join(', ');
+};
+
+const sameSettings = (a: Manifest, b: Manifest): string | undefined => {
+  if (a.program.sha256 !== b.program.sha256) return 'another program (or the program file changed between the parts)';
+  if (a.seed !== b.seed) return `seed ${b.seed}, not ${a.seed}`;
+  if (a.totalSteps !== b.totalSteps) return `${b.totalSteps} steps per member, not ${a.totalSteps}`;
+  const sets = (m: Manifest): string => JSON.stringify(Object.entries(m.overrides).sort(([x], [y]) => (x < y ? -1 : 1)));
+  if (sets(a) !== sets(b)) return `other --set values (${sets(b)}, not ${sets(a)})`;
+  if (a.evalLimit !== b.evalLimit) return `--eval-limit ${String(b.evalLimit ?? 'none')}, not ${String(a.evalLimit ?? 'none')}`;
+  return undefined;
+};
+
+/** Which folder holds which member, and what `select` chooses; every refusal names the folder. */
+export const planMerge = (parts: readonly PartFolder[]): E.Either<string, MergePlan> => {
+  const first = parts[0];
+  if (first === undefined) return E.left('nothing to merge: give the part folders');
+  const holder: (string | undefined)[] = [];
+  const results: FinishedMember[] = [];
+  for (const { dir, manifest: m } of parts) {
+    if (m.outcome !== 'completed') return E.left(`${dir}: the part is ${m.outcome}, not completed; finish it first (xreg run ${m.program.path} --resume ${dir})`);
+    if (m.mode !== 'sweep' || m.results === undefined) return E.left(`${dir}: not a part of a sweep (only a sweep's members are trained apart; see xreg run --member)`);
+    const differs = sameSettings(first.manifest, m);
+    if (differs !== undefined) return E.left(`${dir} was run with ${differs} than ${first.dir}: parts of one run must share them`);
+    for (const r of m.results) {
+      const had = holder[r.index];
+      if (had !== undefined) return E.left(`member ${r.index} is in both ${had} and ${dir}: give each member once`);
+      holder[r.index] = dir;
+      results.push(r);
+    }
+  }
+  const count = first.manifest.members ?? holder.length;
+  const missing = [...Array(count).keys()].filter((i) => holder[i] === undefined);
+  if (missing.length > 0) {
+    const how = `xreg run ${first.manifest.program.path} --member ${missing.length === 1 ? String(missing[0]) : 'I'}`;
+    return E.left(`member${missing.length === 1 ? '' : 's'} ${ranges(missing)} of ${count} missing: train ${missing.length === 1 ? 'it' : 'them'} (${how}) and merge again`);
+  }
+  results.sort((a, b) => a.index - b.index);
+  const sel = first.manifest.select;
+  const selected = sel === undefined ? undefined : chooseMember(sel, results);
+  return E.right({ holder: holder.map((d) => d ?? ''), results, ...(selected !== undefined ? { selected } : {}) });
+};
+
+const memberOf = (line: string): number | undefined => {
+  try {
+    const v: unknown = JSON.parse(line);
+    return typeof v === 'object' && v !== null && 'member' in v && typeof v.member === 'number' ? v.member : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Each member's metrics.jsonl lines, taken from the folder that trained it, in member order. */
+const mergedRecords = async (plan: MergePlan): Promise<E.Either<string, string[]>> => {
+  const byDir = new Map<string, Map<number, string[]>>();
+  for (const dir of new Set(plan.holder)) {
+    let text: string;
+    try {
+      text = await fs.readFile(path.join(dir, METRICS_FILE), 'utf8');
+    } catch (e) {
+      return E.left(`${dir}: cannot read ${METRICS_FILE} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    }
+    const lines = new Map<number, string[]>();
+    for (const l of text.split('\n').filter((x) => x.length > 0)) {
+      const m = memberOf(l);
+      if (m === undefined) return E.left(`${dir}/${METRICS_FILE}: a record without a member index: ${l.slice(0, 80)}`);
+      lines.set(m, [...(lines.get(m) ?? []), l]);
+    }
+    byDir.set(dir, lines);
+  }
+  return E.right(plan.holder.flatMap((dir, i) => byDir.get(dir)?.get(i) ?? []));
+};
+
+export interface MergeIO {
+  readonly info: (line: string) => void;
+  readonly error: (line: string) => void;
+}
+
+/** Merges part folders into `out`; resolves to the exit code (0 merged, 1 refused or failed). */
+export const mergeRuns = async (dirs: readonly string[], out: string, argv: readonly string[], io: MergeIO): Promise<number> => {
+  const fail = (msg: string): number => {
+    io.error(`error: ${msg}`);
+    return 1;
+  };
+  const parts: PartFolder[] = [];
+  for (const dir of dirs) {
+    const manifest = await readManifest(dir);
+    if (manifest === undefined) return fail(`${dir}: no readable manifest.json (not a run folder, or the run never started)`);
+    parts.push({ dir, manifest });
+  }
+  const plan = planMerge(parts);
+  if (E.isLeft(plan)) return fail(plan.left);
+  const records = await mergedRecords(plan.right);
+  if (E.isLeft(records)) return fail(records.left);
+  const first = (parts[0] as PartFolder).manifest;
+  const sel = plan.right.selected;
+  try {
+    await fs.mkdir(out, { recursive: true });
+    await fs.writeFile(path.join(out, METRICS_FILE), records.right.map((l) => l + '\n').join(''));
+    if (sel !== undefined) {
+      // The best member of all is the best of its own part, whose `selected` checkpoint holds it.
+      const dir = plan.right.holder[sel] ?? '';
+      const theirs = parts.find((p) => p.dir === dir)?.manifest.selected;
+      if (theirs !== sel) return fail(`${dir}: its selected checkpoint holds member ${String(theirs)}, not ${sel}`);
+      await fs.mkdir(path.join(out, SELECTED_DIR), { recursive: true });
+      await fs.copyFile(checkpointPath(path.join(dir, SELECTED_DIR)), checkpointPath(path.join(out, SELECTED_DIR)));
+    }
+  } catch (e) {
+    return fail(`cannot write ${out} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  const sum = (f: (m: Manifest) => number | undefined): number => parts.reduce((a, p) => a + (f(p.manifest) ?? 0), 0);
+  const { part: _part, resumedFrom: _resumed, selected: _selected, error: _error, ...base } = first;
+  const seconds = sum((m) => m.seconds);
+  await writeManifest(out, {
+    ...base,
+    command: [...argv],
+    started: parts.map((p) => p.manifest.started).sort()[0] ?? first.started,
+    ended: new Date().toISOString(),
+    outcome: 'completed',
+    stepsRun: sum((m) => m.stepsRun),
+    seconds,
+    phases: [{ name: 'sweep', seconds }],
+    results: [...plan.right.results],
+    ...(sel !== undefined ? { selected: sel } : {}),
+    mergedFrom: [...dirs],
+  });
+  io.info(summaryTable(plan.right.results, sel));
+  io.info(`merged ${plan.right.results.length} members from ${parts.length} folder${parts.length === 1 ? '' : 's'} into ${out}`);
+  return 0;
+};

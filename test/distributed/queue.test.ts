@@ -1,0 +1,127 @@
+/**
+ * The queue with real components: a redis-server, `xreg submit`, and `xreg worker`s as separate
+ * processes. The merged result must equal the whole run on one machine member by member, also
+ * when a worker is killed (SIGKILL) in the middle of a member: the member is taken over by another
+ * worker, resumed from its checkpoint, and neither lost nor counted twice.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderAll } from '../../cli/commands/run.js';
+import { checkpointPath } from '../../runtime/checkpoint/store.js';
+import { memberDir } from '../../runtime/queue/jobs.js';
+import { queueStatus, showStatus } from '../../runtime/queue/status.js';
+import { submitRun, type SubmitOptions } from '../../runtime/queue/submit.js';
+import { standardLibrary } from '../../stdlib/registry.js';
+import { go, workspace } from '../helpers/run-program.js';
+import { manifestOf, metricLines, selectedW, sweepProgram } from '../helpers/sweep-parts.js';
+import { exited, startRedis, type RedisServer } from '../helpers/redis.js';
+
+const text = sweepProgram(400, 50);
+
+const root = path.join(import.meta.dirname, '..', '..');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const until = async (what: string, ok: () => boolean, ms: number, every = 50): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(every);
+  }
+};
+
+let redis: RedisServer;
+let dir: string;
+let whole: string;
+const workers: ChildProcess[] = [];
+const logs = new Map<ChildProcess, string>();
+
+const worker = (queue: string, name: string): ChildProcess => {
+  const p = spawn(process.execPath, ['--import', 'tsx', 'cli/xreg.ts', 'worker', '--redis', redis.url, '--queue', queue, '--lock-seconds', '2', '--name', name], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  logs.set(p, '');
+  const keep = (b: Buffer): void => void logs.set(p, (logs.get(p) ?? '') + b.toString());
+  p.stdout?.on('data', keep);
+  p.stderr?.on('data', keep);
+  workers.push(p);
+  return p;
+};
+
+const submit = async (queue: string, out: string): Promise<void> => {
+  const o: SubmitOptions = { file: path.join(dir, 'p.xreg'), redis: redis.url, queue, out, set: {}, checkpointEvery: 25, attempts: 3, argv: ['submit'], plugins: [], registry: standardLibrary };
+  const r = await submitRun(o, renderAll);
+  if (E.isLeft(r)) throw new Error(r.left);
+  expect(r.right.members).toBe(3);
+};
+
+const merged = (out: string) => (): boolean => existsSync(path.join(out, 'manifest.json')) && manifestOf(out).mergedFrom !== undefined;
+
+const expectSameAsWhole = async (out: string): Promise<void> => {
+  expect(metricLines(out)).toEqual(metricLines(whole));
+  expect(manifestOf(out).results).toEqual(manifestOf(whole).results);
+  expect(manifestOf(out).selected).toBe(manifestOf(whole).selected);
+  expect(await selectedW(out, text)).toEqual(await selectedW(whole, text));
+};
+
+beforeAll(async () => {
+  redis = await startRedis();
+  dir = workspace({ 'p.xreg': text });
+  whole = path.join(dir, 'whole');
+  const r = await go({ file: path.join(dir, 'p.xreg'), out: whole });
+  expect(r.code).toBe(0);
+});
+
+afterAll(async () => {
+  for (const p of workers) p.kill('SIGKILL');
+  await Promise.all(workers.map(exited));
+  await redis?.stop();
+});
+
+describe('xreg submit / worker / status on a real Redis', () => {
+  it('two workers train the members; the merge equals the whole run', async () => {
+    const out = path.join(dir, 'queued');
+    await submit('plain', out);
+    worker('plain', 'w1');
+    worker('plain', 'w2');
+    await until('the merge', merged(out), 90_000);
+    await expectSameAsWhole(out);
+    const s = await queueStatus(redis.url, 'plain');
+    if (E.isLeft(s)) throw new Error(s.left);
+    expect(s.right).toHaveLength(1);
+    expect(s.right[0]?.members.map((m) => m.state)).toEqual(['completed', 'completed', 'completed']);
+    expect(s.right[0]?.merge).toBe('completed');
+    expect(s.right[0]?.members.every((m) => m.retries === 0)).toBe(true);
+    expect(showStatus(s.right)).toMatch(/3\/3 members done, 0 running, 0 waiting, 0 failed; merged/);
+  });
+
+  it('a worker killed mid-member: the member resumes elsewhere from its checkpoint; the merge still equals the whole run', async () => {
+    const out = path.join(dir, 'fault');
+    await submit('fault', out);
+    const victim = worker('fault', 'victim');
+    // Killed once a member has a checkpoint (so it is under way) and before anything completes.
+    const started = (): number | undefined => [0, 1, 2].find((i) => existsSync(checkpointPath(memberDir(out, i))));
+    await until('a member checkpoint', () => started() !== undefined, 60_000, 10);
+    victim.kill('SIGKILL');
+    await exited(victim);
+    const hit = started() as number;
+    const during = manifestOf(memberDir(out, hit));
+    expect(during.outcome).toBe('running');
+    expect(readdirSync(path.join(out, 'members')).every((m) => manifestOf(path.join(out, 'members', m)).outcome !== 'completed')).toBe(true);
+
+    worker('fault', 'w3');
+    worker('fault', 'w4');
+    await until('the merge after the kill', merged(out), 90_000);
+    await expectSameAsWhole(out);
+    // Resumed from its checkpoint, not started over.
+    expect(manifestOf(memberDir(out, hit)).resumedFrom?.length).toBe(1);
+    expect(manifestOf(memberDir(out, hit)).resumedFrom?.[0]?.step).toBeGreaterThan(0);
+    const s = await queueStatus(redis.url, 'fault');
+    if (E.isLeft(s)) throw new Error(s.left);
+    // Only the member the victim held was handed out again.
+    expect(s.right[0]?.members.map((m) => (m.index === hit ? m.retries > 0 : m.retries === 0))).toEqual([true, true, true]);
+    expect(s.right[0]?.merge).toBe('completed');
+  });
+});

@@ -1,0 +1,29 @@
+/** A small sweep with `select`, and readers of what its run folders hold, for the parts/queue tests. */
+import * as E from 'fp-ts/lib/Either.js';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { loadCheckpoint, SELECTED_DIR } from '../../runtime/checkpoint/store.js';
+import { sha256Text, type Manifest } from '../../runtime/results/manifest.js';
+
+/** Three members, the best neither first nor last trained; `steps` long, reported every `every`. */
+export const sweepProgram = (steps: number, every: number): string => `data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 60, seed: 3)
+split d { train: 1/2, reg: 1/2 } seed 0
+param w : Tensor[4] ~ normal(0, 0.1)
+sweep lam in [0.001, 3, 0.3] {
+  loss fit = mse(x @ w, y) + lam * l2(w) over train
+  update w by sgd(lr: 0.02, momentum: 0.5) on fit
+  metric gen = mse(x @ w, y) over reg
+} select lowest gen
+run ${steps} steps batch 10
+report every ${every}: gen
+`;
+
+export const manifestOf = (dir: string): Manifest => JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+export const metricLines = (dir: string): string[] => readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n');
+
+/** The selected member's parameters `w`, from the folder's `selected` checkpoint. */
+export const selectedW = async (dir: string, program: string): Promise<number[]> => {
+  const ck = await loadCheckpoint(path.join(dir, SELECTED_DIR), { program: sha256Text(program) });
+  if (E.isLeft(ck)) throw new Error(ck.left);
+  return Array.from(ck.right.snapshot.live[0]?.state.params['w']?.dataSync() ?? []);
+};
