@@ -16,6 +16,7 @@ import { checkClasses } from './checks/classes.js';
 import { checkPhases } from './checks/phases.js';
 import { checkSelection, type Selection } from './checks/selection.js';
 import { checkSplitOrder } from './checks/splits.js';
+import { checkInputLimits } from './checks/input-limits.js';
 import { Codes } from './codes.js';
 import { children } from './ir.js';
 import type { IRDuration, IRExpr, IRFigure, IRNamedExpr, IRPhase, IRPopulation, IRProgram, IRRule } from './ir.js';
@@ -266,6 +267,7 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
   }
   const drafts = passes === 1 ? first : elaborateAll(ctx, decls);
   opts.onPasses?.(passes);
+  checkInputLimits(program, ctx.params.values(), diags);
 
   // freezes, targets, partitions
   const frozen = new Set<string>();

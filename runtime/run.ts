@@ -3,7 +3,8 @@
  * failure is a message and an exit code; the caller owns printing and progress display.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
+import { readSourceSync } from '../dsl/read-source.js';
 import * as path from 'node:path';
 import type { Diagnostic } from '../dsl/diagnostic.js';
 import { hasErrors } from '../dsl/diagnostic.js';
@@ -88,13 +89,7 @@ const stamp = (d: Date): string => d.toISOString().replace(/[:.]/g, '-').replace
 
 export const defaultOutDir = (file: string, d: Date): string => path.join('runs', `${path.basename(file, path.extname(file))}-${stamp(d)}`);
 
-const readText = (p: string): E.Either<string, string> => {
-  try {
-    return E.right(readFileSync(p, 'utf8'));
-  } catch (e) {
-    return E.left(`cannot read ${p} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-};
+const readText = (p: string): E.Either<string, string> => E.mapLeft((why: string) => `cannot read ${p}: ${why}`)(readSourceSync(p));
 
 const lowerWith = (ir: IRProgram, registry: Registry, spe: number, sweepIndex: number | undefined): E.Either<Diagnostic[], LoweredProgram> => {
   const sw = ir.sweep;
@@ -233,6 +228,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     return 1;
   }
 
+  if (lowered.right.rules.length === 0 && lowered.right.phases.every((ph) => ph.rules.length === 0)) {
+    return fail(`error: ${o.file} has no update rule: there is nothing to train`);
+  }
   {
     // Before the folder is touched: an absurd length is a typo, not a run.
     const n = totalSteps(ir.run.length, spe, o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {});

@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import '../../stdlib/gradients.js';
 import { installHint } from './install-hints.js';
-import { activateWebgpu, type ModuleLoader } from './webgpu.js';
+import { activateWebgpu, type ModuleLoader, type WebgpuSelected } from './webgpu.js';
 import { registerWasmKernels } from './wasm-kernels/index.js';
 
 export const BackendRequest = t.keyof({ webgpu: null, 'tensorflow-gpu': null, tensorflow: null, wasm: null, cpu: null });
@@ -109,9 +109,9 @@ async function tryWasm(): Promise<E.Either<string, SelectedBackend>> {
 
 async function tryWebgpu(load: ModuleLoader): Promise<E.Either<string, SelectedBackend>> {
   const r = await activateWebgpu(load);
-  return E.map((w: { adapter: string; kernels: readonly string[]; software: boolean }) => ({
+  return E.map((w: WebgpuSelected) => ({
     name: 'webgpu',
-    detail: `WebGPU through Dawn on ${w.adapter}${w.software ? ' (software rendering, for testing)' : ''}${w.kernels.length > 0 ? `; xreg kernels: ${w.kernels.join(', ')}` : ''}`,
+    detail: `WebGPU through Dawn on ${w.adapter}${w.software ? ' (software rendering, for testing)' : ''}`,
   }))(r);
 }
 
