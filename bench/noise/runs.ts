@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runProgram, type SetValue } from '../../runtime/run.js';
+import { standardLibrary } from '../../stdlib/registry.js';
 
 export const PROGRAMS = 'programs/noise/small';
 export const SEEDS = [0, 1, 2] as const;
@@ -52,6 +53,7 @@ export const runOne = async (root: string, spec: RunSpec): Promise<number> => {
   const cpu0 = process.cpuUsage();
   const code = await runProgram(
     {
+      registry: standardLibrary,
       file,
       out,
       set: spec.set,
