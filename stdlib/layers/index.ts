@@ -6,6 +6,8 @@ import { flatten, reshape } from './reshape.js';
 import { layerNorm } from './norm.js';
 import { dropout, multNoise, noise } from './noise.js';
 import { rotate, shear, translate } from './augment.js';
+import { spectralDense } from './spectral.js';
+import { randomErase } from './erase.js';
 
 export { fnAsLayer, isStageFn } from './from-fn.js';
 export { bilinearSample } from './resample.js';
@@ -26,4 +28,6 @@ export const layers: readonly LayerDef[] = [
   translate,
   rotate,
   shear,
+  spectralDense,
+  randomErase,
 ];

@@ -82,6 +82,14 @@ const cases: readonly Case[] = [
     hint: '',
   },
   {
+    name: 'random erasing on a flat vector',
+    text: edit('x |> dense(32) |> noise', 'x |> random_erase(p: 0.5) |> dense(32) |> noise'),
+    code: 'E0303',
+    where: 'random_erase(p: 0.5)',
+    message: 'random_erase expects images [H, W] or [H, W, C], got [64]',
+    hint: 'reshape',
+  },
+  {
     name: 'a ρ parameter the loss never uses',
     text: `${BASE}param rho : Scalar = 1\nupdate rho by sgd(lr: 0.1) on gen\n`,
     code: 'E0503',
