@@ -13,6 +13,7 @@ import type { IRProgram } from '../compiler/ir.js';
 import { lowerProgram } from '../compiler/lower/index.js';
 import type { LoweredProgram } from '../compiler/lower/types.js';
 import type { Registry } from '../stdlib/registry.js';
+import { hostReads } from './backend/host-reads.js';
 import { selectBackend, type BackendRequest } from './backend/select.js';
 import { loadCheckpoint, saveCheckpoint, SELECTED_DIR } from './checkpoint/store.js';
 import { formatDataError } from './data/index.js';
@@ -177,9 +178,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     io.error(msg);
     return 1;
   };
-  const backend = await selectBackend(o.backend);
-  if (E.isLeft(backend)) return fail(`error: ${backend.left}`);
-  io.info(backendLine(backend.right.name, backend.right.detail));
+  const first = await selectBackend(o.backend);
+  if (E.isLeft(first)) return fail(`error: ${first.left}`);
+  io.info(backendLine(first.right.name, first.right.detail));
 
   const text = readText(o.file);
   if (E.isLeft(text)) return fail(`error: ${text.left}`);
@@ -214,6 +215,12 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   // Warnings (an unused --set, say) are shown and the run goes on.
   if (compiled.diagnostics.length > 0) io.error(io.renderDiagnostics(compiled.diagnostics));
   const ir = compiled.ir;
+  // Chosen before the program was read (its line comes first); a program that reads values on the
+  // host mid-step cannot run on webgpu, so it is chosen again without it.
+  const host = first.right.name === 'webgpu' ? hostReads(ir) : undefined;
+  const backend = host === undefined ? first : await selectBackend(o.backend, undefined, { kind: 'webgpu', why: host });
+  if (E.isLeft(backend)) return fail(`error: ${backend.left}`);
+  if (backend !== first) io.info(backendLine(backend.right.name, backend.right.detail));
   const loadStart = Date.now();
   const data = await prepareData(ir, o.registry);
   if (E.isLeft(data)) return fail(formatDataError(data.left));
