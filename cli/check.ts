@@ -4,8 +4,6 @@
  * that compiles clean is also lowered to step functions, so `xreg check` reports what `xreg run`
  * would refuse before training (E06xx), still without touching data.
  */
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import { compileProgram } from '../compiler/compile.js';
 import type { IRProgram } from '../compiler/ir.js';
@@ -14,25 +12,15 @@ import type { ReadFile } from '../compiler/resolve/imports.js';
 import type { Program } from '../dsl/ast.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../dsl/diagnostic.js';
 import { parseProgram } from '../dsl/parse.js';
+import { readSourceSync } from '../dsl/read-source.js';
 import { diagnosticsToJson, renderDiagnostic } from '../dsl/render.js';
 import { standardLibrary, type Registry } from '../stdlib/registry.js';
 
 /** The compiler stage: diagnostics about a program that parsed without syntax errors. */
 export type SemanticCheck = (program: Program, text: string, file: string) => readonly Diagnostic[];
 
-const fsErrorText = (e: unknown): string => {
-  const code = (e as { code?: unknown }).code;
-  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(e);
-};
-
 /** Imports are read synchronously: the compiler's `ReadFile` is a plain function of the path. */
-export const readTextSync: ReadFile = (file) => {
-  try {
-    return E.right(readFileSync(file, 'utf8'));
-  } catch (e) {
-    return E.left(fsErrorText(e));
-  }
-};
+export const readTextSync: ReadFile = readSourceSync;
 
 /**
  * Lowering as a check: builds the step functions of one member (a sweep's first value; every
@@ -82,13 +70,8 @@ export interface CheckResult {
   readonly stderr: string;
 }
 
-const readText = async (file: string): Promise<E.Either<string, string>> => {
-  try {
-    return E.right(await readFile(file, 'utf8'));
-  } catch (e) {
-    return E.left(fsErrorText(e));
-  }
-};
+// Synchronous under the hood: a program is a few KB, and the type check must come before any read.
+const readText = async (file: string): Promise<E.Either<string, string>> => Promise.resolve(readSourceSync(file));
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 

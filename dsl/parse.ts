@@ -8,6 +8,7 @@ import { error, sortDiagnostics, type Diagnostic } from './diagnostic.js';
 import { lex, tokenSpan } from './lexer.js';
 import { XregParser } from './parser.js';
 import { bracketDiagnostics } from './brackets.js';
+import { bracketDepthError, limitDepth, TOO_DEEP } from './limits.js';
 import type { Span } from './span.js';
 
 /** One parser instance: chevrotain's grammar analysis is costly and the parser is reusable. */
@@ -70,9 +71,30 @@ export const parseProgram = (
   file: string,
 ): { readonly program: Program; readonly diagnostics: readonly Diagnostic[] } => {
   const lexed = lex(text, file);
+  // Too many open brackets would overflow the parser's stack: refused before it runs.
+  const deepBrackets = bracketDepthError(lexed.tokens, file);
+  if (deepBrackets !== undefined) {
+    const whole = { file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
+    return { program: { kind: 'Program', file, decls: [], span: whole }, diagnostics: sortDiagnostics([...lexed.diagnostics, deepBrackets]) };
+  }
   const p = parser();
   p.load(lexed.tokens, file);
-  const program = p.program();
+  let parsed: Program;
+  try {
+    parsed = p.program();
+  } catch (e) {
+    // A shape of nesting the token checks above do not foresee: still one error, never a crash.
+    if (!(e instanceof RangeError)) throw e;
+    const at = lexed.tokens[0];
+    const span = at !== undefined ? tokenSpan(at, file) : startOfFile(file);
+    const whole = { file, start: span.start, end: span.start };
+    return {
+      program: { kind: 'Program', file, decls: [], span: whole },
+      diagnostics: sortDiagnostics([...lexed.diagnostics, error(TOO_DEEP, 'nesting too deep: the program nests deeper than the parser can follow', span, 'split deep expressions into named parts with let, fn or loss')]),
+    };
+  }
+  // Every later stage recurses over the tree: a declaration nested too deep is dropped, located.
+  const { program, diagnostics: depth } = limitDepth(parsed);
   const syntax = dedupe(sortDiagnostics([...p.errors.map((e) => syntaxDiagnostic(e, file)), ...p.actionDiagnostics]));
   // After a lexical error the parser sees a damaged line; its complaints later on that line are echoes.
   const damaged = lexed.diagnostics.filter((d) => d.code === 'E0001' || d.code === 'E0002');
@@ -84,5 +106,5 @@ export const parseProgram = (
     file,
     syntax.filter((d) => !isEcho(d.span.start.line, d.span.start.offset)),
   );
-  return { program, diagnostics: sortDiagnostics([...lexed.diagnostics, ...withBrackets]) };
+  return { program, diagnostics: sortDiagnostics([...lexed.diagnostics, ...withBrackets, ...depth]) };
 };

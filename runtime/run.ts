@@ -3,7 +3,8 @@
  * failure is a message and an exit code; the caller owns printing and progress display.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
+import { readSourceSync } from '../dsl/read-source.js';
 import * as path from 'node:path';
 import type { Diagnostic } from '../dsl/diagnostic.js';
 import { hasErrors } from '../dsl/diagnostic.js';
@@ -12,6 +13,7 @@ import type { IRProgram } from '../compiler/ir.js';
 import { lowerProgram } from '../compiler/lower/index.js';
 import type { LoweredProgram } from '../compiler/lower/types.js';
 import type { Registry } from '../stdlib/registry.js';
+import { hostReads } from './backend/host-reads.js';
 import { selectBackend, type BackendRequest } from './backend/select.js';
 import { loadCheckpoint, saveCheckpoint, SELECTED_DIR } from './checkpoint/store.js';
 import { formatDataError } from './data/index.js';
@@ -94,13 +96,7 @@ const stamp = (d: Date): string => d.toISOString().replace(/[:.]/g, '-').replace
 
 export const defaultOutDir = (file: string, d: Date): string => path.join('runs', `${path.basename(file, path.extname(file))}-${stamp(d)}`);
 
-const readText = (p: string): E.Either<string, string> => {
-  try {
-    return E.right(readFileSync(p, 'utf8'));
-  } catch (e) {
-    return E.left(`cannot read ${p} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-};
+const readText = (p: string): E.Either<string, string> => E.mapLeft((why: string) => `cannot read ${p}: ${why}`)(readSourceSync(p));
 
 const lowerWith = (ir: IRProgram, registry: Registry, spe: number, sweepIndex: number | undefined): E.Either<Diagnostic[], LoweredProgram> => {
   const sw = ir.sweep;
@@ -188,9 +184,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     io.error(msg);
     return 1;
   };
-  const backend = await selectBackend(o.backend);
-  if (E.isLeft(backend)) return fail(`error: ${backend.left}`);
-  io.info(backendLine(backend.right.name, backend.right.detail));
+  const first = await selectBackend(o.backend);
+  if (E.isLeft(first)) return fail(`error: ${first.left}`);
+  io.info(backendLine(first.right.name, first.right.detail));
 
   const text = readText(o.file);
   if (E.isLeft(text)) return fail(`error: ${text.left}`);
@@ -225,6 +221,12 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   // Warnings (an unused --set, say) are shown and the run goes on.
   if (compiled.diagnostics.length > 0) io.error(io.renderDiagnostics(compiled.diagnostics));
   const ir = compiled.ir;
+  // Chosen before the program was read (its line comes first); a program that reads values on the
+  // host mid-step cannot run on webgpu, so it is chosen again without it.
+  const host = first.right.name === 'webgpu' ? hostReads(ir) : undefined;
+  const backend = host === undefined ? first : await selectBackend(o.backend, undefined, { kind: 'webgpu', why: host });
+  if (E.isLeft(backend)) return fail(`error: ${backend.left}`);
+  if (backend !== first) io.info(backendLine(backend.right.name, backend.right.detail));
   const loadStart = Date.now();
   const data = await prepareData(ir, o.registry);
   if (E.isLeft(data)) return fail(formatDataError(data.left));
@@ -239,6 +241,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     return 1;
   }
 
+  if (lowered.right.rules.length === 0 && lowered.right.phases.every((ph) => ph.rules.length === 0)) {
+    return fail(`error: ${o.file} has no update rule: there is nothing to train`);
+  }
   {
     // Before the folder is touched: an absurd length is a typo, not a run.
     const n = totalSteps(ir.run.length, spe, o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {});

@@ -23,6 +23,14 @@ const load = (): typeof Core => {
   return core;
 };
 
+/**
+ * For a single-file bundle (bench/gpu), which has no node_modules for `require` to search: the
+ * engine it carries, with `@tensorflow/tfjs` (the gradients) already imported.
+ */
+export const provideTf = (given: typeof Core): void => {
+  core = given;
+};
+
 /** Whether anything has touched `tf` yet in this process (tests check that `xreg check` does not). */
 export const tfLoaded = (): boolean => core !== undefined;
 

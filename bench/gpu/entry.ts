@@ -4,10 +4,13 @@
 //   node xreg-gpu.mjs steps [--json F] [--epochs N]   MLP, conv and crossreg_noise-epoch timings
 //   node xreg-gpu.mjs kernels                         kernels the steps run that webgpu lacks
 //   node xreg-gpu.mjs xreg run FILE ...               the xreg command line
+import '@tensorflow/tfjs';
 import * as tfWebgpu from '@tensorflow/tfjs-backend-webgpu';
+import * as tfCore from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { provideModules } from '../../runtime/backend/select.js';
+import { provideTf } from '../../stdlib/tf.js';
 import { kernelCheck } from './kernel-check.js';
 import { flag, numberOption, stringOption } from './options.js';
 import { timeSteps } from './steps.js';
@@ -15,6 +18,7 @@ import { timeSteps } from './steps.js';
 const here = path.dirname(path.resolve(process.argv[1] ?? '.'));
 process.env['XREG_WASM_DIR'] ??= here;
 const load = (): unknown => createRequire(import.meta.url)(path.join(here, 'dawn.node'));
+provideTf(tfCore);
 provideModules({ '@tensorflow/tfjs-backend-webgpu': tfWebgpu });
 try {
   provideModules({ webgpu: load() });

@@ -62,7 +62,7 @@ export const resolvePlugin = (r: PluginRequest): E.Either<Diagnostic, string> =>
       Codes.pluginNotFound,
       isPath(r.specifier) ? `cannot find the plugin file '${r.specifier}'` : `cannot find the plugin package '${r.specifier}'`,
       r.span,
-      isPath(r.specifier) ? `looked for ${file ?? r.specifier}` : `install it beside the program (npm install ${r.specifier}) or name a file such as "./${r.specifier}.js"`,
+      isPath(r.specifier) ? `looked for ${shownPath(file ?? r.specifier)}` : `install it beside the program (npm install ${r.specifier}) or name a file such as "./${r.specifier}.js"`,
     ),
   );
 };
@@ -118,10 +118,14 @@ const importFile = async (file: string): Promise<unknown> => {
     target: 'node20',
     write: false,
     logLevel: 'silent',
+    // Stack traces of a plugin that throws while loading then name its own file and line.
+    sourcemap: 'inline',
+    outfile: path.join(path.dirname(file), 'bundle.mjs'),
   });
   const code = built.outputFiles[0]?.text ?? '';
   const out = path.join(path.dirname(file), `.${path.basename(file)}.${createHash('sha256').update(code).digest('hex').slice(0, 12)}.xreg.mjs`);
   writeFileSync(out, code);
+  process.setSourceMapsEnabled(true);
   try {
     return (await import(pathToFileURL(out).href)) as unknown;
   } finally {
@@ -141,7 +145,7 @@ const buildErrorAt = (e: unknown): RelatedInfo | undefined => {
   const loc = first?.location;
   if (loc?.file === undefined || loc.line === undefined) return undefined;
   const pos = { line: loc.line, column: (loc.column ?? 0) + 1, offset: 0 };
-  return { span: { file: path.resolve(loc.file), start: pos, end: pos }, message: first?.text ?? 'here' };
+  return { span: { file: shownPath(path.resolve(loc.file)), start: pos, end: pos }, message: first?.text ?? 'here' };
 };
 
 /** The plugin's own line that threw, from the stack, so the note points into the plugin rather than into xreg. */
@@ -154,9 +158,15 @@ const thrownAt = (e: unknown, file: string): RelatedInfo | undefined => {
     const where = m[1].startsWith('file:') ? fileURLToPath(m[1]) : m[1];
     if (where !== file && m[1] !== url) continue;
     const pos = { line: Number(m[2]), column: Number(m[3]), offset: 0 };
-    return { span: { file, start: pos, end: pos }, message: 'thrown here' };
+    return { span: { file: shownPath(file), start: pos, end: pos }, message: 'thrown here' };
   }
   return undefined;
+};
+
+/** A plugin's file as messages show it: relative to the working directory when it is inside it. */
+export const shownPath = (file: string): string => {
+  const rel = path.relative(process.cwd(), file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
 };
 
 const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';

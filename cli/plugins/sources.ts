@@ -14,6 +14,7 @@ import type { Position, Span } from '../../dsl/span.js';
 import { gatherDecls, type ReadFile } from '../../compiler/resolve/imports.js';
 import { parseProgram } from '../../dsl/parse.js';
 import { Codes } from '../../compiler/codes.js';
+import { shownPath } from './load.js';
 
 export interface PluginRequest {
   /** As written: a relative path (`./orth.js`), an absolute one, or a package name. */
@@ -63,16 +64,16 @@ export const configRequests = (programDir: string): E.Either<Diagnostic[], Plugi
   try {
     json = JSON.parse(found.text);
   } catch (e) {
-    return E.left([error(Codes.badConfig, `${CONFIG_FILE} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, wholeFile(found.file))]);
+    return E.left([error(Codes.badConfig, `${CONFIG_FILE} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, wholeFile(shownPath(found.file)))]);
   }
   const decoded = ProjectConfig.decode(json);
   if (E.isLeft(decoded)) {
     return E.left([
-      error(Codes.badConfig, `${CONFIG_FILE} should be an object like { "plugins": ["./my-plugin.js"] }`, wholeFile(found.file), '"plugins" is a list of file paths or package names'),
+      error(Codes.badConfig, `${CONFIG_FILE} should be an object like { "plugins": ["./my-plugin.js"] }`, wholeFile(shownPath(found.file)), '"plugins" is a list of file paths or package names'),
     ]);
   }
   const dir = path.dirname(found.file);
-  return E.right((decoded.right.plugins ?? []).map((specifier) => ({ specifier, baseDir: dir, span: spanOfString(found.file, found.text, specifier) })));
+  return E.right((decoded.right.plugins ?? []).map((specifier) => ({ specifier, baseDir: dir, span: spanOfString(shownPath(found.file), found.text, specifier) })));
 };
 
 /** `plugin "…"` declarations of a parsed program and of the files it imports. */

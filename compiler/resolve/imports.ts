@@ -68,6 +68,11 @@ export const gatherDecls = (
           const key = `${target}#${d.alias?.name ?? ''}`;
           if (done.has(key)) break;
           done.add(key);
+          // Never read (and so never echo) a file that is not a program: `import "/etc/passwd"`.
+          if (!target.endsWith('.xreg')) {
+            diagnostics.push(error(Codes.importNotXreg, `cannot import "${d.path.value}": only .xreg files can be imported`, d.path.span));
+            break;
+          }
           const text = readFile(target);
           if (E.isLeft(text)) {
             diagnostics.push(error(Codes.importRead, `cannot import "${d.path.value}": ${text.left}`, d.path.span));

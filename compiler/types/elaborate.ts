@@ -314,7 +314,7 @@ const elabCall = (ctx: Ctx, e: CallExpr, local: Local): Val | null => {
           return push(ctx, error(Codes.tooManyArgs, `model '${name}' takes one input`, e.span));
         const v = elab(ctx, arg.value, local);
         if (v === null) return null;
-        return applyModel(ctx, g, asTensor(ctx, v), local);
+        return applyModel(ctx, g, asTensor(ctx, v), local, e.span);
       }
       case 'ensemble': {
         const [arg] = e.args;
@@ -365,8 +365,32 @@ const elabAppliedGrad = (ctx: Ctx, e: CallExpr, local: Local): IRExpr | null => 
   return { kind: 'appliedGrad', path, shape: p.shape, span: e.span };
 };
 
+/**
+ * Expands a user definition (fn, layer, model) unless it is already being expanded: inlining a
+ * definition that reaches itself would never end (E0213 names the cycle at the call).
+ */
+export const expanding = <T,>(ctx: Ctx, what: string, name: string, span: Span, body: () => T | null): T | null => {
+  if (ctx.stack.includes(name)) {
+    return push(
+      ctx,
+      error(Codes.recursive, `recursive definition: ${what} '${name}' is defined in terms of itself (${[...ctx.stack.slice(ctx.stack.indexOf(name)), name].join(' -> ')})`, span, 'xreg inlines every fn, layer and model, so none may call itself, directly or through others'),
+    );
+  }
+  ctx.stack.push(name);
+  try {
+    return body();
+  } finally {
+    ctx.stack.pop();
+  }
+};
+
 /** Inlines a user `fn`: its parameters bound to the elaborated arguments. */
 export const inlineFn = (ctx: Ctx, g: GlobalEntry, args: readonly Argument[], piped: IRExpr | undefined, span: Span, local: Local): IRExpr | null => {
+  if (g.global.kind !== 'fn') return null;
+  return expanding(ctx, 'fn', g.global.decl.name.name, span, () => inlineFnBody(ctx, g, args, piped, span, local));
+};
+
+const inlineFnBody = (ctx: Ctx, g: GlobalEntry, args: readonly Argument[], piped: IRExpr | undefined, span: Span, local: Local): IRExpr | null => {
   if (g.global.kind !== 'fn') return null;
   const decl = g.global.decl;
   const given = (piped === undefined ? 0 : 1) + args.length;
@@ -385,16 +409,16 @@ export const inlineFn = (ctx: Ctx, g: GlobalEntry, args: readonly Argument[], pi
 };
 
 /** Applies a model: parameters live under the model's name, so every application shares them. */
-export const applyModel = (ctx: Ctx, g: GlobalEntry, input: IRExpr, local: Local): IRExpr | null => {
+export const applyModel = (ctx: Ctx, g: GlobalEntry, input: IRExpr, local: Local, span: Span = input.span): IRExpr | null => {
   if (g.global.kind !== 'model') return null;
   const decl = g.global.decl;
-  const body = elab(ctx, decl.body, {
+  const body = expanding(ctx, 'model', decl.name.name, span, () => elab(ctx, decl.body, {
     ...local,
     vars: new Map([[decl.input.name, { kind: 'tensor', expr: input }]]),
     ns: g.ns,
     prefix: g.ns === '' ? decl.name.name : `${g.ns}.${decl.name.name}`,
     names: namingFor(ctx, decl.body, g.ns, false),
-  });
+  }));
   return body === null ? null : asTensor(ctx, body);
 };
 

@@ -14,7 +14,7 @@ import { bindConstArgs } from '../resolve/args.js';
 import { evalConst } from '../resolve/consts.js';
 import type { GlobalEntry } from '../resolve/scope.js';
 import type { Ctx, Local, LocalVar } from './context.js';
-import { applyModel, callFn, callStateful, constLookup, inlineFn, lookupGlobal, unknownName } from './elaborate.js';
+import { applyModel, callFn, callStateful, constLookup, expanding, inlineFn, lookupGlobal, unknownName } from './elaborate.js';
 import { formatShape, isStatic, resolveShape } from './shape.js';
 
 const push = (ctx: Ctx, d: Diagnostic): null => {
@@ -103,7 +103,7 @@ export const applyStage = (ctx: Ctx, stage: Expr, input: IRExpr, local: Local): 
         return applyLayerDecl(ctx, g, h.args, input, join(local.prefix, instance), stage.span, local);
       case 'model':
         if (h.args.length > 0) return push(ctx, error(Codes.tooManyArgs, `model '${h.name}' takes its input from the pipe`, stage.span));
-        return applyModel(ctx, g, input, local);
+        return applyModel(ctx, g, input, local, stage.span);
       case 'fn':
         return inlineFn(ctx, g, h.args, input, stage.span, local);
       default:
@@ -153,13 +153,15 @@ const applyLayerDecl = (
     return push(ctx, error(Codes.missingArg, `layer '${decl.name.name}' needs ${missing.map((m) => `'${m.name}'`).join(', ')}`, span));
   const inner: Local = { ...local, vars, ns: g.ns, prefix, names: namingFor(ctx, decl.body, g.ns, true) };
   const stages = decl.body.kind === 'Pipe' ? decl.body.stages : [decl.body];
-  let cur: IRExpr = input;
-  for (const s of stages) {
-    const next = applyStage(ctx, s, cur, inner);
-    if (next === null) return null;
-    cur = next;
-  }
-  return cur;
+  return expanding(ctx, 'layer', decl.name.name, span, () => {
+    let cur: IRExpr = input;
+    for (const s of stages) {
+      const next = applyStage(ctx, s, cur, inner);
+      if (next === null) return null;
+      cur = next;
+    }
+    return cur;
+  });
 };
 
 const applyLayerDef = (

@@ -12,7 +12,7 @@ import { defineFn, defineLayer, defineOptimizer, tf } from 'xreg/plugin';
 export const orthogonality = defineFn({
   name: 'orthogonality',
   args: ['W'],
-  shape: ([w]) => (w !== undefined && w.length === 2 ? [] : `orthogonality takes a matrix, got a value of rank ${w?.length ?? 0}`),
+  shape: ([w]) => (w !== undefined && w.length === 2 ? [] : `takes a matrix, got a value of rank ${w?.length ?? 0}`),
   compute: ([w]) => {
     const W = w as tf.Tensor2D;
     const gram = tf.matMul(W, W, true, false);

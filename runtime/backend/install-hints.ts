@@ -3,8 +3,8 @@ export const TFJS_NODE_VERSION = '4.22.0';
 
 export const installHint = {
   webgpu:
-    'npm install webgpu@^0.6.2 (an optional dependency of xreg: Dawn for Node, a prebuilt dawn.node, no download at ' +
-    'install time) and a GPU with a Vulkan driver (on Linux: libvulkan1 and the vendor\'s Vulkan ICD, e.g. the NVIDIA driver)',
+    'a GPU whose Vulkan driver Dawn can use (on Linux: libvulkan1 and the vendor\'s Vulkan driver, e.g. NVIDIA\'s) and ' +
+    'the optional webgpu package (npm install webgpu@^0.6.2: Dawn for Node with a prebuilt dawn.node, nothing downloaded at install time)',
   tensorflow:
     `npm install @tensorflow/tfjs-node@${TFJS_NODE_VERSION} (optional; its install script downloads the native ` +
     'TensorFlow C library (libtensorflow, ~100 MB+) for linux/macOS/windows x64 or macOS arm64, so it needs network ' +

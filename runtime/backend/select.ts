@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import '../../stdlib/gradients.js';
 import { installHint } from './install-hints.js';
-import { activateWebgpu, type ModuleLoader } from './webgpu.js';
+import { activateWebgpu, type ModuleLoader, type WebgpuSelected } from './webgpu.js';
 import { registerWasmKernels } from './wasm-kernels/index.js';
 
 export const BackendRequest = t.keyof({ webgpu: null, 'tensorflow-gpu': null, tensorflow: null, wasm: null, cpu: null });
@@ -109,9 +109,9 @@ async function tryWasm(): Promise<E.Either<string, SelectedBackend>> {
 
 async function tryWebgpu(load: ModuleLoader): Promise<E.Either<string, SelectedBackend>> {
   const r = await activateWebgpu(load);
-  return E.map((w: { adapter: string; kernels: readonly string[]; software: boolean }) => ({
+  return E.map((w: WebgpuSelected) => ({
     name: 'webgpu',
-    detail: `WebGPU through Dawn on ${w.adapter}${w.software ? ' (software rendering, for testing)' : ''}${w.kernels.length > 0 ? `; xreg kernels: ${w.kernels.join(', ')}` : ''}`,
+    detail: `WebGPU through Dawn on ${w.adapter}${w.software ? ' (software rendering, for testing)' : ''}`,
   }))(r);
 }
 
@@ -144,13 +144,20 @@ const fallbackOrder: readonly BackendRequest[] = ['webgpu', 'tensorflow-gpu', 't
 export async function selectBackend(
   requested?: BackendRequest,
   load: ModuleLoader = importByName,
+  /** A backend the program cannot use, and why (said in the start line when it is passed over). */
+  avoid?: { readonly kind: BackendRequest; readonly why: string },
 ): Promise<E.Either<string, SelectedBackend>> {
+  if (requested !== undefined && requested === avoid?.kind) return E.left(`--backend ${requested}: ${avoid.why}; use --backend wasm`);
   if (requested !== undefined) {
     const result = await attempt(requested, load);
     return E.mapLeft((why: string) => `backend '${requested}' is unavailable: ${why}. Install: ${installHint[requested]}`)(result);
   }
   const skipped: string[] = [];
   for (const kind of fallbackOrder) {
+    if (kind === avoid?.kind) {
+      skipped.push(`${kind}: ${avoid.why}`);
+      continue;
+    }
     const result = await attempt(kind, load);
     if (E.isRight(result)) {
       const why = skipped.length === 0 ? 'first choice' : `skipped ${skipped.join('; ')}`;

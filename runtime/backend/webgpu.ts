@@ -5,7 +5,6 @@
 // we want the adapter we found (and named) to be the one it runs on.
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
-import { registerWebgpuKernels } from './webgpu-kernels/index.js';
 
 /** Loads a module by name (injectable: tests fake packages, the GPU bundle serves its own copies). */
 export type ModuleLoader = (specifier: string) => Promise<unknown>;
@@ -119,7 +118,6 @@ const installGlobals = (dawn: DawnModule, gpu: GpuLike): void => {
 
 export interface WebgpuSelected {
   readonly adapter: string;
-  readonly kernels: readonly string[];
   readonly software: boolean;
 }
 
@@ -129,15 +127,12 @@ export interface WebgpuSelected {
  */
 export async function activateWebgpu(load: ModuleLoader, env: NodeJS.ProcessEnv = process.env): Promise<E.Either<string, WebgpuSelected>> {
   let dawn: DawnModule | undefined;
-  let backendClass: BackendClass | undefined;
   try {
     dawn = asDawn(await load('webgpu'));
-    backendClass = asBackendClass(await load('@tensorflow/tfjs-backend-webgpu'));
   } catch (err) {
     return E.left(`the webgpu package (Dawn for Node) is not loadable (${firstLine(err)})`);
   }
   if (dawn === undefined) return E.left('the webgpu package loaded but has no create() (an unexpected version?)');
-  if (backendClass === undefined) return E.left('@tensorflow/tfjs-backend-webgpu loaded but exports no WebGPUBackend');
   const request = dawnRequest(env);
   // Mesa's EGL must not look for a display server in the software path.
   if (request.software && env['EGL_PLATFORM'] === undefined) process.env['EGL_PLATFORM'] = 'surfaceless';
@@ -156,6 +151,14 @@ export async function activateWebgpu(load: ModuleLoader, env: NodeJS.ProcessEnv 
     );
   }
   const found = adapter;
+  // Loaded only now: without an adapter the automatic choice should cost as little as it can.
+  let backendClass: BackendClass | undefined;
+  try {
+    backendClass = asBackendClass(await load('@tensorflow/tfjs-backend-webgpu'));
+  } catch (err) {
+    return E.left(`@tensorflow/tfjs-backend-webgpu is not loadable (${firstLine(err)})`);
+  }
+  if (backendClass === undefined) return E.left('@tensorflow/tfjs-backend-webgpu loaded but exports no WebGPUBackend');
   installGlobals(dawn, gpu);
   const name = adapterName(found.info);
   const make = backendClass;
@@ -168,7 +171,6 @@ export async function activateWebgpu(load: ModuleLoader, env: NodeJS.ProcessEnv 
     guardSyncReads(backend);
     return backend;
   });
-  const kernels = registerWebgpuKernels();
   try {
     const ok = await tf.setBackend('webgpu');
     await tf.ready();
@@ -176,5 +178,5 @@ export async function activateWebgpu(load: ModuleLoader, env: NodeJS.ProcessEnv 
   } catch (err) {
     return E.left(`found ${name}, but tfjs-backend-webgpu could not start on it (${firstLine(err)})`);
   }
-  return E.right({ adapter: name, kernels, software: request.software });
+  return E.right({ adapter: name, software: request.software });
 }

@@ -51,8 +51,20 @@ export const resolveDataPath = async (p: string, baseDir: string): Promise<strin
   }
 };
 
+/**
+ * The most a data file may hold, on disk and decompressed: 1 GiB. Checked before reading (the
+ * size on disk) and while decompressing (a gzip bomb stops at the cap instead of filling memory).
+ */
+export const MAX_DATA_BYTES = 2 ** 30;
+
+const mib = (n: number): string => `${(n / 2 ** 20).toFixed(0)} MiB`;
+
 export const readBytes = async (file: string, hint?: string): Promise<E.Either<DataError, Buffer>> => {
   try {
+    const st = await stat(file);
+    // A FIFO or /dev/zero would block or never end: data comes from regular files only.
+    if (!st.isFile() && !st.isDirectory()) return E.left(dataError('is not a regular file (a device, pipe or socket); data is read from files', file, hint));
+    if (st.size > MAX_DATA_BYTES) return E.left(dataError(`is ${mib(st.size)}; a data file may have at most ${mib(MAX_DATA_BYTES)}`, file, hint));
     return E.right(await readFile(file));
   } catch (e) {
     return E.left(dataError(describeFsError(e), file, hint));
@@ -62,11 +74,14 @@ export const readBytes = async (file: string, hint?: string): Promise<E.Either<D
 export const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 
 /** Decompresses gzip data (recognized by its magic bytes, not the file name); other data passes through. */
-export const maybeGunzip = (file: string, b: Buffer): E.Either<DataError, Buffer> => {
+export const maybeGunzip = (file: string, b: Buffer, cap = MAX_DATA_BYTES): E.Either<DataError, Buffer> => {
   if (!isGzip(b)) return E.right(b);
   try {
-    return E.right(gunzipSync(b));
+    return E.right(gunzipSync(b, { maxOutputLength: cap }));
   } catch (e) {
+    if ((e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+      return E.left(dataError(`decompresses to more than ${mib(cap)} (the most a data file may hold); stopped there`, file));
+    }
     const why = e instanceof Error ? e.message : String(e);
     return E.left(dataError(`starts like gzip but does not decompress (${why}); the file may be truncated or corrupt`, file));
   }

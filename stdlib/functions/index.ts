@@ -5,6 +5,7 @@ import { losses } from './losses.js';
 import { metrics } from './metrics.js';
 import { splines } from './bspline.js';
 import { ema, zscore } from './zscore.js';
+import { eye } from './eye.js';
 
 export { smoothnessMatrix, bsplineBasis } from './bspline.js';
 export { checkStatefulOptions } from './zscore.js';
@@ -17,4 +18,5 @@ export const functions: readonly (FnDef | StatefulFnDef)[] = [
   ...splines,
   zscore,
   ema,
+  eye,
 ];

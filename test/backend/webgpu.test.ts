@@ -55,7 +55,7 @@ describe('webgpu backend selection', () => {
     expect(E.isLeft(r)).toBe(true);
     if (E.isRight(r)) return;
     expect(r.left).toContain('no WebGPU adapter: Dawn found no GPU with a usable Vulkan driver');
-    expect(r.left).toContain('npm install webgpu');
+    expect(r.left).toContain("npm install webgpu@");
     expect(r.left.includes('\n')).toBe(false);
     expect(tf.getBackend()).toBe('cpu');
   });

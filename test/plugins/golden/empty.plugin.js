@@ -1,0 +1,2 @@
+// Forgot to export the entries.
+export const version = '1.0';

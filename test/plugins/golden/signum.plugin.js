@@ -1,0 +1,1 @@
+export { signum, gated, orthogonality } from '../../../examples/plugin/plugin.ts';
