@@ -23,10 +23,12 @@ import {
   type RateSample,
 } from '../../runtime/results/progress.js';
 import { parseShard } from '../../runtime/parts.js';
-import { DEFAULT_CHECKPOINT_EVERY, runProgram, type RunIO, type RunOptions, type SetValue } from '../../runtime/run.js';
+import { DEFAULT_CHECKPOINT_EVERY, defaultOutDir, runProgram, type RunIO, type RunOptions, type SetValue } from '../../runtime/run.js';
 import { standardLibrary } from '../../stdlib/registry.js';
 import { readTextSync } from '../check.js';
 import { registryForFile } from '../plugins/registry.js';
+import { defaultWorkers, runPool } from './run-pool.js';
+import { poolPlan } from './pool-plan.js';
 
 /** A positive integer given as text on the command line. */
 const PositiveInt = new t.Type<number, string, unknown>(
@@ -70,6 +72,7 @@ const RawOptions = t.partial({
   plugin: t.array(t.string),
   force: t.boolean,
   allowDivergence: t.boolean,
+  workers: PositiveInt,
 });
 
 /** `name=value` with the value read as a number, a boolean or else a string. */
@@ -92,7 +95,11 @@ const firstMessage = (errs: t.Errors): string => {
   return `--${flag}: ${what}`;
 };
 
-export const decodeRunOptions = (file: string, raw: unknown, argv: readonly string[]): E.Either<string, Omit<RunOptions, 'registry'> & { readonly quiet: boolean; readonly plugins: readonly string[] }> =>
+export const decodeRunOptions = (
+  file: string,
+  raw: unknown,
+  argv: readonly string[],
+): E.Either<string, Omit<RunOptions, 'registry'> & { readonly quiet: boolean; readonly plugins: readonly string[]; readonly workers: number }> =>
   pipe(
     RawOptions.decode(raw),
     E.mapLeft(firstMessage),
@@ -114,6 +121,7 @@ export const decodeRunOptions = (file: string, raw: unknown, argv: readonly stri
         argv,
         quiet: o.quiet === true,
         plugins: o.plugin ?? [],
+        workers: o.workers ?? defaultWorkers(),
         ...(o.out !== undefined ? { out: o.out } : {}),
         ...(o.steps !== undefined ? { steps: o.steps } : {}),
         ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
@@ -232,6 +240,7 @@ export const registerRun = (program: Command): Command =>
     .option('--shard <i/n>', 'train members i, i+n, i+2n, … of the sweep (part i of n, from 0), into its own folder')
     .option('--checkpoint-every <n>', `save a checkpoint every n steps (default ${DEFAULT_CHECKPOINT_EVERY})`)
     .option('--eval-limit <n>', 'evaluate whole-split metrics on a fixed subset of at most n examples (faster reports; default: all)')
+    .option('--workers <n>', 'train the members of a sweep in n processes at once (default: one per core)')
     .option('--quiet', 'no progress output')
     .option('--plugin <path...>', 'load a plugin module besides those the program and xreg.config.json name')
     .option('--force', 'replace the run already in the --out folder (its results are deleted)')
@@ -257,7 +266,23 @@ export const registerRun = (program: Command): Command =>
       };
       process.on('SIGINT', onSigint);
       try {
-        process.exitCode = await runProgram({ ...o.right, registry: registry.right }, terminalIO(o.right.quiet, () => interrupted));
+        const io = terminalIO(o.right.quiet, () => interrupted);
+        const pool = poolPlan(o.right, registry.right);
+        io.info(pool.line);
+        process.exitCode =
+          pool.workers > 1
+            ? await runPool(
+                {
+                  out: o.right.out ?? defaultOutDir(file, new Date()),
+                  workers: pool.workers,
+                  members: pool.members,
+                  argv: process.argv.slice(2),
+                  force: o.right.force === true,
+                  interrupted: () => interrupted,
+                },
+                io,
+              )
+            : await runProgram({ ...o.right, registry: registry.right }, io);
       } finally {
         process.off('SIGINT', onSigint);
       }

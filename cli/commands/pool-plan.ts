@@ -1,0 +1,40 @@
+/**
+ * How many worker processes `xreg run` uses, and the line that says so at the start. Only a sweep is
+ * split (cli/commands/run-pool.ts); the program is compiled here, without TensorFlow.js, to know.
+ */
+import { readFileSync } from 'node:fs';
+import { compileText } from '../../compiler/compile.js';
+import type { RunOptions } from '../../runtime/run.js';
+import type { Registry } from '../../stdlib/registry.js';
+import { readTextSync } from '../check.js';
+
+export interface PoolPlan {
+  readonly workers: number;
+  readonly members: number;
+  readonly line: string;
+}
+
+const one = (why: string): PoolPlan => ({ workers: 1, members: 1, line: `workers: 1 (${why})` });
+
+export const poolPlan = (o: Omit<RunOptions, 'registry'> & { readonly workers: number }, registry: Registry): PoolPlan => {
+  if (o.resume !== undefined) return one('a resumed run continues in this process');
+  if (o.part !== undefined) return one('a part of a sweep trains in this process');
+  let text: string;
+  try {
+    text = readFileSync(o.file, 'utf8');
+  } catch {
+    return one('one process');
+  }
+  const ir = compileText(text, o.file, { readFile: readTextSync, overrides: o.set, registry }).ir;
+  if (ir === undefined) return one('one process');
+  if (ir.population !== undefined) return one(`a population's members exchange parameters at every exploit, so they train in one process`);
+  const members = ir.sweep?.values.length ?? 1;
+  if (members <= 1) return one('one model');
+  const workers = Math.min(o.workers, members);
+  if (workers <= 1) return { workers: 1, members, line: `workers: 1 (--workers 1: the ${members} sweep members one after another)` };
+  return {
+    workers,
+    members,
+    line: `workers: ${workers} (the ${members} sweep members in ${workers} processes, each with its own backend; --workers 1 for one)`,
+  };
+};
