@@ -37,6 +37,6 @@ grep -E '^(backend|error|done)' "$log/ridge.log"
 [ $status -eq 0 ] || exit 1
 
 ./node xreg-gpu.mjs check >"$log/check.log" 2>&1
-grep -E '^(target|ok|FAIL|kernels|programs|  )' "$log/check.log"
+grep -E '^(target|ok|FAIL|host|kernels|programs|  )' "$log/check.log"
 ./node xreg-gpu.mjs steps --json tfjs.json 2>&1 | grep -v '^Warning\|^ - \|^    at '
 PYTHONUNBUFFERED=1 python3 torch_steps.py --tfjs tfjs.json

@@ -7,7 +7,8 @@
 // differentiate through convolutions or resampling, wasm with our kernels (tfjs-cpu takes minutes per
 // step there; test/backend checks those wasm kernels against tfjs-cpu). Each program is lowered at
 // its sweep's first value, initialized from seed 3 and steps every rule once on a batch of 2
-// synthetic examples. Pass: every parameter after every rule within `tol` relative error
+// synthetic examples. Programs that compute on the CPU mid-step (runtime/backend/host-reads.ts)
+// are listed, not run: xreg run takes them to wasm. Pass: every parameter after every rule within `tol` relative error
 // (‖target − ref‖ / max(‖ref‖, 1e-6)); float32 with another reduction order stays far below 1e-3.
 // --kernels-only needs no adapter: it records the kernels on the reference and lists the ones the
 // target has none of (gradients are the backend-independent tfjs ones, so a missing backward
@@ -17,6 +18,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import * as E from 'fp-ts/lib/Either.js';
 import { releaseOld, disposeState } from '../../compiler/lower/release.js';
 import type { LoweredProgram, RunState } from '../../compiler/lower/types.js';
+import { hostReads } from '../../runtime/backend/host-reads.js';
 import { BackendRequest, selectBackend } from '../../runtime/backend/select.js';
 import { compileFile, isHeavy, lowerFirst, programs, syntheticBatches } from '../../test/compiler/program-fixtures.js';
 import { flag, numberOption, stringOption } from './options.js';
@@ -106,6 +108,12 @@ export const kernelCheck = async (opts: { target: BackendRequest; only?: string;
   if (!opts.kernelsOnly) console.log(`target: ${await use(opts.target)}`);
   for (const file of files) {
     const ir = compileFile(file);
+    const host = hostReads(ir);
+    if (host !== undefined && !opts.kernelsOnly) {
+      // xreg run takes these to wasm (runtime/backend/host-reads.ts): nothing to compare on webgpu.
+      console.log(`host ${file}: not run on ${opts.target}: ${host}`);
+      continue;
+    }
     const refName: BackendRequest = isHeavy(ir) ? 'wasm' : 'cpu';
     await use(refName);
     const t0 = performance.now();

@@ -132,13 +132,19 @@ const predictionsOf = (c: FigureContext, f: IRFigure): LoweredPredictions | stri
   const labels = l.right;
   return {
     needs: needsOf([pa, la], 'all'),
-    evaluate: (state: RunState, batches: Batches, key: number) => {
-      const [pr, lb, classes] = tf.tidy(() => {
+    // Read back asynchronously: a GPU backend under Node (webgpu) has no synchronous read.
+    evaluate: async (state: RunState, batches: Batches, key: number) => {
+      const [pt, lt] = tf.tidy(() => {
         const env = makeEnv(state, batches, key, Salt.observe, { ...state.helpers });
-        const pt = probs(env);
-        return [pt.dataSync().slice(), labels(env).dataSync().slice(), pt.shape[pt.shape.length - 1] ?? 1] as const;
+        // Copies: a bare field is the batch's own tensor, ours to dispose only as a copy.
+        return [probs(env).clone(), labels(env).clone()] as const;
       });
-      return { probs: pr, classes, labels: lb };
+      try {
+        const [pr, lb] = await Promise.all([pt.data(), lt.data()]);
+        return { probs: pr.slice(), classes: pt.shape[pt.shape.length - 1] ?? 1, labels: lb.slice() };
+      } finally {
+        tf.dispose([pt, lt]);
+      }
     },
   };
 };

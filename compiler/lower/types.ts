@@ -140,7 +140,7 @@ export interface LoweredPredictions {
     state: RunState,
     batches: Batches,
     key: number,
-  ) => { readonly probs: ArrayLike<number>; readonly classes: number; readonly labels: ArrayLike<number> };
+  ) => Promise<{ readonly probs: ArrayLike<number>; readonly classes: number; readonly labels: ArrayLike<number> }>;
 }
 
 /** Choices lowering cannot make from the IR alone. */

@@ -144,13 +144,20 @@ const fallbackOrder: readonly BackendRequest[] = ['webgpu', 'tensorflow-gpu', 't
 export async function selectBackend(
   requested?: BackendRequest,
   load: ModuleLoader = importByName,
+  /** A backend the program cannot use, and why (said in the start line when it is passed over). */
+  avoid?: { readonly kind: BackendRequest; readonly why: string },
 ): Promise<E.Either<string, SelectedBackend>> {
+  if (requested !== undefined && requested === avoid?.kind) return E.left(`--backend ${requested}: ${avoid.why}; use --backend wasm`);
   if (requested !== undefined) {
     const result = await attempt(requested, load);
     return E.mapLeft((why: string) => `backend '${requested}' is unavailable: ${why}. Install: ${installHint[requested]}`)(result);
   }
   const skipped: string[] = [];
   for (const kind of fallbackOrder) {
+    if (kind === avoid?.kind) {
+      skipped.push(`${kind}: ${avoid.why}`);
+      continue;
+    }
     const result = await attempt(kind, load);
     if (E.isRight(result)) {
       const why = skipped.length === 0 ? 'first choice' : `skipped ${skipped.join('; ')}`;

@@ -67,7 +67,7 @@ export const writeReliability = async (
   const drawn = drawBatches([pred.needs], data, {}, seed, 0, 'eval', evalLimit);
   let file: ReliabilityFile;
   try {
-    const p = pred.evaluate(state, drawn.batches[0] ?? {}, seed);
+    const p = await pred.evaluate(state, drawn.batches[0] ?? {}, seed);
     file = { ...reliabilityBins(p.probs, p.classes, p.labels), title: fig.name };
   } catch (e) {
     return E.left(`figure ${fig.name}: ${e instanceof Error ? e.message : String(e)}`);

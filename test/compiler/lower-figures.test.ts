@@ -163,7 +163,7 @@ run 1 epoch batch 64
 });
 
 describe('reliability', () => {
-  it('gives per-example probabilities and labels of the figure arguments', () => {
+  it('gives per-example probabilities and labels of the figure arguments', async () => {
     const p = withFigures('figure cal = reliability(softmax(deterministic net(x)), y)');
     const f = figure(p, 'cal');
     expect(f.series).toEqual([]);
@@ -174,7 +174,7 @@ describe('reliability', () => {
     const x = tf.tensor(Float32Array.from(numbers(n * 64, 9)), [n, 64]);
     const y = Int32Array.from([3, 1, 4, 1, 5, 9]);
     const s = scrambled(p, 61);
-    const r = pred.evaluate(s, { 'd.test': { x, y: tf.tensor(y, [n], 'int32') } }, 0);
+    const r = await pred.evaluate(s, { 'd.test': { x, y: tf.tensor(y, [n], 'int32') } }, 0);
     expect(r.classes).toBe(10);
     expect(Array.from(r.labels)).toEqual(Array.from(y));
     const want = tf.tidy(() => {

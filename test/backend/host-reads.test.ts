@@ -1,0 +1,34 @@
+/**
+ * Which programs compute on the host mid-step (so cannot run on webgpu under Node): the five that
+ * bench/gpu/kernel-check.ts saw fail on the webgpu backend with a synchronous read, and no other.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { hostReads } from '../../runtime/backend/host-reads.js';
+import { selectBackend } from '../../runtime/backend/select.js';
+import { compileFile, programs } from '../compiler/program-fixtures.js';
+
+describe('host reads', () => {
+  it('names what reads on the host, for exactly the programs that do', () => {
+    const found = Object.fromEntries(programs.map((f) => [f, hostReads(compileFile(f))]).filter(([, why]) => why !== undefined));
+    expect(Object.keys(found).sort()).toEqual([
+      'programs/crossreg/ridge_implicit.xreg',
+      'programs/crossreg/ridge_path.xreg',
+      'programs/crossreg/spline_cv.xreg',
+      'programs/crossreg/spline_implicit.xreg',
+      'programs/noise/augment.xreg',
+    ]);
+    expect(found['programs/crossreg/ridge_path.xreg']).toContain('(the newton optimizer)');
+    expect(found['programs/crossreg/ridge_implicit.xreg']).toContain('(an implicit-gradient update)');
+    expect(found['programs/noise/augment.xreg']).toMatch(/\(the (translate|rotate|shear), (translate|rotate|shear), (translate|rotate|shear) layers\)/);
+  });
+
+  it('passes over the avoided backend with its reason, and refuses it when forced', async () => {
+    const forced = await selectBackend('webgpu', undefined, { kind: 'webgpu', why: 'because' });
+    expect(forced).toEqual(E.left('--backend webgpu: because; use --backend wasm'));
+    const auto = await selectBackend(undefined, async (name) => {
+      throw new Error(`no ${name}`);
+    }, { kind: 'webgpu', why: 'because' });
+    expect(E.isRight(auto) && auto.right.detail).toContain('skipped webgpu: because; tensorflow-gpu:');
+  });
+});
