@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
 import * as E from 'fp-ts/lib/Either.js';
+import type { IRProgram } from '../../compiler/ir.js';
 import { releaseOld, disposeState } from '../../compiler/lower/release.js';
 import type { LoweredProgram, RunState } from '../../compiler/lower/types.js';
 import { hostReads } from '../../runtime/backend/host-reads.js';
@@ -107,7 +108,14 @@ export const kernelCheck = async (opts: { target: BackendRequest; only?: string;
   const results: ProgramResult[] = [];
   if (!opts.kernelsOnly) console.log(`target: ${await use(opts.target)}`);
   for (const file of files) {
-    const ir = compileFile(file);
+    let ir: IRProgram;
+    try {
+      ir = compileFile(file);
+    } catch (err) {
+      results.push({ file, ok: false, line: `FAIL ${file}: ${String(err).split('\n').slice(0, 2).join(' ')}` });
+      console.log(results[results.length - 1]?.line);
+      continue;
+    }
     const host = hostReads(ir);
     if (host !== undefined && !opts.kernelsOnly) {
       // xreg run takes these to wasm (runtime/backend/host-reads.ts): nothing to compare on webgpu.
