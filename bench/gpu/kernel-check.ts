@@ -89,7 +89,8 @@ const worst = (ref: Stepped, got: Stepped): { name: string; err: number } => {
   ref.after.forEach((params, i) => {
     for (const [name, v] of params) {
       const err = relError(got.after[i]?.get(name) ?? new Float32Array(0), v);
-      if (!(err <= out.err)) out = { name, err };
+      // NaN compares false: it must win too.
+      if (out.name === '-' || !(err <= out.err)) out = { name, err };
     }
   });
   return out;
