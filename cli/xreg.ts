@@ -14,6 +14,7 @@ const subcommands: Readonly<Record<string, () => Promise<Register>>> = {
   explain: async () => (await import('./commands/explain.js')).registerExplain,
   run: async () => (await import('./commands/run.js')).registerRun,
   plot: async () => (await import('./commands/plot.js')).registerPlot,
+  lsp: async () => (await import('./commands/lsp.js')).registerLsp,
   merge: async () => (await import('./commands/merge.js')).registerMerge,
   submit: async () => (await import('./commands/submit.js')).registerSubmit,
   worker: async () => (await import('./commands/worker.js')).registerWorker,

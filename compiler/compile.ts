@@ -355,7 +355,12 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     (a, b) => thetaOnReg.has(a.name) || thetaOnReg.has(b.name),
   );
 
-  checkReachability(checked, (path) => ctx.params.get(path)?.role, diags);
+  // A rule whose `through` was refused has had its error; a dead target there would be its follow-on.
+  checkReachability(
+    checked.filter((c) => c.draft.throughCount === 0 || c.rule.implicit !== undefined),
+    (path) => ctx.params.get(path)?.role,
+    diags,
+  );
   const phaseLengths = new Map<number, IRDuration | undefined>();
   for (const p of decls) if (p.decl.kind === 'Phase' && p.container.kind !== 'phase') phaseLengths.set(phaseLengths.size, p.decl.length ? { n: p.decl.length.amount.value, unit: p.decl.length.unit } : runLength);
   checkSchedules(
@@ -611,6 +616,21 @@ const bindImplicit = (checked: { rule: IRRule; draft: RuleDraft }[], onSphere: (
       diags.push(error(Codes.testLeak, `test data reaches training: '${t.lossName}', which this rule differentiates through, ranges over test`, t.span, 'fit the inner parameters on train'));
       continue;
     }
-    c.rule = { ...c.rule, implicit: { lossName: t.lossName, loss: t.loss, inner } };
+    // The rate each inner parameter is fitted at: the unrolled form's step and the Neumann series' scale.
+    const lrOf = (p: string): number | undefined => {
+      const lr = fitters.find((o) => o.rule.targets.includes(p))?.rule.optimizer.options['lr'];
+      return typeof lr === 'number' ? lr : undefined;
+    };
+    const innerLr = inner.map(lrOf);
+    const m = t.method;
+    const needsLr = (m.kind === 'unrolled' && m.lr === undefined) || (m.kind === 'implicit' && m.solver === 'neumann' && m.scale === undefined);
+    const unknown = inner.find((_, i) => innerLr[i] === undefined);
+    if (needsLr && unknown !== undefined) {
+      diags.push(
+        error(Codes.badThroughOption, `'through ${t.lossName}': the rule fitting '${unknown}' has no constant learning rate to step with`, t.span, m.kind === 'unrolled' ? 'give one: through fit(lr: 0.1) for 1 step' : 'give one: through fit(solver: "neumann", scale: 0.1)'),
+      );
+      continue;
+    }
+    c.rule = { ...c.rule, implicit: { lossName: t.lossName, loss: t.loss, inner, method: m, innerLr: innerLr.map((x) => x ?? 0) } };
   }
 };

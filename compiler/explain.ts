@@ -4,7 +4,7 @@
  */
 import { standardLibrary, type Registry } from '../stdlib/registry.js';
 import { callText, exprTree, fmtArgs, groupPaths, inlineExpr } from './explain-expr.js';
-import type { IRDuration, IRExpr, IRProgram, IRRule, IRSchedule } from './ir.js';
+import type { IRDuration, IRExpr, IRProgram, IRRule, IRSchedule, ThroughMethod } from './ir.js';
 import { splitsOf } from './rules.js';
 import { formatShape } from './types/shape.js';
 
@@ -84,7 +84,7 @@ const ruleLines = (registry: Registry, ir: IRProgram, r: IRRule): string[] => {
       ['  batch', String(r.batch)],
       ['  geometry', geo],
       ...(r.implicit !== undefined
-        ? [['  through', `${r.implicit.lossName} (over ${[...splitsOf(r.implicit.loss)].join(', ') || 'no split'}): the total derivative through its minimizer over ${groupPaths(r.implicit.inner)}`]]
+        ? [['  through', `${r.implicit.lossName} (over ${[...splitsOf(r.implicit.loss)].join(', ') || 'no split'}): ${throughText(r.implicit.method)} over ${groupPaths(r.implicit.inner)}`]]
         : []),
       ...(r.allowReg ? [['  allow', 'reg']] : []),
     ]),
@@ -123,6 +123,11 @@ const blockLines = (registry: Registry, ir: IRProgram): string[] => {
   }
   return out;
 };
+
+const throughText = (m: ThroughMethod): string =>
+  m.kind === 'unrolled'
+    ? `the gradient through ${m.steps} step${m.steps === 1 ? '' : 's'} of it${m.order === 1 ? ' (first order: the stepped parameters held constant)' : ''}`
+    : `the total derivative through its minimizer (${m.solver === 'cg' ? 'conjugate gradients' : 'Neumann series'}${m.damping > 0 ? `, damping ${m.damping}` : ''})`;
 
 const exploreArgs = (x: NonNullable<IRProgram['population']>['explore'] & object): string =>
   [...x.args.map(String), ...(x.min !== undefined ? [`min: ${x.min}`] : []), ...(x.max !== undefined ? [`max: ${x.max}`] : [])].join(', ');

@@ -199,7 +199,31 @@ export interface IRImplicit {
   readonly lossName: string;
   readonly loss: IRExpr;
   readonly inner: readonly string[];
+  readonly method: ThroughMethod;
+  /** The learning rate of the rule fitting each of `inner` (the default unrolled step, Neumann scale). */
+  readonly innerLr: readonly number[];
 }
+
+/**
+ * How `through` differentiates (compiler/through.ts):
+ * - `implicit` (`through fit`, `through fit(solver: "neumann", iterations: 20)`): at a minimizer of
+ *   LOSS, H⁻¹ applied by conjugate gradients or a Neumann series; `iterations` caps CG's steps or
+ *   counts the series' terms, `tolerance` stops either on the residual relative to ‖∇θ‖,
+ *   `damping` solves (H + μI); `scale` is the series' step α (default: the θ rules' learning rate).
+ * - `unrolled` (`through fit for K steps`): through K plain gradient steps θ ← θ − η∇θ LOSS from the
+ *   current θ, η the θ rules' learning rate (`lr` overrides); `order` 2 differentiates through
+ *   the steps (Hessian-vector products), 1 holds the stepped θ constant (DARTS' first order).
+ */
+export type ThroughMethod =
+  | {
+      readonly kind: 'implicit';
+      readonly solver: 'cg' | 'neumann';
+      readonly iterations?: number;
+      readonly tolerance?: number;
+      readonly damping: number;
+      readonly scale?: number;
+    }
+  | { readonly kind: 'unrolled'; readonly steps: number; readonly order: 1 | 2; readonly lr?: number };
 
 export interface IRRule {
   /** Stable name: `update1`, `update2`, ... in program order (phase rules: `fit.update1`). */

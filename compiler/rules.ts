@@ -5,7 +5,8 @@ import { error } from '../dsl/diagnostic.js';
 import type { Span } from '../dsl/span.js';
 import { suggest } from '../dsl/suggest.js';
 import { Codes } from './codes.js';
-import { children, type IRDuration, type IRExpr, type IRGeometry, type IROptimizer, type IRSchedule } from './ir.js';
+import { throughMethod } from './through.js';
+import { children, type ThroughMethod, type IRDuration, type IRExpr, type IRGeometry, type IROptimizer, type IRSchedule } from './ir.js';
 import { evalConst } from './resolve/consts.js';
 import { bindConstArgs } from './resolve/args.js';
 import type { Container } from './resolve/imports.js';
@@ -25,7 +26,7 @@ export interface RuleDraft {
   readonly geometry: IRGeometry;
   readonly allowReg: boolean;
   readonly batch?: number;
-  readonly through?: { readonly lossName: string; readonly loss: IRExpr; readonly span: Span };
+  readonly through?: { readonly lossName: string; readonly loss: IRExpr; readonly method: ThroughMethod; readonly span: Span };
   readonly throughCount: number;
 }
 
@@ -151,7 +152,8 @@ export const elabRule = (ctx: Ctx, decl: UpdateDecl, name: string, container: Co
           break;
         }
         const inner = elabRef(ctx, g, c.loss.name, c.loss.span, localFor(`${name}.through`, decl.loss, ctx, container, ns));
-        if (inner !== null) through = { lossName: c.loss.name, loss: inner, span: c.span };
+        const method = throughMethod(c.loss.name, c.options ?? [], c.steps, c.span, constLookup(ctx, local), ctx.diags);
+        if (inner !== null && method !== undefined) through = { lossName: c.loss.name, loss: inner, method, span: c.span };
         break;
       }
       case 'Allow':

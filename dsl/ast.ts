@@ -169,8 +169,12 @@ export type UpdateClause =
   | { readonly kind: 'OrthogonalTo'; readonly direction: Expr; readonly span: Span }
   /** `allow reg`: the program says that a θ rule on the regularization split is meant. */
   | { readonly kind: 'Allow'; readonly what: Identifier; readonly span: Span }
-  /** `through fit`: differentiate the loss through the minimizer of `fit` (implicit function theorem). */
-  | { readonly kind: 'Through'; readonly loss: Identifier; readonly span: Span };
+  /**
+   * `through fit`: differentiate the loss through the minimizer of `fit` (implicit function
+   * theorem); `through fit for K steps`: through K gradient steps on `fit` (unrolled); options in
+   * parentheses configure either (`through fit(solver: "neumann")`, `through fit(order: 1) for 1 step`).
+   */
+  | { readonly kind: 'Through'; readonly loss: Identifier; readonly options?: readonly Argument[]; readonly steps?: Duration; readonly span: Span };
 
 // ---------------------------------------------------------------------------------------------
 // Declarations

@@ -681,7 +681,24 @@ export class XregParser extends EmbeddedActionsParser {
         ALT: () => {
           const k = this.CONSUME(L.Through);
           const loss = this.CONSUME2(L.Identifier, { ERR_MSG: m('E0104', "expected a loss's name after 'through'") });
-          return this.ACTION((): A.UpdateClause => ({ kind: 'Through', loss: this.ident(loss), span: this.from(k) }));
+          // `through fit(solver: "neumann")`, `through fit for 5 steps`, `through fit(order: 1) for 1 step`
+          const options = this.OPTION7(() => {
+            this.CONSUME7(L.LParen);
+            const a = this.SUBRULE7(this.args);
+            this.CONSUME7(L.RParen, { ERR_MSG: m('E0103', "expected ')' after the options of 'through'") });
+            return a;
+          });
+          const steps = this.OPTION8(() => {
+            this.CONSUME7(L.For);
+            return this.SUBRULE8(this.duration);
+          });
+          return this.ACTION((): A.UpdateClause => ({
+            kind: 'Through',
+            loss: this.ident(loss),
+            ...(options !== undefined ? { options } : {}),
+            ...(steps !== undefined ? { steps } : {}),
+            span: this.from(k),
+          }));
         },
       },
   ];

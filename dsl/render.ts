@@ -57,6 +57,8 @@ export interface DiagnosticJson {
   readonly endLine: number;
   readonly endColumn: number;
   readonly hint: string | null;
+  /** The diagnostic's notes ("first declared here"), each at its own place. */
+  readonly related: readonly { readonly message: string; readonly file: string; readonly line: number; readonly column: number; readonly endLine: number; readonly endColumn: number }[];
 }
 
 export const diagnosticsToJson = (ds: readonly Diagnostic[]): DiagnosticJson[] =>
@@ -70,4 +72,12 @@ export const diagnosticsToJson = (ds: readonly Diagnostic[]): DiagnosticJson[] =
     endLine: d.span.end.line,
     endColumn: d.span.end.column,
     hint: d.hint ?? null,
+    related: (d.related ?? []).map((r) => ({
+      message: r.message,
+      file: r.span.file,
+      line: r.span.start.line,
+      column: r.span.start.column,
+      endLine: r.span.end.line,
+      endColumn: r.span.end.column,
+    })),
   }));

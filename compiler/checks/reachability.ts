@@ -52,6 +52,17 @@ const mentioned = (e: IRExpr, out: Set<string> = new Set()): Set<string> => {
   return out;
 };
 
+/**
+ * A dead target that some other rule's loss does reach (a penalty weight in the training loss) is
+ * alive through the parameters that rule fits: the fix is `through`, the total derivative.
+ */
+const throughHint = (rules: readonly CheckedRule[], r: CheckedRule, dead: readonly string[], roleOf: (path: string) => ParamRole | undefined): string | undefined => {
+  const other = rules.find((o) => o !== r && o.rule.lossName !== undefined && dead.some((p) => reachable(o.rule.loss, roleOf).has(p)));
+  const name = other?.rule.lossName;
+  if (name === undefined) return undefined;
+  return `it reaches '${name}', which fits other parameters: differentiate through their fit with 'through ${name}' (the implicit gradient) or 'through ${name} for 1 step' (one step look-ahead)`;
+};
+
 export const checkReachability = (rules: readonly CheckedRule[], roleOf: (path: string) => ParamRole | undefined, diags: Diagnostic[]): void => {
   for (const r of rules) {
     const live = reachable(r.rule.loss, roleOf);
@@ -70,7 +81,8 @@ export const checkReachability = (rules: readonly CheckedRule[], roleOf: (path: 
           Codes.deadParam,
           `${shown} ${absent.length > 1 ? 'do' : 'does'} not occur in the loss of rule ${r.rule.name}${r.rule.lossName !== undefined ? ` ('${r.rule.lossName}')` : ''}, so ${absent.length > 1 ? 'their' : 'its'} gradient is always zero`,
           r.lossSpan,
-          absent.length === 1 ? `use '${absent[0]}' in the model or the loss, or remove the rule` : 'use them in the model or the loss, or update other parameters',
+          throughHint(rules, r, absent, roleOf) ??
+            (absent.length === 1 ? `use '${absent[0]}' in the model or the loss, or remove the rule` : 'use them in the model or the loss, or update other parameters'),
         ),
       );
       continue;
@@ -81,7 +93,8 @@ export const checkReachability = (rules: readonly CheckedRule[], roleOf: (path: 
         Codes.deadParam,
         `${r.rule.partition === 'rho' ? 'ρ parameter' : 'parameter'}${dead.length > 1 ? 's' : ''} ${shown} ${dead.length > 1 ? 'have' : 'has'} no differentiable path to the loss of rule ${r.rule.name}, so ${dead.length > 1 ? 'their' : 'its'} gradient is always zero`,
         r.lossSpan,
-        'noise scales need a stochastic loss (mean[K] e, not deterministic e); accuracy and ECE are not differentiable; metrics are constants',
+        throughHint(rules, r, dead, roleOf) ??
+          'noise scales need a stochastic loss (mean[K] e, not deterministic e); accuracy and ECE are not differentiable; metrics and stop_gradient(...) are constants',
       ),
     );
   }

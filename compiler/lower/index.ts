@@ -105,7 +105,7 @@ const lowerRule = (c: Ctx, r: IRRule, length: IRDuration): Lowered<LoweredRule> 
   const implicit =
     imp === undefined
       ? E.right(undefined)
-      : E.map((inner: Ev) => ({ inner, innerTargets: imp.inner }))(E.chain((e: IRExpr) => compileExpr(e, c.registry, c.sweep))(scalar(imp.loss, `the loss rule ${r.name} differentiates through`)));
+      : E.map((inner: Ev) => ({ inner, innerTargets: imp.inner, method: imp.method, innerLr: imp.innerLr }))(E.chain((e: IRExpr) => compileExpr(e, c.registry, c.sweep))(scalar(imp.loss, `the loss rule ${r.name} differentiates through`)));
   const options = bindSweepOptions(r.optimizer, c.sweep, r.name, r.span);
   const opt = E.chain((o: ConstArgs) => optimizerOf(r, c.registry, o))(options);
   const otherMembers = otherMemberOptions(c, r);

@@ -11,6 +11,7 @@ import type { Env, Ev, HelperState } from './eval.js';
 import { gradsOf } from './grads.js';
 import { appliedOf, recordApplied } from './applied.js';
 import { implicitGradients, type ImplicitParts } from './implicit.js';
+import { unrolledGradients } from './unrolled.js';
 import { Salt, seedStream } from './seeds.js';
 import type { Batches, RunState } from './types.js';
 
@@ -66,17 +67,14 @@ export const ruleGradients = (
   keep: boolean,
 ): tf.Tensor[] => {
   const xs = parts.targets.map((p) => needParam(state, p));
-  const outer = (): tf.Tensor => {
-    const v = parts.loss(makeEnv(state, batches, key, Salt.loss, helpers));
+  // The rule's loss with the given parameters (the state's, or θ after unrolled steps).
+  const lossAt = (params: Readonly<Record<string, tf.Tensor>>): tf.Tensor => {
+    const v = parts.loss({ ...makeEnv(state, batches, key, Salt.loss, helpers), params });
     if (keep) keepNewHelpers(helpers, state.helpers);
     return v;
   };
   const imp = parts.implicit;
-  // The inner loss is evaluated once per Hessian-vector product, each time with the same draws.
-  const g =
-    imp === undefined
-      ? gradsOf(outer, xs)
-      : implicitGradients(outer, () => imp.inner(makeEnv(state, batches, key, Salt.implicit, { ...state.helpers })), xs, imp.innerTargets.map((p) => needParam(state, p)));
+  const g = imp === undefined ? gradsOf(() => lossAt(state.params), xs) : throughGradients(parts, imp, state, batches, key, lossAt);
   let projected = g;
   const geo = parts.geometry;
   if (geo !== undefined) {
@@ -85,6 +83,28 @@ export const ruleGradients = (
     projected = geo.kind === 'along' ? projectAlong(g, d) : projectOrthogonal(g, d);
   }
   return projected.map((gi, i) => (parts.onSphere[i] === true ? (tangentProject([xs[i] as tf.Tensor], [gi])[0] ?? gi) : gi));
+};
+
+/**
+ * `through F`: the inner loss is evaluated once per Hessian-vector product (or unrolled step), each
+ * time with the same draws and on the same batch of F's split.
+ */
+const throughGradients = (
+  parts: RuleParts,
+  imp: ImplicitParts,
+  state: RunState,
+  batches: Batches,
+  key: number,
+  lossAt: (params: Readonly<Record<string, tf.Tensor>>) => tf.Tensor,
+): tf.Tensor[] => {
+  const method = imp.method;
+  const innerAt = (params: Readonly<Record<string, tf.Tensor>>): tf.Tensor => imp.inner({ ...makeEnv(state, batches, key, Salt.implicit, { ...state.helpers }), params });
+  if (method.kind === 'implicit') {
+    const xs = parts.targets.map((p) => needParam(state, p));
+    const theta = imp.innerTargets.map((p) => needParam(state, p));
+    return implicitGradients(() => lossAt(state.params), () => innerAt(state.params), xs, theta, method, imp.innerLr).grads;
+  }
+  return unrolledGradients(lossAt, innerAt, state.params, parts.targets, imp.innerTargets, imp.innerLr, method).grads;
 };
 
 export const ruleStep =

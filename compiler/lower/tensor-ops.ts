@@ -2,16 +2,7 @@
 import { tf } from '../../stdlib/tf.js';
 import type { BinaryOp } from '../ir.js';
 
-/**
- * The identity with a zero gradient (tfjs-core has no stopGradient): a metric referenced inside a
- * loss is a constant to every rule.
- */
-export const stopGradient = (x: tf.Tensor): tf.Tensor =>
-  tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [a] = args;
-    if (!(a instanceof tf.Tensor)) throw new Error('internal error: stopGradient applied to no tensor');
-    return { value: a.clone(), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
-  })(x);
+export { stopGradient } from '../../stdlib/functions/stop-gradient.js';
 
 /** Integer fields (labels) meet float values in arithmetic as floats. */
 const agree = (a: tf.Tensor, b: tf.Tensor): readonly [tf.Tensor, tf.Tensor] =>

@@ -8,6 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, FnDef } from '../types.js';
 import { must, numArg } from './args.js';
 import { rankAtLeast, fn, one, unary } from './define.js';
+import { stopGradient } from './stop-gradient.js';
 
 const clipOptions: readonly ArgSpec[] = [
   { name: 'lo', type: 'number', doc: 'lower bound' },
@@ -39,6 +40,8 @@ export const activations: readonly FnDef[] = [
   unary('abs', (x) => tf.abs(x)),
   // The derivative of sign is zero almost everywhere: no useful gradient flows through it.
   unary('sign', (x) => tf.sign(x), { differentiable: false }),
+  // `stop_gradient(e)`: e's value, a constant to every gradient (the compiler's reachability knows it).
+  unary('stop_gradient', stopGradient, { differentiable: false }),
   unary('square', (x) => tf.square(x)),
   unary(
     'clip',

@@ -13,7 +13,7 @@ import type { Batches, RunState } from '../../compiler/lower/types.js';
 import { standardLibrary } from '../../stdlib/registry.js';
 import { gram, mse, problem, solveSPD, xtv } from '../../stdlib/baselines/index.js';
 import { LowerCodes } from '../../compiler/lower/codes.js';
-import { solveHessian } from '../../compiler/lower/implicit.js';
+import { neumannSolve, solveHessian } from '../../compiler/lower/implicit.js';
 import { expectAllClose } from '../helpers/finite-diff.js';
 import { numbers } from './lower-ir.js';
 import { irOf, lowerText } from './lower-text.js';
@@ -138,5 +138,50 @@ describe('the Hessian solve', () => {
     const x = Array.from(s.v[0]?.dataSync() ?? []);
     expectAllClose(x, [1 / (1 + s.damping), 1 / (s.damping - 1)], 1e-3, 1e-6);
     expect(s.residual).toBeLessThan(1e-4);
+  });
+
+  it('Neumann series: K terms of (I − αH)^j αb converge to H⁻¹b for α < 2/λmax; the residual is measured', () => {
+    const d = [1, 2, 4];
+    const th = v([0.1, 0.2, 0.3]);
+    const inner = (): tf.Tensor => tf.mul(0.5, tf.sum(tf.mul(v(d), tf.square(th))));
+    const b = v([1, 1, 1]);
+    // α = 0.2: the slowest factor is 1 − 0.2·1 = 0.8, so 80 terms leave 0.8^80 ≈ 2e-8
+    const s = neumannSolve(inner, [th], [b], [0.2], { iterations: 80 });
+    expectAllClose(Array.from(s.v[0]?.dataSync() ?? []), d.map((di) => 1 / di), 1e-4, 1e-6);
+    expect(s.residual).toBeLessThan(1e-4);
+    // 3 terms: a truncated series, and a residual that says so
+    const short = neumannSolve(inner, [th], [b], [0.2], { iterations: 3 });
+    expect(short.residual).toBeGreaterThan(0.1);
+    // damping μ solves (H + μI)
+    const damped = neumannSolve(inner, [th], [b], [0.2], { iterations: 200, damping: 1 });
+    expectAllClose(Array.from(damped.v[0]?.dataSync() ?? []), d.map((di) => 1 / (di + 1)), 1e-4, 1e-6);
+  });
+
+  it('CG honours iterations, tolerance and damping', () => {
+    const d = [1, 10, 100, 1000];
+    const th = v([0.5, 0.5, 0.5, 0.5]);
+    const inner = (): tf.Tensor => tf.mul(0.5, tf.sum(tf.mul(v(d), tf.square(th))));
+    const b = v([1, 2, 3, 4]);
+    expect(solveHessian(inner, [th], [b], { iterations: 1 }).residual).toBeGreaterThan(0.01);
+    expect(solveHessian(inner, [th], [b], { tolerance: 1e-6 }).residual).toBeLessThan(1e-5);
+    const damped = solveHessian(inner, [th], [b], { damping: 5 });
+    expect(damped.damping).toBe(5);
+    expectAllClose(Array.from(damped.v[0]?.dataSync() ?? []), d.map((di, i) => (1 + i) / (di + 5)), 1e-3, 1e-6);
+  });
+
+  it('through fit(solver: "neumann") moves ρ like the CG solve where both converge', () => {
+    const step = (clause: string): number => {
+      const low = lowerText(`${head}update log_lam by sgd(lr: 1) on gen ${clause}\n`);
+      const s0 = low.init(0);
+      const batches: Batches = {
+        'd.train': { x: tf.tensor(Float32Array.from(numbers(30, 1)), [10, 3]), y: tf.tensor(Float32Array.from(numbers(10, 2))) },
+        'd.reg': { x: tf.tensor(Float32Array.from(numbers(30, 3)), [10, 3]), y: tf.tensor(Float32Array.from(numbers(10, 4))) },
+      };
+      const state: RunState = { ...s0, params: { w: tf.tensor([0.3, -0.2, 0.5]), log_lam: tf.scalar(-1) } };
+      return -1 - (low.rules[1]?.step(state, batches, 0).params['log_lam']?.dataSync()[0] ?? Number.NaN);
+    };
+    const cg = step('through fit');
+    expect(Math.abs(cg)).toBeGreaterThan(1e-4);
+    expect(step('through fit(solver: "neumann", iterations: 400, scale: 0.2)')).toBeCloseTo(cg, 4);
   });
 });

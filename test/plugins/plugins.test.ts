@@ -194,3 +194,13 @@ describe('the worked example (examples/plugin)', () => {
     expect(Number.isFinite(last['gap'])).toBe(true);
   });
 });
+
+describe('xreg check --json', () => {
+  it('carries related notes with their places (a name two plugins define: where the other was named)', async () => {
+    const r = await checkWithPlugins(['test/plugins/golden/twice.xreg'], true);
+    const [d] = JSON.parse(r.stdout) as { code: string; line: number; related: { message: string; file: string; line: number; column: number }[] }[];
+    expect(d?.code).toBe('E0804');
+    expect(d?.line).toBe(2);
+    expect(d?.related).toEqual([{ message: "'./twice_a.plugin.js' is named here", file: 'test/plugins/golden/twice.xreg', line: 1, column: 8, endLine: 1, endColumn: 29 }]);
+  });
+});

@@ -34,11 +34,13 @@ describe('elementwise functions against Math', () => {
     expect(run(func('clip'), [tf.tensor([-2, 0.3, 5])], { lo: -1, hi: 1 })).toEqual([-1, Math.fround(0.3), 1]);
     expect(leftMessage(func('clip').infer([[3]], { lo: 0 }))).toContain("missing argument 'hi'");
   });
-  it('only sign is marked non-differentiable among activations', () => {
+  it('only sign and stop_gradient are marked non-differentiable among activations (eye is a constant)', () => {
     expect(functions.filter((f) => f.kind === 'fn' && !f.differentiable).map((f) => f.name).sort()).toEqual([
       'accuracy',
       'calibration_error',
+      'eye',
       'sign',
+      'stop_gradient',
     ]);
   });
 });

@@ -1,0 +1,26 @@
+/**
+ * Runs the runs of one table of the noise study (skipping completed ones):
+ *   npx tsx bench/noise/run.ts main|best|ensemble|probe|trace|pbt|growth|sensitivity|rest [OUT=runs/noise] [BEST_LOG_SIGMA]
+ */
+import { ensembleSpecs, growthSpecs, mainSpecs, pbtSpecs, probeSpecs, restSpecs, runAll, sensitivitySpecs, sweepBestSpecs, traceSpecs, type RunSpec } from './runs.js';
+
+const [table = 'main', root = 'runs/noise', best = '-3'] = process.argv.slice(2);
+const tables: Record<string, () => RunSpec[]> = {
+  main: mainSpecs,
+  best: () => sweepBestSpecs(Number(best)),
+  ensemble: ensembleSpecs,
+  probe: probeSpecs,
+  trace: traceSpecs,
+  rest_points: restSpecs,
+  pbt: pbtSpecs,
+  growth: growthSpecs,
+  sensitivity: sensitivitySpecs,
+  // the second worker's queue: everything after the main table, cheapest and most telling first
+  rest: () => [...probeSpecs(), ...traceSpecs(), ...restSpecs(), ...growthSpecs(), ...ensembleSpecs().slice(0, 1), ...pbtSpecs(), ...sensitivitySpecs(), ...ensembleSpecs().slice(1)],
+};
+const specs = tables[table];
+if (specs === undefined) {
+  console.error(`unknown table '${table}': one of ${Object.keys(tables).join(', ')}`);
+  process.exit(2);
+}
+await runAll(root, specs());
