@@ -19,7 +19,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { IRProgram } from '../../compiler/ir.js';
 import { releaseOld, disposeState } from '../../compiler/lower/release.js';
 import type { LoweredProgram, RunState } from '../../compiler/lower/types.js';
-import { hostReads } from '../../runtime/backend/host-reads.js';
+import { stepHostReads } from '../../runtime/backend/host-reads.js';
 import { BackendRequest, selectBackend } from '../../runtime/backend/select.js';
 import { compileFile, isHeavy, lowerFirst, programs, syntheticBatches } from '../../test/compiler/program-fixtures.js';
 import { flag, numberOption, stringOption } from './options.js';
@@ -117,7 +117,7 @@ export const kernelCheck = async (opts: { target: BackendRequest; only?: string;
       console.log(results[results.length - 1]?.line);
       continue;
     }
-    const host = hostReads(ir);
+    const host = stepHostReads(ir);
     if (host !== undefined && !opts.kernelsOnly) {
       // xreg run takes these to wasm (runtime/backend/host-reads.ts): nothing to compare on webgpu.
       console.log(`host ${file}: not run on ${opts.target}: ${host}`);
