@@ -310,6 +310,10 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   const part = o.part !== undefined ? partMembers(o.part, mode, members, o.exchange !== undefined) : E.right(previous?.part);
   if (E.isLeft(part)) return fail(`error: ${part.left}`);
   const only = part.right;
+  // Alone, a population's part would exploit among its own members only: not the run it is part of.
+  if (only !== undefined && mode === 'population' && o.exchange === undefined) {
+    return fail(`error: ${out} holds part of a population (members ${only.join(', ')}): continue it with --exchange DIR, the folder its parts exploit through`);
+  }
   // Steps already done over all members: a resumed sweep has finished members and one live one.
   const from = resume === undefined ? 0 : resume.finished.length * total + resume.live.reduce((a, m) => a + m.state.step, 0);
   io.info(
