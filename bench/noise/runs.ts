@@ -95,7 +95,9 @@ export const ensembleSpecs = (): RunSpec[] => SEEDS.map((seed) => ({ name: `ense
 export const PROBE_LOG_SIGMA = [-3, 0, -1] as const;
 export const probeSpecs = (): RunSpec[] => PROBE_LOG_SIGMA.map((s) => ({ name: `probe${s}`, program: 'probe.xreg', set: { s }, seed: 0 }));
 
-const FINAL = 'report every 20 epochs: fit, gen, train_acc, acc, test_nll, ece, reg_nll, mc_nll, mc_ece, mc_acc';
+const FINAL =
+  'report every 20 epochs: fit, gen, train_acc, acc, test_nll, ece, reg_nll, mc_nll, mc_ece, mc_acc,\n' +
+  '  g1 = applied_grad(net.mlp.block1.noise.log_sigma), g2 = applied_grad(net.mlp.block2.noise.log_sigma), g3 = applied_grad(net.mlp.block3.noise.log_sigma)';
 
 /** Cross-regularization's σ per block over training (seed 0, reporting the cheap series every epoch). */
 export const traceSpecs = (): RunSpec[] => [
