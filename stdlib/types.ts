@@ -209,6 +209,10 @@ export interface StatefulFnDef {
   readonly options: readonly ArgSpec[];
   /** Initial state, as named tensors (checkpointed with everything else). */
   readonly init: (options: ConstArgs) => Readonly<Record<string, tf.Tensor>>;
+  /** Checks the options before any step runs (a message in the user's words when they are wrong). */
+  readonly check?: (options: ConstArgs) => Either<string, unknown>;
+  /** Said under the message when `check` refuses the options. */
+  readonly checkHint?: string;
   /** Value for input `x` (a scalar) and the next state. Inputs are not disposed. */
   readonly apply: (
     state: Readonly<Record<string, tf.Tensor>>,

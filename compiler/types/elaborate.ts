@@ -449,7 +449,8 @@ export const callFn = (ctx: Ctx, def: FnDef, piped: IRExpr | undefined, args: re
     ts.map((t) => resolveShape(ctx.dims, t.shape)),
     options,
   );
-  if (E.isLeft(shape)) return push(ctx, error(Codes.inferFailed, `${def.name}: ${shape.left}`, span));
+  // Entries' messages often start with their own name already.
+  if (E.isLeft(shape)) return push(ctx, error(Codes.inferFailed, shape.left.startsWith(`${def.name}:`) ? shape.left : `${def.name}: ${shape.left}`, span));
   return { kind: 'call', fn: def.name, args: ts, options, differentiable: def.differentiable, shape: shape.right, span };
 };
 
@@ -472,6 +473,8 @@ export const callStateful = (
   }
   const options = bindConstArgs(`'${def.name}'`, def.options, optionArgs, constLookup(ctx, local), span, ctx.diags);
   if (input === undefined) return push(ctx, error(Codes.missingArg, `'${def.name}' needs an input`, span));
+  const checked = def.check?.(options);
+  if (checked !== undefined && E.isLeft(checked)) return push(ctx, error(Codes.inferFailed, checked.left, span, def.checkHint));
   const shape: Shape = input.shape;
   return {
     kind: 'stateful',

@@ -5,6 +5,8 @@ import { losses } from './losses.js';
 import { metrics } from './metrics.js';
 import { splines } from './bspline.js';
 import { ema, zscore } from './zscore.js';
+import { riskHead } from './risk-head.js';
+import { baselineLosses } from './baseline-losses.js';
 import { eye } from './eye.js';
 
 export { smoothnessMatrix, bsplineBasis } from './bspline.js';
@@ -16,6 +18,8 @@ export const functions: readonly (FnDef | StatefulFnDef)[] = [
   ...losses,
   ...metrics,
   ...splines,
+  ...baselineLosses,
+  riskHead,
   zscore,
   ema,
   eye,

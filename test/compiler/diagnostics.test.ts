@@ -66,6 +66,22 @@ const cases: readonly Case[] = [
     hint: 'comes from the dense before it',
   },
   {
+    name: 'two readings of the history in one z-score',
+    text: `${BASE}metric z = zscore(cross_entropy(net(x), y) over reg, window: 5, freeze: 5)\n`,
+    code: 'E0303',
+    where: 'zscore(',
+    message: 'zscore: give window or freeze, not both',
+    hint: 'two readings of the history',
+  },
+  {
+    name: 'an SRN head that does not exist (the name said once)',
+    text: `${BASE}metric r = risk_head(mean(net(x)), head: "relu") over reg\n`,
+    code: 'E0303',
+    where: 'risk_head(',
+    message: 'risk_head: argument \'head\' must be one of "softplus", "softplus_tanh", "signed", got "relu"',
+    hint: '',
+  },
+  {
     name: 'a ρ parameter the loss never uses',
     text: `${BASE}param rho : Scalar = 1\nupdate rho by sgd(lr: 0.1) on gen\n`,
     code: 'E0503',
