@@ -12,7 +12,8 @@ import { checkpointPath, SELECTED_DIR } from './checkpoint/store.js';
 import { chooseMember } from './exec/loop.js';
 import type { FinishedMember } from './exec/snapshot.js';
 import { readManifest, writeManifest, type Manifest } from './results/manifest.js';
-import { METRICS_FILE } from './results/metrics.js';
+import { isEventLine, METRICS_FILE } from './results/metrics.js';
+import { decodeNumber } from './results/numbers.js';
 import { summaryTable } from './results/summary.js';
 
 export interface PartFolder {
@@ -56,7 +57,10 @@ export const planMerge = (parts: readonly PartFolder[]): E.Either<string, MergeP
   const results: FinishedMember[] = [];
   for (const { dir, manifest: m } of parts) {
     if (m.outcome !== 'completed') return E.left(`${dir}: the part is ${m.outcome}, not completed; finish it first (xreg run ${m.program.path} --resume ${dir})`);
-    if (m.mode !== 'sweep' || m.results === undefined) return E.left(`${dir}: not a part of a sweep (only a sweep's members are trained apart; see xreg run --member)`);
+    if ((m.mode !== 'sweep' && m.mode !== 'population') || m.results === undefined || m.part === undefined) {
+      return E.left(`${dir}: not a part of a sweep or population (see xreg run --member)`);
+    }
+    if (m.mode !== first.manifest.mode) return E.left(`${dir} holds part of a ${m.mode}, ${first.dir} of a ${String(first.manifest.mode)}`);
     const differs = sameSettings(first.manifest, m);
     if (differs !== undefined) return E.left(`${dir} was run with ${differs} than ${first.dir}: parts of one run must share them`);
     for (const r of m.results) {
@@ -78,18 +82,58 @@ export const planMerge = (parts: readonly PartFolder[]): E.Either<string, MergeP
   return E.right({ holder: holder.map((d) => d ?? ''), results, ...(selected !== undefined ? { selected } : {}) });
 };
 
-const memberOf = (line: string): number | undefined => {
+interface Line {
+  readonly text: string;
+  /** The member it belongs to: a report's `member`, an exploit's `to`. */
+  readonly member: number;
+  readonly step: number;
+  /** An exploit's: the replaced member's score. */
+  readonly score?: number;
+}
+
+const lineOf = (text: string): Line | undefined => {
   try {
-    const v: unknown = JSON.parse(line);
-    return typeof v === 'object' && v !== null && 'member' in v && typeof v.member === 'number' ? v.member : undefined;
+    const v: unknown = JSON.parse(text);
+    if (typeof v !== 'object' || v === null || !('step' in v) || typeof v.step !== 'number') return undefined;
+    if (isEventLine(text)) {
+      if (!('to' in v) || typeof v.to !== 'number' || !('scores' in v) || typeof v.scores !== 'object' || v.scores === null) return undefined;
+      const score = 'to' in v.scores ? decodeNumber(v.scores.to) : undefined;
+      return { text, member: v.to, step: v.step, ...(score !== undefined ? { score } : {}) };
+    }
+    return 'member' in v && typeof v.member === 'number' ? { text, member: v.member, step: v.step } : undefined;
   } catch {
     return undefined;
   }
 };
 
-/** Each member's metrics.jsonl lines, taken from the folder that trained it, in member order. */
-const mergedRecords = async (plan: MergePlan): Promise<E.Either<string, string[]>> => {
-  const byDir = new Map<string, Map<number, string[]>>();
+/** Where an exploit takes a replaced member in its bottom list: better scores first, none last. */
+const rankOf = (score: number, direction: 'lowest' | 'highest'): number => (Number.isNaN(score) ? Infinity : direction === 'highest' ? -score : score);
+
+/**
+ * The order one machine writes records in. A sweep: member after member. A population: interval
+ * after interval, each member's reports of the interval in member order, then the interval's
+ * exploit copies, best-ranked replaced member first (the order the exploit takes the bottom in).
+ */
+const ordered = (lines: readonly Line[], exploit: Manifest['exploit']): Line[] => {
+  const tagged = lines.map((l, seq) => ({ l, seq }));
+  if (exploit === undefined) return tagged.sort((a, b) => a.l.member - b.l.member || a.seq - b.seq).map((x) => x.l);
+  const every = Math.max(1, exploit.every);
+  const rank = (l: Line): number => rankOf(l.score ?? NaN, exploit.direction);
+  const key = (l: Line): [number, number, number, number] =>
+    isEventLine(l.text) ? [l.step / every - 1, 1, rank(l), l.member] : [Math.ceil(l.step / every) - 1, 0, l.member, 0];
+  return tagged
+    .sort((a, b) => {
+      const ka = key(a.l);
+      const kb = key(b.l);
+      for (let i = 0; i < ka.length; i++) if ((ka[i] as number) !== (kb[i] as number)) return (ka[i] as number) - (kb[i] as number);
+      return a.seq - b.seq;
+    })
+    .map((x) => x.l);
+};
+
+/** Each member's metrics.jsonl lines, taken from the folder that trained it, in the whole run's order. */
+const mergedRecords = async (plan: MergePlan, exploit: Manifest['exploit']): Promise<E.Either<string, string[]>> => {
+  const lines: Line[] = [];
   for (const dir of new Set(plan.holder)) {
     let text: string;
     try {
@@ -97,15 +141,14 @@ const mergedRecords = async (plan: MergePlan): Promise<E.Either<string, string[]
     } catch (e) {
       return E.left(`${dir}: cannot read ${METRICS_FILE} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
-    const lines = new Map<number, string[]>();
-    for (const l of text.split('\n').filter((x) => x.length > 0)) {
-      const m = memberOf(l);
-      if (m === undefined) return E.left(`${dir}/${METRICS_FILE}: a record without a member index: ${l.slice(0, 80)}`);
-      lines.set(m, [...(lines.get(m) ?? []), l]);
+    for (const t of text.split('\n').filter((x) => x.length > 0)) {
+      const l = lineOf(t);
+      if (l === undefined) return E.left(`${dir}/${METRICS_FILE}: a record without a member index: ${t.slice(0, 80)}`);
+      // Only the folder holding a member speaks for it.
+      if (plan.holder[l.member] === dir) lines.push(l);
     }
-    byDir.set(dir, lines);
   }
-  return E.right(plan.holder.flatMap((dir, i) => byDir.get(dir)?.get(i) ?? []));
+  return E.right(ordered(lines, exploit).map((l) => l.text));
 };
 
 export interface MergeIO {
@@ -127,7 +170,8 @@ export const mergeRuns = async (dirs: readonly string[], out: string, argv: read
   }
   const plan = planMerge(parts);
   if (E.isLeft(plan)) return fail(plan.left);
-  const records = await mergedRecords(plan.right);
+  const first0 = (parts[0] as PartFolder).manifest;
+  const records = await mergedRecords(plan.right, first0.mode === 'population' ? first0.exploit : undefined);
   if (E.isLeft(records)) return fail(records.left);
   const first = (parts[0] as PartFolder).manifest;
   const sel = plan.right.selected;
@@ -156,8 +200,15 @@ export const mergeRuns = async (dirs: readonly string[], out: string, argv: read
     outcome: 'completed',
     stepsRun: sum((m) => m.stepsRun),
     seconds,
-    phases: [{ name: 'sweep', seconds }],
+    phases: [{ name: first.mode ?? 'sweep', seconds }],
     results: [...plan.right.results],
+    ...(first.mode === 'population'
+      ? {
+          exploits: parts
+            .flatMap((p) => p.manifest.exploits ?? [])
+            .sort((a, b) => a.step - b.step || rankOf(a.scores.to, first.exploit?.direction ?? 'highest') - rankOf(b.scores.to, first.exploit?.direction ?? 'highest') || a.to - b.to),
+        }
+      : {}),
     ...(sel !== undefined ? { selected: sel } : {}),
     mergedFrom: [...dirs],
   });

@@ -20,18 +20,20 @@ export const parseShard = (text: string): E.Either<string, Part> => {
   return E.right({ kind: 'shard', index, of });
 };
 
-const whyWhole: Readonly<Record<Exclude<Mode, 'sweep'>, string>> = {
+const whyWhole: Readonly<Record<Exclude<Mode, 'sweep' | 'population'>, string>> = {
   single: 'this program has no sweep: it is a single member; run it without',
   ensemble: "an ensemble is trained as one model (its members share each step's batches); run it whole",
-  population: 'the members of a population exchange parameters at every exploit; run it whole',
 };
 
 /** The member indices a part trains, in order, or why the program cannot be split this way. */
-export const partMembers = (p: Part, mode: Mode, count: number): E.Either<string, number[]> => {
-  if (mode !== 'sweep') return E.left(`${showPart(p)}: ${whyWhole[mode]}`);
+export const partMembers = (p: Part, mode: Mode, count: number, exchange = false): E.Either<string, number[]> => {
+  if (mode === 'population' && !exchange) {
+    return E.left(`${showPart(p)}: the members of a population exchange parameters at every exploit; run it whole, or give the parts a shared folder to exploit through (--exchange DIR; xreg submit does)`);
+  }
+  if (mode !== 'sweep' && mode !== 'population') return E.left(`${showPart(p)}: ${whyWhole[mode]}`);
   if (p.kind === 'member') {
-    return p.index < count ? E.right([p.index]) : E.left(`--member ${p.index}: the sweep has ${count} members, 0 to ${count - 1}`);
+    return p.index < count ? E.right([p.index]) : E.left(`--member ${p.index}: the ${mode} has ${count} members, 0 to ${count - 1}`);
   }
   const mine = [...Array(count).keys()].filter((i) => i % p.of === p.index);
-  return mine.length > 0 ? E.right(mine) : E.left(`${showPart(p)}: the sweep has only ${count} members, so this part has none`);
+  return mine.length > 0 ? E.right(mine) : E.left(`${showPart(p)}: the ${mode} has only ${count} members, so this part has none`);
 };

@@ -22,7 +22,7 @@ import { checkDataShapes } from './exec/check-shapes.js';
 import { checkSnapshot, overrideChanges } from './exec/check-resume.js';
 import { execute, memberCount, modeOf, reportPlan, type ExecResult } from './exec/loop.js';
 import type { MemberState, ReportRecord } from './exec/member.js';
-import { MAX_STEPS, stepsPerEpoch, totalSteps } from './exec/schedule.js';
+import { MAX_STEPS, stepsPerEpoch, toSteps, totalSteps } from './exec/schedule.js';
 import type { Snapshot } from './exec/snapshot.js';
 import { disposeState } from './exec/state.js';
 import { METRICS_FILE, metricsWriter, truncateRecords } from './results/metrics.js';
@@ -39,6 +39,7 @@ import { reserveSpace } from './folder/reserve.js';
 import { trimPartialLine } from './results/metrics.js';
 import { describeDivergence, type Divergence } from './exec/diverge.js';
 import { partMembers, type Part } from './parts.js';
+import { folderExchange } from './exchange.js';
 
 export type SetValue = number | boolean | string;
 
@@ -58,6 +59,11 @@ export interface RunOptions {
   readonly evalLimit?: number;
   /** A sweep run in parts: the member(s) this run trains into its own folder (`xreg merge` joins them). */
   readonly part?: Part;
+  /**
+   * A population in parts: the shared folder its parts exploit through (runtime/exchange.ts) and
+   * how long a part waits there for the others' scores.
+   */
+  readonly exchange?: { readonly dir: string; readonly timeoutMs: number };
   /** The command line, for the manifest. */
   readonly argv: readonly string[];
   /** Replace the run already in `out` (without it, a folder holding a run is refused). */
@@ -255,7 +261,8 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     seed = ck.right.header.seed;
     const misfit = checkSnapshot(lowered.right, resume, seed, {
       mode: modeOf(lowered.right),
-      members: memberCount(lowered.right),
+      // A population's part holds only its own members.
+      members: modeOf(lowered.right) === 'population' && previous?.part !== undefined ? previous.part.length : memberCount(lowered.right),
       splitSizes: Object.fromEntries(Object.entries(data.right.splits).map(([k, d]) => [k, d.size])),
       maxSteps: MAX_STEPS,
     });
@@ -300,7 +307,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   const members = mode === 'ensemble' ? (lowered.right.members ?? ir.ensemble?.size ?? 1) : memberCount(lowered.right);
   const plan = reportPlan(lowered.right, total);
   // A resumed part continues the members it was started with.
-  const part = o.part !== undefined ? partMembers(o.part, mode, members) : E.right(previous?.part);
+  const part = o.part !== undefined ? partMembers(o.part, mode, members, o.exchange !== undefined) : E.right(previous?.part);
   if (E.isLeft(part)) return fail(`error: ${part.left}`);
   const only = part.right;
   // Steps already done over all members: a resumed sweep has finished members and one live one.
@@ -335,6 +342,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     figures: manifestFigures(lowered.right.figures),
     ...(evalLimit !== undefined ? { evalLimit: evalLimit } : {}),
     ...(only !== undefined ? { part: only } : {}),
+    ...(mode === 'population' && ir.population?.exploit !== undefined
+      ? { exploit: { every: ir.population.every !== undefined ? Math.max(1, toSteps(ir.population.every, spe)) : total, direction: ir.population.exploit.direction } }
+      : {}),
     ...(ir.sweep?.select !== undefined ? { select: { metric: ir.sweep.select.metric, direction: ir.sweep.select.direction } } : {}),
     ...(previous?.resumedFrom !== undefined || resume !== undefined
       ? { resumedFrom: [...(previous?.resumedFrom ?? []), ...(resume !== undefined ? [{ step: resume.live[0]?.state.step ?? 0, at: startedAt }] : [])] }
@@ -366,6 +376,18 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
       ...(evalLimit !== undefined ? { evalLimit: evalLimit } : {}),
       ...(resume !== undefined ? { resume } : {}),
       ...(only !== undefined ? { only } : {}),
+      ...(only !== undefined && mode === 'population' && o.exchange !== undefined
+        ? {
+            exchange: folderExchange({
+              dir: o.exchange.dir,
+              members,
+              timeoutMs: o.exchange.timeoutMs,
+              total,
+              id: { program: programSha, seed },
+              log: (l) => io.error(`note: ${l}`),
+            }),
+          }
+        : {}),
       save: async (s) => {
         // The checkpoint counts the records written so far: they must be on disk before it is.
         await metrics.flush();

@@ -14,7 +14,7 @@ const Count = (what: string) =>
 
 const Raw = t.intersection([
   t.type({ redis: t.string }),
-  t.partial({ queue: t.string, attempts: Count('attempts'), concurrency: Count('concurrency'), lockSeconds: Count('lock seconds'), name: t.string }),
+  t.partial({ queue: t.string, attempts: Count('attempts'), concurrency: Count('concurrency'), lockSeconds: Count('lock seconds'), exploitTimeout: Count('exploit timeout'), name: t.string }),
 ]);
 
 export interface QueueOptions {
@@ -23,6 +23,7 @@ export interface QueueOptions {
   readonly attempts: number;
   readonly concurrency: number;
   readonly lockSeconds: number;
+  readonly exploitTimeout: number;
   readonly name?: string;
 }
 
@@ -43,6 +44,7 @@ export const decodeQueueOptions = (raw: unknown): E.Either<string, QueueOptions>
             attempts: o.attempts ?? 3,
             concurrency: o.concurrency ?? 1,
             lockSeconds: o.lockSeconds ?? 30,
+            exploitTimeout: o.exploitTimeout ?? 600,
             ...(o.name !== undefined ? { name: o.name } : {}),
           })
         : E.left(`--redis ${o.redis}: expected a redis:// (or rediss://) URL`),

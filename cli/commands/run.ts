@@ -68,6 +68,8 @@ const RawOptions = t.partial({
   resume: t.string,
   checkpointEvery: PositiveInt,
   evalLimit: PositiveInt,
+  exchange: t.string,
+  exploitTimeout: PositiveInt,
   quiet: t.boolean,
   plugin: t.array(t.string),
   force: t.boolean,
@@ -129,6 +131,7 @@ export const decodeRunOptions = (
         ...(o.backend !== undefined ? { backend: o.backend } : {}),
         ...(o.resume !== undefined ? { resume: o.resume } : {}),
         ...(part.right !== undefined ? { part: part.right } : {}),
+        ...(o.exchange !== undefined ? { exchange: { dir: o.exchange, timeoutMs: (o.exploitTimeout ?? 600) * 1000 } } : {}),
         ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
         ...(o.force === true ? { force: true } : {}),
         ...(o.allowDivergence === true ? { allowDivergence: true } : {}),
@@ -236,8 +239,10 @@ export const registerRun = (program: Command): Command =>
     .option('--backend <name>', 'webgpu, tensorflow-gpu, tensorflow, wasm or cpu (default: fastest available)')
     .option('--set <name=value...>', 'override a let constant')
     .option('--resume <dir>', 'continue the run saved in this folder')
-    .option('--member <i>', 'train only member i of the sweep (from 0), into its own folder; join the parts with xreg merge')
-    .option('--shard <i/n>', 'train members i, i+n, i+2n, … of the sweep (part i of n, from 0), into its own folder')
+    .option('--member <i>', 'train only member i of the sweep or population (from 0), into its own folder; join the parts with xreg merge')
+    .option('--shard <i/n>', 'train members i, i+n, i+2n, … of the sweep or population (part i of n, from 0), into its own folder')
+    .option('--exchange <dir>', "a population's parts: the shared folder they exploit through (see docs/distributed.md)")
+    .option('--exploit-timeout <s>', 'with --exchange: seconds to wait at an exploit for the other members before deciding without them (default 600)')
     .option('--checkpoint-every <n>', `save a checkpoint every n steps (default ${DEFAULT_CHECKPOINT_EVERY})`)
     .option('--eval-limit <n>', 'evaluate whole-split metrics on a fixed subset of at most n examples (faster reports; default: all)')
     .option('--workers <n>', 'train the members of a sweep in n processes at once (default: one per core)')

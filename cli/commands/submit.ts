@@ -15,12 +15,13 @@ import { decodeQueueOptions } from './queue-options.js';
 export const registerSubmit = (program: Command): Command =>
   program
     .command('submit')
-    .description('enqueue the members of a sweep on Redis for xreg worker processes; the last one to finish merges them')
+    .description('enqueue the members of a sweep or population on Redis for xreg worker processes; the last one to finish merges them')
     .argument('<file>', '.xreg program (at the same path on every worker)')
     .requiredOption('--redis <url>', 'the Redis server, e.g. redis://queue-host:6379')
     .option('--queue <name>', `queue name (default ${DEFAULT_QUEUE})`)
     .option('--out <dir>', 'run folder, seen by every worker at this path (default runs/<program>-<timestamp>); members train in OUT/members/I')
     .option('--attempts <n>', 'tries per member when a worker stops it or its training throws (default 3); a lost worker does not use one up')
+    .option('--exploit-timeout <s>', 'a population: seconds a member waits at an exploit for the others before they decide without it (default 600)')
     .option('--steps <n>', 'run this many steps instead of the program length')
     .option('--epochs <n>', 'run this many epochs instead of the program length')
     .option('--seed <s>', 'random seed (default: the program seed)')
@@ -45,13 +46,21 @@ export const registerSubmit = (program: Command): Command =>
         process.exitCode = 1;
         return;
       }
-      const r = await submitRun({ ...run, registry: registry.right, redis: q.right.redis, queue: q.right.queue, attempts: q.right.attempts }, renderAll);
+      const r = await submitRun(
+        { ...run, registry: registry.right, redis: q.right.redis, queue: q.right.queue, attempts: q.right.attempts, exploitTimeoutMs: q.right.exploitTimeout * 1000 },
+        renderAll,
+      );
       if (E.isLeft(r)) {
         process.stderr.write(`${r.left}\n`);
         process.exitCode = 1;
         return;
       }
       process.stdout.write(`submitted ${r.right.run}: ${r.right.members} members to queue '${q.right.queue}' at ${q.right.redis}\n`);
+      if (r.right.population) {
+        process.stdout.write(
+          `a population trains its ${r.right.members} members side by side: start workers with ${r.right.members} slots in all (workers × --concurrency); at an exploit a member waits at most ${q.right.exploitTimeout} s for the others\n`,
+        );
+      }
       process.stdout.write(`run folder: ${r.right.out} (every worker must see it at this path)\n`);
       process.stdout.write(`next: xreg worker --redis ${q.right.redis} on each machine; xreg status --redis ${q.right.redis}\n`);
     });

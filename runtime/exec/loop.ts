@@ -9,7 +9,7 @@ import { mixSeeds } from '../../stdlib/data/random.js';
 import type { PreparedData } from './data.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { evaluateReport, freshMember, runMember, type MemberState, type ReportRecord, type RunContext } from './member.js';
-import { exploitExplore, type ExploitEvent } from './pbt.js';
+import { exploitExplore, type ExploitEvent, type PbtOptions } from './pbt.js';
 import { stepsPerEpoch, toSteps, totalSteps, type LengthOverride } from './schedule.js';
 import type { FinishedMember, Mode, Snapshot } from './snapshot.js';
 import { disposeState } from './state.js';
@@ -45,11 +45,24 @@ export interface ExecOptions {
    */
   readonly only?: readonly number[];
   /**
+   * A population trained in parts (`only`): the exploit among all members, on other machines too.
+   * Given this part's members and their scores at step `at`, resolves to them after the exploit
+   * (replaced members copied from the best ones) and the copies made here.
+   */
+  readonly exchange?: Exchange;
+  /**
    * A parameter became NaN or infinite: absent or returning true ends the run as diverged (its
    * last checkpoint is not overwritten); false goes on (the program or user asked to).
    */
   readonly onDiverge?: (d: Divergence) => boolean;
 }
+
+export type Exchange = (
+  at: number,
+  mine: readonly MemberState[],
+  scores: readonly number[],
+  o: PbtOptions,
+) => Promise<{ readonly members: readonly MemberState[]; readonly events: readonly ExploitEvent[] }>;
 
 export interface ExecResult {
   readonly outcome: 'completed' | 'interrupted' | 'failed' | 'diverged';
@@ -305,7 +318,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   // Population: members advance together, one interval at a time, then exploit/explore.
   const pop = ir.population;
   const interval = pop?.every !== undefined ? Math.max(1, toSteps(pop.every, spe)) : total;
-  if (live.length === 0) live = Array.from({ length: count }, (_, i) => makeMember(program, i));
+  if (live.length === 0) live = (o.only ?? [...Array(count).keys()]).map((i) => makeMember(program, i));
   const exploit = async (at: number): Promise<void> => {
     const ex = pop?.exploit;
     if (ex === undefined || pop === undefined) return;
@@ -322,7 +335,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       scores.push(r.values[obs.name] ?? NaN);
     }
     const explore = pop.explore;
-    const res = exploitExplore(live, scores, {
+    const pbt: PbtOptions = {
       fraction: ex.args[0] ?? 0.2,
       factors: explore?.args ?? [0.8, 1.2],
       ...(explore?.min !== undefined ? { min: explore.min } : {}),
@@ -330,7 +343,8 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       hyper: pop.hyper,
       direction: ex.direction,
       seed: mixSeeds(o.seed, at),
-    });
+    };
+    const res = o.exchange !== undefined ? await o.exchange(at, live, scores, pbt) : exploitExplore(live, scores, pbt);
     live = [...res.members];
     exploitedAt = at;
     for (const e of res.events) {

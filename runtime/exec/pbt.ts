@@ -51,40 +51,70 @@ export interface ExploitResult {
 
 const values = (t: tf.Tensor | undefined): number[] => (t === undefined ? [] : Array.from(t.dataSync()));
 
-/** Ranks by `scores` (NaN last); each of the bottom k copies a random top-k member and explores. */
-export const exploitExplore = (members: readonly MemberState[], scores: readonly number[], o: PbtOptions): ExploitResult => {
-  const n = members.length;
+/** One copy an exploit decides: member position `to` takes `from`'s state, each hyper-parameter times its factor. */
+export interface PlannedCopy {
+  readonly to: number;
+  readonly from: number;
+  readonly factors: Readonly<Record<string, number>>;
+}
+
+/**
+ * The decisions of an exploit from the scores alone (NaN last): each of the bottom k copies a random
+ * top-k member, with one explore factor drawn per hyper-parameter in `hyper` (those the members
+ * have). Scores alone, so that members on different machines that see the same scores decide alike.
+ */
+export const planExploit = (scores: readonly number[], hyper: readonly string[], o: PbtOptions): PlannedCopy[] => {
+  const n = scores.length;
   const k = Math.min(Math.floor(n / 2), Math.max(1, Math.floor(o.fraction * n)));
-  if (n < 2 || k < 1) return { members, events: [] };
+  if (n < 2 || k < 1) return [];
   const key = (i: number): number => {
     const s = scores[i] ?? NaN;
     return Number.isNaN(s) ? -Infinity : o.direction === 'highest' ? s : -s;
   };
-  const order = members.map((_, i) => i).sort((a, b) => key(b) - key(a) || a - b);
+  const order = scores.map((_, i) => i).sort((a, b) => key(b) - key(a) || a - b);
   const top = order.slice(0, k);
-  const bottom = order.slice(n - k);
   const rng = makeRng(mixSeeds(o.seed, 0x9b7));
+  return order.slice(n - k).map((to) => {
+    const from = top[rng.int(top.length)] as number;
+    const factors: Record<string, number> = {};
+    for (const h of hyper) factors[h] = o.factors.length === 0 ? 1 : (o.factors[rng.int(o.factors.length)] as number);
+    return { to, from, factors };
+  });
+};
+
+/** `target` replaced by a copy of `from` (its step kept) with the planned hyper-parameters perturbed; `target`'s state is disposed. */
+export const adoptCopy = (
+  target: MemberState,
+  from: { readonly index: number; readonly state: RunState },
+  c: PlannedCopy,
+  scores: { readonly from: number; readonly to: number },
+  o: PbtOptions,
+): { member: MemberState; event: ExploitEvent } => {
+  const copy = cloneState(from.state);
+  const params: Record<string, tf.Tensor> = { ...copy.params };
+  const hyper: Record<string, { old: number[]; new: number[] }> = {};
+  for (const [h, f] of Object.entries(c.factors)) {
+    const p = params[h];
+    if (p === undefined) continue;
+    params[h] = perturb(h, p, f, o);
+    p.dispose();
+    hyper[h] = { old: values(target.state.params[h]), new: values(params[h]) };
+  }
+  const state: RunState = { ...copy, step: target.state.step, params };
+  const event: ExploitEvent = { step: target.state.step, from: from.index, to: target.index, scores, hyper };
+  disposeState(target.state);
+  return { member: { ...target, state }, event };
+};
+
+/** Ranks by `scores` (NaN last); each of the bottom k copies a random top-k member and explores. */
+export const exploitExplore = (members: readonly MemberState[], scores: readonly number[], o: PbtOptions): ExploitResult => {
+  const present = o.hyper.filter((h) => members[0]?.state.params[h] !== undefined);
   const out = [...members];
   const events: ExploitEvent[] = [];
-  for (const b of bottom) {
-    const src = top[rng.int(top.length)] as number;
-    const from = members[src] as MemberState;
-    const target = members[b] as MemberState;
-    const copy = cloneState(from.state);
-    const params: Record<string, tf.Tensor> = { ...copy.params };
-    const hyper: Record<string, { old: number[]; new: number[] }> = {};
-    for (const h of o.hyper) {
-      const p = params[h];
-      if (p === undefined) continue;
-      const f = o.factors.length === 0 ? 1 : (o.factors[rng.int(o.factors.length)] as number);
-      params[h] = perturb(h, p, f, o);
-      p.dispose();
-      hyper[h] = { old: values(target.state.params[h]), new: values(params[h]) };
-    }
-    const state: RunState = { ...copy, step: target.state.step, params };
-    events.push({ step: target.state.step, from: from.index, to: target.index, scores: { from: scores[src] ?? NaN, to: scores[b] ?? NaN }, hyper });
-    disposeState(target.state);
-    out[b] = { ...target, state };
+  for (const c of planExploit(scores, present, o)) {
+    const r = adoptCopy(members[c.to] as MemberState, members[c.from] as MemberState, c, { from: scores[c.from] ?? NaN, to: scores[c.to] ?? NaN }, o);
+    out[c.to] = r.member;
+    events.push(r.event);
   }
   return { members: out, events };
 };

@@ -30,6 +30,8 @@ const Settings = t.intersection([
     backend: BackendRequest,
     /** `--plugin` modules, absolute paths (those the program names are found from the program). */
     plugins: t.array(t.string),
+    /** A population: how long a member waits at an exploit for the others' scores. */
+    exploitTimeoutMs: t.number,
   }),
 ]);
 export type Settings = t.TypeOf<typeof Settings>;
@@ -45,6 +47,9 @@ export const Progress = t.type({ step: t.number, total: t.number, worker: t.stri
 export type Progress = t.TypeOf<typeof Progress>;
 
 export const memberDir = (out: string, index: number): string => path.join(out, 'members', String(index));
+
+/** Where a population's members exploit through (runtime/exchange.ts). */
+export const exchangeDir = (out: string): string => path.join(out, 'exchange');
 
 /** A run's id: its folder's name, with what BullMQ job ids may not hold (`:`) replaced. */
 export const runId = (out: string): string => path.basename(out).replace(/[^A-Za-z0-9_.-]/g, '_');

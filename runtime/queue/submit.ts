@@ -32,11 +32,14 @@ export interface SubmitOptions {
   readonly registry: Registry;
   /** Attempts per member (a member stopped or lost mid-way is retried from its checkpoint). */
   readonly attempts: number;
+  /** A population: how long a member waits at an exploit for the others before deciding without them. */
+  readonly exploitTimeoutMs: number;
   readonly argv: readonly string[];
 }
 
 export interface Submitted {
   readonly run: string;
+  readonly population: boolean;
   readonly out: string;
   readonly members: number;
 }
@@ -57,11 +60,11 @@ export const submitRun = async (o: SubmitOptions, render: (ds: readonly Diagnost
   const compiled = compileText(text.right, file, { readFile: readText, overrides: o.set, registry: o.registry });
   if (hasErrors(compiled.diagnostics) || compiled.ir === undefined) return E.left(render(compiled.diagnostics));
   const ir = compiled.ir;
-  if (ir.sweep === undefined) {
-    const what = ir.population !== undefined ? 'a population' : ir.ensemble !== undefined ? 'an ensemble (trained as one model)' : 'a single model';
-    return E.left(`${o.file} is ${what}: only a sweep's members are spread over workers; run it with xreg run`);
+  const members = ir.sweep?.values.length ?? ir.population?.size;
+  if (members === undefined) {
+    const what = ir.ensemble !== undefined ? 'an ensemble (trained as one model)' : 'a single model';
+    return E.left(`${o.file} is ${what}: only the members of a sweep or a population are spread over workers; run it with xreg run`);
   }
-  const members = ir.sweep.values.length;
   const out = path.resolve(o.out ?? defaultOutDir(file, now));
   if (existsSync(path.join(out, 'manifest.json'))) return E.left(`${out} already holds a run: give another --out`);
   const run = runId(out);
@@ -85,6 +88,7 @@ export const submitRun = async (o: SubmitOptions, render: (ds: readonly Diagnost
       ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
       ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
       ...(o.backend !== undefined ? { backend: o.backend } : {}),
+      ...(ir.population !== undefined ? { exploitTimeoutMs: o.exploitTimeoutMs } : {}),
       ...(o.plugins.length > 0 ? { plugins: o.plugins.map((p) => path.resolve(p)) } : {}),
     };
     const merge: MergeJob = { ...settings, argv: [...o.argv] };
@@ -103,7 +107,7 @@ export const submitRun = async (o: SubmitOptions, render: (ds: readonly Diagnost
         };
       }),
     });
-    return E.right({ run, out, members });
+    return E.right({ run, out, members, population: ir.population !== undefined });
   } catch (e) {
     return E.left(`cannot reach Redis at ${o.redis} (${e instanceof Error ? e.message : String(e)})`);
   } finally {

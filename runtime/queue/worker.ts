@@ -12,12 +12,13 @@ import * as os from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Diagnostic } from '../../dsl/diagnostic.js';
 import type { Registry } from '../../stdlib/registry.js';
+import { BackendRequest, selectBackend } from '../backend/select.js';
 import { checkpointPath } from '../checkpoint/store.js';
 import { LOCK_FILE } from '../folder/lock.js';
 import { mergeRuns } from '../merge.js';
 import { readManifest, sha256Text } from '../results/manifest.js';
 import { runProgram, type RunOptions } from '../run.js';
-import { connectionOf, memberDir, MemberJob, MergeJob, type Progress, type Settings } from './jobs.js';
+import { connectionOf, exchangeDir, memberDir, MemberJob, MergeJob, type Progress, type Settings } from './jobs.js';
 
 export interface WorkerOptions {
   readonly redis: string;
@@ -55,6 +56,11 @@ export const startWorker = (o: WorkerOptions): { readonly worker: Worker; readon
   let stopping = false;
   const lost = new Set<string>();
 
+  // The backend is chosen once, before the first member: members started side by side
+  // (--concurrency) would each start choosing, and one could end on a slower backend than the
+  // others, with other rounding (found by the population test: two members on 'cpu', two on 'wasm').
+  let backend: ReturnType<typeof selectBackend> | undefined;
+
   const member = async (job: Job, d: MemberJob): Promise<{ member: number; steps: number }> => {
     const registry = await o.registryFor(d.file, checkProgram(d), d.plugins ?? []);
     if (E.isLeft(registry)) throw new UnrecoverableError(o.renderDiagnostics(registry.left));
@@ -83,6 +89,7 @@ export const startWorker = (o: WorkerOptions): { readonly worker: Worker; readon
       set: d.set,
       checkpointEvery: d.checkpointEvery,
       argv: ['run', d.file, '--member', String(d.index), '--out', dir],
+      ...(d.exploitTimeoutMs !== undefined ? { exchange: { dir: exchangeDir(d.out), timeoutMs: d.exploitTimeoutMs } } : {}),
       // Without a checkpoint, an earlier attempt's records are replaced (--force).
       ...(resume ? { resume: dir } : { out: dir, part: { kind: 'member', index: d.index }, force: true }),
       ...(d.seed !== undefined ? { seed: d.seed } : {}),
@@ -92,9 +99,17 @@ export const startWorker = (o: WorkerOptions): { readonly worker: Worker; readon
       ...(d.backend !== undefined ? { backend: d.backend } : {}),
     };
     o.log(`${tag} member ${d.index}${resume ? ' resumed from its checkpoint' : ''} (attempt ${job.attemptsMade + 1})`);
-    const code = await runProgram(opts, {
+    const chosen = await (backend ??= selectBackend(d.backend));
+    if (E.isLeft(chosen)) throw new UnrecoverableError(`no backend on ${me}: ${chosen.left}`);
+    // Named, so that each member activates the one chosen instead of probing the others again.
+    const name = chosen.right.name;
+    const code = await runProgram(BackendRequest.is(name) ? { ...opts, backend: name } : opts, {
       info: () => undefined,
-      error: (l) => void errors.push(l),
+      error: (l) => {
+        errors.push(l);
+        // A population's exploit notes (a member late, replaced) belong in the worker's log.
+        if (l.startsWith('note:')) o.log(`${tag} ${l}`);
+      },
       renderDiagnostics: o.renderDiagnostics,
       shouldStop: () => stopping || lost.has(job.id ?? ''),
       onStep: (m, info) => {

@@ -60,6 +60,8 @@ export const Manifest = t.intersection([
     select: t.type({ metric: t.string, direction: t.keyof({ lowest: null, highest: null }) }),
     /** A population: every exploit (step, the member copied and the one replaced, hyper-parameters before and after). */
     exploits: t.array(ExploitC),
+    /** A population: its exploit interval in steps and direction, so that a merge orders the parts' records as one run writes them. */
+    exploit: t.type({ every: t.number, direction: t.keyof({ lowest: null, highest: null }) }),
     /** A merged run: the folders it was merged from. */
     mergedFrom: t.array(t.string),
   }),

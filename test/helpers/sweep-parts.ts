@@ -18,6 +18,21 @@ run ${steps} steps batch 10
 report every ${every}: gen
 `;
 
+/** Four members exploiting every `every` steps (the worst quarter copies the best), `steps` long. */
+export const populationProgram = (steps: number, every: number): string => `data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 60, seed: 3)
+split d { train: 1/2, reg: 1/2 } seed 0
+param w : Tensor[4] ~ normal(0, 0.1)
+metric gen = mse(x @ w, y) over reg
+population 4 {
+  hyper lam : Scalar ~ uniform(0.001, 1)
+  loss fit = mse(x @ w, y) + lam * l2(w) over train
+  update w by sgd(lr: 0.02) on fit
+}
+every ${every} steps: exploit truncation(0.25) by lowest gen, explore perturb(0.8, 1.2)
+run ${steps} steps batch 10
+report every ${every}: gen
+`;
+
 export const manifestOf = (dir: string): Manifest => JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
 export const metricLines = (dir: string): string[] => readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n');
 

@@ -1,0 +1,127 @@
+/**
+ * A population trained in parts exploits through a shared folder: at each exploit step every
+ * member publishes its state (a checkpoint) and its score; once all have (or the wait times out),
+ * the first part to decide writes the plan — who copies whom, with which explore factors, drawn
+ * from the scores exactly as one machine would — and every part applies the copies to its own
+ * members, loading the copied state from the folder. With no member late the result is the whole
+ * run's, member by member. A member late by more than the timeout is ranked last (it has no score),
+ * so it is among those replaced from a top member when it comes back; the others do not wait for it.
+ *
+ *   DIR/<step>/<member>/checkpoint.xckpt   the member's state at the exploit
+ *   DIR/<step>/<member>.score.json          its score
+ *   DIR/<step>/plan.json                    the decision (the lineage of that exploit)
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { loadCheckpoint, saveCheckpoint, writeAtomic } from './checkpoint/store.js';
+import type { Identity } from './checkpoint/serialize.js';
+import { AnyNumber } from './checkpoint/format.js';
+import type { Exchange } from './exec/loop.js';
+import type { MemberState } from './exec/member.js';
+import { adoptCopy, planExploit, type ExploitEvent } from './exec/pbt.js';
+import { disposeState } from './exec/state.js';
+
+export interface ExchangeOptions {
+  /** The shared folder (every part sees it at this path). */
+  readonly dir: string;
+  /** Members in the whole population. */
+  readonly members: number;
+  /** How long a part waits for the other members' scores before deciding without them. */
+  readonly timeoutMs: number;
+  readonly total: number;
+  /** The checkpoints' identity: program SHA-256 and run seed. */
+  readonly id: Identity;
+  readonly log: (line: string) => void;
+  readonly pollMs?: number;
+}
+
+const PlanC = t.type({
+  step: t.number,
+  scores: t.array(AnyNumber),
+  copies: t.array(t.type({ to: t.number, from: t.number, factors: t.record(t.string, t.number) })),
+  /** Members without a score when the plan was made. */
+  late: t.array(t.number),
+  decidedBy: t.number,
+});
+type Plan = t.TypeOf<typeof PlanC>;
+
+const ScoreC = t.type({ score: AnyNumber });
+
+const readJson = async <A>(file: string, codec: t.Type<A, unknown, unknown>): Promise<A | undefined> => {
+  try {
+    const d = codec.decode(JSON.parse(await fs.readFile(file, 'utf8')));
+    return E.isRight(d) ? d.right : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** An Exchange over the shared folder `x.dir`. */
+export const folderExchange =
+  (x: ExchangeOptions): Exchange =>
+  async (at, mine, scores, o) => {
+    const step = path.join(x.dir, String(at));
+    const scoreFile = (i: number): string => path.join(step, `${i}.score.json`);
+    const planFile = path.join(step, 'plan.json');
+    await fs.mkdir(step, { recursive: true });
+    // The state first, then the score: a score on disk means its state can be copied.
+    for (const [j, m] of mine.entries()) {
+      const dir = path.join(step, String(m.index));
+      await fs.mkdir(dir, { recursive: true });
+      await saveCheckpoint(dir, { mode: 'population', total: x.total, live: [m], finished: [], liveStats: {}, records: 0, exploitedAt: at }, x.id);
+      await writeAtomic(scoreFile(m.index), Buffer.from(JSON.stringify(ScoreC.encode({ score: scores[j] ?? NaN }))));
+    }
+    const started = Date.now();
+    let plan = await readJson(planFile, PlanC);
+    let all: (number | undefined)[] = [];
+    while (plan === undefined) {
+      all = await Promise.all([...Array(x.members).keys()].map(async (i) => (await readJson(scoreFile(i), ScoreC))?.score));
+      if (all.every((s) => s !== undefined) || Date.now() - started > x.timeoutMs) break;
+      await sleep(x.pollMs ?? 100);
+      plan = await readJson(planFile, PlanC);
+    }
+    if (plan === undefined) {
+      const late = all.flatMap((s, i) => (s === undefined ? [i] : []));
+      const hyper = o.hyper.filter((h) => mine[0]?.state.params[h] !== undefined);
+      const full = all.map((s) => s ?? NaN);
+      const mineFirst = mine[0]?.index ?? -1;
+      const ours: Plan = { step: at, scores: full, copies: planExploit(full, hyper, o), late, decidedBy: mineFirst };
+      try {
+        // Exclusive create: of parts deciding at once, one plan wins and all follow it.
+        await fs.writeFile(planFile, JSON.stringify(PlanC.encode(ours)), { flag: 'wx' });
+        plan = ours;
+        if (late.length > 0) {
+          const replaced = ours.copies.filter((c) => late.includes(c.to)).map((c) => `member ${c.to} by a copy of member ${c.from}`);
+          x.log(
+            `exploit at step ${at}: member${late.length === 1 ? '' : 's'} ${late.join(', ')} had not reported after ${(x.timeoutMs / 1000).toFixed(0)} s; ranked last${replaced.length > 0 ? `, replaced when ${late.length === 1 ? 'it comes' : 'they come'} back: ${replaced.join(', ')}` : ''}`,
+          );
+        }
+      } catch {
+        plan = await readJson(planFile, PlanC);
+      }
+    }
+    if (plan === undefined) throw new Error(`${planFile}: unreadable exploit plan`);
+    const members: MemberState[] = [];
+    const events: ExploitEvent[] = [];
+    for (const m of mine) {
+      const c = plan.copies.find((p) => p.to === m.index);
+      if (plan.late.includes(m.index)) x.log(`member ${m.index} reached the exploit at step ${at} after it was decided: ${c !== undefined ? `replaced by a copy of member ${c.from}` : 'keeps its own state'}`);
+      if (c === undefined) {
+        members.push(m);
+        continue;
+      }
+      const src = await loadCheckpoint(path.join(step, String(c.from)), x.id);
+      if (E.isLeft(src)) throw new Error(`member ${m.index} cannot copy member ${c.from} at step ${at}: ${src.left}`);
+      const from = src.right.snapshot.live[0];
+      if (from === undefined) throw new Error(`member ${c.from}'s state at step ${at} is empty`);
+      const r = adoptCopy(m, from, c, { from: plan.scores[c.from] ?? NaN, to: plan.scores[c.to] ?? NaN }, o);
+      disposeState(from.state);
+      members.push(r.member);
+      events.push(r.event);
+    }
+    return { members, events };
+  };

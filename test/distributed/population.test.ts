@@ -1,0 +1,71 @@
+/**
+ * A population trained in parts that exploit through a shared folder (runtime/exchange.ts): with
+ * every member on time, the merge equals the whole run member by member — records, exploit copies
+ * (who copied whom, when, with which hyper-parameters), final values. A member that does not report
+ * in time does not stall the others: they decide without it, it is ranked last, and when it comes
+ * back it takes the copy the plan gave it, and the log says so.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mergeRuns } from '../../runtime/merge.js';
+import { go, workspace } from '../helpers/run-program.js';
+import { manifestOf, metricLines, populationProgram } from '../helpers/sweep-parts.js';
+
+const text = populationProgram(30, 10);
+const merge = async (dirs: string[], out: string): Promise<number> => mergeRuns(dirs, out, ['merge'], { info: () => undefined, error: (l) => void console.error(l) });
+
+describe('a population in parts', () => {
+  it('equals the whole run when every member reports in time', async () => {
+    const dir = workspace({ 'p.xreg': text });
+    const file = path.join(dir, 'p.xreg');
+    const whole = path.join(dir, 'whole');
+    expect((await go({ file, out: whole })).code).toBe(0);
+    const parts = [0, 1, 2, 3].map((i) => path.join(dir, `m${i}`));
+    const exchange = { dir: path.join(dir, 'exchange'), timeoutMs: 60_000 };
+    // The four parts side by side in this process: each waits for the others' scores at every exploit.
+    const runs = await Promise.all(parts.map((out, i) => go({ file, out, part: { kind: 'member', index: i }, exchange })));
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    const out = path.join(dir, 'merged');
+    expect(await merge(parts, out)).toBe(0);
+    const w = manifestOf(whole);
+    const m = manifestOf(out);
+    expect(metricLines(out)).toEqual(metricLines(whole));
+    expect(m.results).toEqual(w.results);
+    expect(m.exploits).toEqual(w.exploits);
+    // Two exploits (steps 10 and 20), one copy each: the lineage is there to compare.
+    expect(w.exploits?.map((e) => e.step)).toEqual([10, 20]);
+    expect(Object.keys(w.exploits?.[0]?.hyper ?? {})).toEqual(['lam']);
+    const plan = JSON.parse(readFileSync(path.join(exchange.dir, '10', 'plan.json'), 'utf8')) as { late: number[]; copies: { to: number; from: number }[] };
+    expect(plan.late).toEqual([]);
+    expect(plan.copies.map((c) => [c.to, c.from])).toEqual([[w.exploits?.[0]?.to, w.exploits?.[0]?.from]]);
+  });
+
+  it('does not wait forever for a member that is late: it is replaced from a top member when it comes back', async () => {
+    const dir = workspace({ 'p.xreg': text });
+    const file = path.join(dir, 'p.xreg');
+    const parts = [0, 1, 2, 3].map((i) => path.join(dir, `m${i}`));
+    const exchange = { dir: path.join(dir, 'exchange'), timeoutMs: 300 };
+    const started = Date.now();
+    const early = await Promise.all(parts.slice(0, 3).map((out, i) => go({ file, out, part: { kind: 'member', index: i }, exchange })));
+    expect(early.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const said = early.flatMap((r) => r.errors).join('\n');
+    expect(said).toMatch(/exploit at step 10: member 3 had not reported after 0 s; ranked last, replaced when it comes back: member 3 by a copy of member \d/);
+    expect(existsSync(path.join(parts[3] as string, 'manifest.json'))).toBe(false);
+
+    const late = await go({ file, out: parts[3] as string, part: { kind: 'member', index: 3 }, exchange });
+    expect(late.code).toBe(0);
+    expect(late.errors.join('\n')).toMatch(/member 3 reached the exploit at step 10 after it was decided: replaced by a copy of member \d/);
+    const events = manifestOf(parts[3] as string).exploits ?? [];
+    expect(events.map((e) => [e.step, e.to])).toEqual([
+      [10, 3],
+      [20, 3],
+    ]);
+    // It had no score at either exploit (manifest.json spells NaN "NaN").
+    expect(events.map((e) => String(e.scores.to))).toEqual(['NaN', 'NaN']);
+    const out = path.join(dir, 'merged');
+    expect(await merge(parts, out)).toBe(0);
+    expect(manifestOf(out).results?.map((r) => r.index)).toEqual([0, 1, 2, 3]);
+  });
+});
