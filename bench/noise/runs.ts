@@ -32,13 +32,13 @@ export const completed = (dir: string): boolean => {
 
 /** A copy of `program` with `edit` applied, in `out`; its imports point back at programs/noise/small. */
 const variantFile = (out: string, program: string, edit: readonly (readonly [string, string])[]): string => {
-  let text = readFileSync(path.join(PROGRAMS, program), 'utf8').replace(/import "([^"]+)"/g, (_m, p: string) => `import "${path.resolve(PROGRAMS, p)}"`);
+  let text = readFileSync(path.join(PROGRAMS, program), 'utf8');
   for (const [from, to] of edit) {
     if (!text.includes(from)) throw new Error(`${program}: no '${from}' to replace`);
     text = text.replace(from, to);
   }
   const file = path.join(out, program);
-  writeFileSync(file, text);
+  writeFileSync(file, text.replace(/import "([^"]+)"/g, (_m, p: string) => `import "${path.resolve(PROGRAMS, p)}"`));
   return file;
 };
 
