@@ -6,7 +6,7 @@
  * problem; order 1 holds θ_K constant and gives ∂L/∂ρ at θ_K (DARTS' first order). The backward
  * pass keeps the K inner evaluations alive: memory grows linearly in K (compiler/through.ts caps it).
  */
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../stdlib/tf.js';
 import type { ThroughMethod } from '../ir.js';
 import { gradsOf } from './grads.js';
 

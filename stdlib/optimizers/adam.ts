@@ -18,6 +18,7 @@ import * as t from 'io-ts';
 import type { ConstArgs, OptimizerDef } from '../types.js';
 import { decayRate, decodeWith, lrArg, nonNegative, orFail, positive, scheduleArgs } from './options.js';
 import { pureStep, slotAt, zeroSlots } from './state.js';
+import { ADAM_KERNEL, fusedAdamAvailable, type AdamKernelAttrs } from './adam-fused.js';
 
 export interface AdamConfig {
   readonly beta1: number;
@@ -76,6 +77,14 @@ const make = (name: string, defaultDecay: number, decoupled: boolean, decayDoc: 
       // Scalars stay in float64 until they meet a tensor, so only the tensor arithmetic rounds.
       const stepSize = lr / (1 - c.beta1 ** k);
       const bc2Sqrt = Math.sqrt(1 - c.beta2 ** k);
+      if (fusedAdamAvailable()) {
+        const attrs: AdamKernelAttrs = { ...c, lr, stepSize, bc2Sqrt };
+        return pureStep(name, params, grads, state, (p, g, i) => {
+          const [np, m, v] = tf.engine().runKernel(ADAM_KERNEL, { p, g, m: slotAt(state, M, i, name), v: slotAt(state, V, i, name) }, { ...attrs }) as tf.Tensor[];
+          if (np === undefined || m === undefined || v === undefined) throw new Error('internal error: the fused Adam update returned too few tensors');
+          return { p: np, slots: { [M]: m, [V]: v } };
+        });
+      }
       return pureStep(name, params, grads, state, (p0, g0, i) => {
         const g = !c.decoupled && c.weightDecay !== 0 ? tf.add(g0, tf.mul(p0, c.weightDecay)) : g0;
         const p = c.decoupled && c.weightDecay !== 0 ? tf.mul(p0, 1 - lr * c.weightDecay) : p0;

@@ -1,0 +1,166 @@
+/**
+ * xreg against its peers, in one sitting: `npx tsx bench/peers/run.ts [--rounds 3] [--steps 40]`.
+ * Each round measures, one after another (so load changes hit every contender of the round):
+ *
+ * - the MLP step (784-256-256-10, ReLU, batch 128, Adam, cross-entropy; Fashion-MNIST for xreg) in
+ *   xreg (`xreg run`'s own step loop, timed between steps), by hand in TensorFlow.js (same backend:
+ *   wasm, one thread), and in PyTorch on the CPU at 1 thread and at all threads
+ *   (bench/peers/torch_step.py; skipped with a message where PyTorch is missing);
+ * - the conv step (conv 3×3×32 same, ReLU, max pool 2, dense 10) likewise;
+ * - `programs/noise/crossreg_noise.xreg` against the same program with σ frozen (its `update
+ *   noise_scales` line removed), mean time per step over whole 30-step periods of ρ updates;
+ * - a population of 20 (`programs/noise/pbt.xreg`) against the same network as one model, time
+ *   per step of every member.
+ *
+ * Prints the medians over rounds, the ratios the issue sets targets for, and the load average.
+ * Needs Fashion-MNIST (`apt-get install dataset-fashion-mnist`).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { renderAll } from '../../cli/commands/run.js';
+import { runProgram } from '../../runtime/run.js';
+import { standardLibrary } from '../../stdlib/registry.js';
+import { intOption } from '../wasm-timing.js';
+
+const rounds = intOption('rounds', 3);
+const steps = intOption('steps', 40);
+const warmup = 5;
+const scratch = mkdtempSync(path.join(tmpdir(), 'xreg-peers-'));
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
+};
+
+const program = (model: string): string => `seed 0
+data d = fashion_mnist()
+split d { train: 1 } seed 0
+model net(x) = ${model}
+loss fit = cross_entropy(net(x), y) over train batch 128
+update params(net) by adam(lr: 1e-3) on fit
+run 1000 steps batch 128
+report every 1 epoch: fit
+`;
+const MLP = 'x |> flatten |> dense(256) |> relu |> dense(256) |> relu |> dense(10)';
+const CONV = 'x |> conv2d(32, 3) |> relu |> max_pool(size: 2) |> flatten |> dense(10)';
+
+let runs = 0;
+/** Runs `text` for `n` steps (of every member) through `xreg run`; the times between steps, in ms. */
+const xregStepTimes = async (text: string, n: number, file = 'p.xreg'): Promise<number[]> => {
+  const dir = path.join(scratch, `run${runs++}`);
+  const f = path.join(scratch, file);
+  writeFileSync(f, text);
+  const stamps: number[] = [];
+  const errors: string[] = [];
+  const code = await runProgram(
+    { file: f, registry: standardLibrary, set: {}, checkpointEvery: 1_000_000, argv: ['bench'], steps: n, out: dir, backend: 'wasm', evalLimit: 1000 },
+    { info: () => undefined, error: (l) => void errors.push(l), renderDiagnostics: renderAll, onStep: () => void stamps.push(performance.now()) },
+  );
+  if (code !== 0) throw new Error(`xreg run failed: ${errors.join('\n')}`);
+  return stamps.slice(1).map((t, i) => t - (stamps[i] ?? t));
+};
+
+/** The same step written by hand in TensorFlow.js on the backend xreg chose. */
+const handStep = (kind: 'mlp' | 'conv'): (() => void) => {
+  const glorot = (shape: number[], fanIn: number, fanOut: number): tf.Variable => {
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    return tf.variable(tf.randomUniform(shape, -limit, limit, 'float32', 7));
+  };
+  const vars =
+    kind === 'mlp'
+      ? [glorot([784, 256], 784, 256), tf.variable(tf.zeros([256])), glorot([256, 256], 256, 256), tf.variable(tf.zeros([256])), glorot([256, 10], 256, 10), tf.variable(tf.zeros([10]))]
+      : [glorot([3, 3, 1, 32], 9, 288), tf.variable(tf.zeros([32])), glorot([32 * 14 * 14, 10], 6272, 10), tf.variable(tf.zeros([10]))];
+  const opt = tf.train.adam(1e-3);
+  const x = tf.randomNormal([128, 28, 28, 1], 0, 1, 'float32', 1);
+  const labels = tf.oneHot(tf.randomUniform([128], 0, 10, 'int32', 2), 10);
+  const forward = (): tf.Tensor => {
+    const [a, b, c, d, e, f] = vars as [tf.Variable, tf.Variable, tf.Variable, tf.Variable, tf.Variable?, tf.Variable?];
+    if (kind === 'mlp' && e !== undefined && f !== undefined) {
+      const h1 = tf.relu(tf.add(tf.matMul(tf.reshape(x, [128, 784]), a), b));
+      const h2 = tf.relu(tf.add(tf.matMul(h1, c), d));
+      return tf.add(tf.matMul(h2, e), f);
+    }
+    const h = tf.maxPool(tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, a as tf.Tensor4D, 1, 'same'), b)) as tf.Tensor4D, 2, 2, 'valid');
+    return tf.add(tf.matMul(tf.reshape(h, [128, 32 * 14 * 14]), c), d);
+  };
+  return () => {
+    const cost = opt.minimize(() => tf.losses.softmaxCrossEntropy(labels, forward()) as tf.Scalar, true);
+    cost?.dataSync();
+    cost?.dispose();
+  };
+};
+
+const handTimes = (step: () => void, n: number): number[] => {
+  for (let i = 0; i < warmup; i++) step();
+  return Array.from({ length: n }, () => {
+    const t0 = performance.now();
+    step();
+    return performance.now() - t0;
+  });
+};
+
+const torch = (kind: 'mlp' | 'conv', threads: number): number | string => {
+  const r = spawnSync('python3', [path.join(import.meta.dirname, 'torch_step.py'), kind, String(threads), String(steps), String(warmup)], { encoding: 'utf8' });
+  const out = (r.stdout ?? '').trim();
+  if (r.status !== 0 || out === '') return `skip: python3 failed (${(r.stderr ?? '').trim().split('\n').pop() ?? ''})`;
+  return out.startsWith('skip:') ? out : Number(out);
+};
+
+const noiseText = readFileSync('programs/noise/crossreg_noise.xreg', 'utf8').replace('import "../lib/blocks.xreg"', `import "${path.resolve('programs/lib/blocks.xreg')}"`);
+const frozenText = noiseText.replace(/^update noise_scales\(net\).*$/m, 'freeze noise_scales(net)');
+const pbtText = readFileSync('programs/noise/pbt.xreg', 'utf8').replace('import "../lib/blocks.xreg"', `import "${path.resolve('programs/lib/blocks.xreg')}"`);
+// The population's network trained as one model: the population block's body at top level, no exploit.
+const oneText = pbtText.replace(/population 20 \{([\s\S]*?)\n\}\nevery 1 epoch: exploit[^\n]*\n/, (_m, body: string) => `${body.trim()}\n`);
+
+const cores = availableParallelism();
+const results = new Map<string, number[]>();
+const skips = new Map<string, string>();
+const note = (name: string, v: number | string): void => {
+  if (typeof v === 'string') skips.set(name, v);
+  else results.set(name, [...(results.get(name) ?? []), v]);
+};
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+const loadBefore = load();
+for (let r = 0; r < rounds; r++) {
+  for (const kind of ['mlp', 'conv'] as const) {
+    note(`${kind} xreg`, median((await xregStepTimes(program(kind === 'mlp' ? MLP : CONV), steps + warmup)).slice(warmup)));
+    note(`${kind} tfjs by hand`, median(handTimes(handStep(kind), steps)));
+    note(`${kind} pytorch 1 thread`, torch(kind, 1));
+    note(`${kind} pytorch ${cores} threads`, torch(kind, cores));
+  }
+  // Whole ρ periods (every 30 steps), after a first period of warm-up.
+  note('crossreg_noise', mean((await xregStepTimes(noiseText, 90, 'noise.xreg')).slice(29)));
+  note('crossreg_noise σ frozen', mean((await xregStepTimes(frozenText, 90, 'frozen.xreg')).slice(29)));
+  // Per step of every member: a population step is 20 member steps.
+  note('population of 20 (per step of all members)', 20 * mean((await xregStepTimes(pbtText, 20 * 10, 'pbt.xreg')).slice(20)));
+  note('one model', mean((await xregStepTimes(oneText, 30, 'one.xreg')).slice(5)));
+  console.error(`round ${r + 1}/${rounds} done; load average ${load()}`);
+}
+rmSync(scratch, { recursive: true, force: true });
+
+const m = (name: string): number => median(results.get(name) ?? []);
+console.log(`bench/peers: ${rounds} rounds, ${steps} timed steps each; backend ${tf.getBackend()}; node ${process.version}; ${cores} cores`);
+console.log(`load average: ${loadBefore} before, ${load()} after`);
+console.log('| measurement | median ms per step |');
+console.log('|---|---:|');
+for (const name of results.keys()) console.log(`| ${name} | ${m(name).toFixed(2)} |`);
+for (const [name, why] of skips) console.log(`| ${name} | ${why} |`);
+const ratio = (a: string, b: string, target: number): string => {
+  const v = m(a) / m(b);
+  return `| ${a} / ${b} | ${Number.isFinite(v) ? v.toFixed(2) : 'n/a'} | ≤ ${target} | ${Number.isFinite(v) ? (v <= target ? 'met' : 'not met') : '—'} |`;
+};
+console.log('\n| ratio | value | target | |');
+console.log('|---|---:|---:|---|');
+console.log(ratio('mlp xreg', `mlp pytorch ${cores} threads`, 1.3));
+console.log(ratio('mlp xreg', 'mlp tfjs by hand', 1.05));
+console.log(ratio('mlp xreg', 'mlp pytorch 1 thread', 1.3));
+console.log(ratio('conv xreg', `conv pytorch ${cores} threads`, 1.3));
+console.log(ratio('conv xreg', 'conv tfjs by hand', 1.05));
+console.log(ratio('crossreg_noise', 'crossreg_noise σ frozen', 1.1));
+console.log(ratio('population of 20 (per step of all members)', 'one model', 11));
