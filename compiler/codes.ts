@@ -57,6 +57,7 @@ export const Codes = {
   phaseNeverRuns: 'E0513',
   phasesShort: 'W0514',
   badThrough: 'E0515',
+  twoReports: 'E0560',
   // populations (issue 11: E0520–E0539)
   exploitDirection: 'E0520',
   badExplore: 'E0521',

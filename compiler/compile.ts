@@ -209,6 +209,7 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
   const gathered = gatherDecls(program, opts.readFile ?? noFiles, parseProgram);
   diags.push(...gathered.diagnostics);
   const decls = gathered.decls;
+  diags.push(...secondReports(decls));
   const globals = buildGlobals(decls, diags);
   evalLets(globals, opts.overrides ?? {}, diags, program.span);
 
@@ -433,6 +434,25 @@ const selectionsOf = (decls: readonly PlacedDecl[], drafts: Drafts): Selection[]
     }
   }
   return out;
+};
+
+/**
+ * A run logs at one interval: a second `report` would otherwise be dropped without a word (its
+ * items and its interval), so it is refused where it stands, pointing at the first.
+ */
+const secondReports = (decls: readonly PlacedDecl[]): Diagnostic[] => {
+  const reports = decls.flatMap((p) => (p.decl.kind === 'Report' ? [p.decl] : []));
+  const first = reports[0];
+  if (first === undefined) return [];
+  return reports.slice(1).map((r) => ({
+    ...error(
+      Codes.twoReports,
+      'a program has one report: this second one would never be logged',
+      r.span,
+      `add its items to the first report (one interval for all of them): report every ${first.every.amount.value} ${first.every.unit}: ${[...first.items, ...r.items].map((i) => i.name.name).join(', ')}`,
+    ),
+    related: [{ span: first.span, message: 'the first report' }],
+  }));
 };
 
 const dedupe = (ds: readonly Diagnostic[]): Diagnostic[] => {

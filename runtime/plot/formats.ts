@@ -58,7 +58,12 @@ export type ReliabilityBin = t.TypeOf<typeof ReliabilityBin>;
  * reliability.json. Bins are equal-width on [0, 1] in order (bin i covers [i/n, (i+1)/n)); empty
  * bins have count 0. `ece` is computed from the bins when absent.
  */
-export const ReliabilityFile = t.intersection([t.type({ bins: t.array(ReliabilityBin) }), t.partial({ ece: t.number, title: t.string })]);
+const OneReliability = t.intersection([t.type({ bins: t.array(ReliabilityBin) }), t.partial({ ece: t.number, title: t.string })]);
+/**
+ * The first figure's bins stand at the top level (the file's first form); `figures` holds every
+ * reliability figure of the program by name, so a program may draw several.
+ */
+export const ReliabilityFile = t.intersection([OneReliability, t.partial({ figures: t.record(t.string, OneReliability) })]);
 export type ReliabilityFile = t.TypeOf<typeof ReliabilityFile>;
 
 export const XY = t.type({ x: t.number, y: t.number });

@@ -88,7 +88,7 @@ const figureJob = (d: RunData, f: ManifestFigure, names: readonly string[], memb
       return { file, title, render: () => scatterChart({ title, subtitle: 'one point per report', xLabel: xn, yLabel: yn, orderLabel: 'step', points: pts }) };
     }
     case 'reliability': {
-      const rel = d.reliability;
+      const rel = d.reliability?.figures?.[f.name] ?? d.reliability;
       if (rel === undefined) return `figure ${f.name}: reliability.json not found`;
       return { file, title: f.name, render: () => reliabilityChart({ title: rel.title ?? f.name, bins: rel.bins, ...(rel.ece !== undefined ? { ece: rel.ece } : {}) }) };
     }

@@ -49,8 +49,9 @@ export const reliabilityBins = (probs: ArrayLike<number>, k: number, labels: Arr
 };
 
 /**
- * Evaluates the first `reliability` figure of `program` at `state` and writes reliability.json;
- * Right(undefined) when the program declares none, Left(why) when it cannot be drawn.
+ * Evaluates every `reliability` figure of `program` at `state` and writes reliability.json (the
+ * first at the top level, all of them by name under `figures`); Right(undefined) when the program
+ * declares none, Left(why) when one cannot be drawn (the others are still written).
  */
 export const writeReliability = async (
   out: string,
@@ -60,20 +61,31 @@ export const writeReliability = async (
   seed: number,
   evalLimit?: number,
 ): Promise<E.Either<string, string | undefined>> => {
-  const fig = program.figures.find((f) => f.kind === 'reliability');
-  if (fig === undefined) return E.right(undefined);
-  const pred = fig.predictions;
-  if (pred === undefined) return E.left(fig.notes.join('; ') || `figure ${fig.name}: cannot be drawn`);
-  const drawn = drawBatches([pred.needs], data, {}, seed, 0, 'eval', evalLimit);
-  let file: ReliabilityFile;
-  try {
-    const p = await pred.evaluate(state, drawn.batches[0] ?? {}, seed);
-    file = { ...reliabilityBins(p.probs, p.classes, p.labels), title: fig.name };
-  } catch (e) {
-    return E.left(`figure ${fig.name}: ${e instanceof Error ? e.message : String(e)}`);
-  } finally {
-    drawn.dispose();
+  const figs = program.figures.filter((f) => f.kind === 'reliability');
+  if (figs.length === 0) return E.right(undefined);
+  const drawn: Record<string, ReliabilityFile> = {};
+  const problems: string[] = [];
+  for (const fig of figs) {
+    const pred = fig.predictions;
+    if (pred === undefined) {
+      problems.push(fig.notes.join('; ') || `figure ${fig.name}: cannot be drawn`);
+      continue;
+    }
+    const batches = drawBatches([pred.needs], data, {}, seed, 0, 'eval', evalLimit);
+    try {
+      const p = await pred.evaluate(state, batches.batches[0] ?? {}, seed);
+      drawn[fig.name] = { ...reliabilityBins(p.probs, p.classes, p.labels), title: fig.name };
+    } catch (e) {
+      problems.push(`figure ${fig.name}: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      batches.dispose();
+    }
   }
-  await writeAtomic(path.join(out, RELIABILITY_FILE), Buffer.from(JSON.stringify(file) + '\n', 'utf8'));
+  const first = Object.values(drawn)[0];
+  if (first !== undefined) {
+    const file: ReliabilityFile = { ...first, figures: drawn };
+    await writeAtomic(path.join(out, RELIABILITY_FILE), Buffer.from(JSON.stringify(file) + '\n', 'utf8'));
+  }
+  if (problems.length > 0) return E.left(problems.join('; '));
   return E.right(RELIABILITY_FILE);
 };

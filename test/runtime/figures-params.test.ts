@@ -86,10 +86,12 @@ describe('xreg run logs parameter figures', () => {
     );
     expect(errors).toEqual([]);
     expect(code).toBe(0);
-    // the summary gives a parameter its final value and no "best"
+    // the summary gives a "best" only where the program says which way is better (a loss is
+    // minimized); a parameter and a metric with no stated direction get their final value alone
     const table = info.flatMap((l) => l.split('\n'));
     for (const s of SIGMAS) expect(table.find((l) => l.startsWith(`${s} `))?.trim().split(/\s+/)[2]).toBe('-');
-    expect(table.find((l) => l.startsWith('acc '))?.trim().split(/\s+/)[2]).not.toBe('-');
+    expect(table.find((l) => l.startsWith('acc '))?.trim().split(/\s+/)[2]).toBe('-');
+    expect(table.find((l) => l.startsWith('fit '))?.trim().split(/\s+/)[2]).not.toBe('-');
     const m = await readManifest(out);
     expect(m?.figures).toEqual([
       { name: 'sigmas', kind: 'lines', series: SIGMAS },
@@ -164,10 +166,43 @@ describe('logged values are the state', () => {
         return [pr.dataSync().slice(), le.right(env).dataSync().slice(), pr.shape[pr.shape.length - 1] ?? 1] as const;
       });
       drawn.dispose();
-      expect(got.right).toEqual({ ...reliabilityBins(probs, k, labels), title: 'calibration' });
+      const direct = { ...reliabilityBins(probs, k, labels), title: 'calibration' };
+      expect(got.right).toEqual({ ...direct, figures: { calibration: direct } });
       expect(got.right.bins.reduce((a, b) => a + b.count, 0)).toBe(200);
     } finally {
       for (const s of r.states) disposeState(s);
     }
+  });
+});
+
+describe('several reliability figures', () => {
+  it('each is evaluated and drawn from its own predictions (a second one was drawn from the first)', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'two.xreg');
+    // the second figure divides the logits by 10: its confidences are lower in every bin
+    writeFileSync(file, `${PROGRAM}figure flat = reliability(softmax(0.1 * deterministic net(x)), y)\n`);
+    const out = path.join(dir, 'run');
+    const errors: string[] = [];
+    const code = await runProgram(
+      { registry: standardLibrary, file, out, steps: 20, set: {}, checkpointEvery: 1000, evalLimit: 200, argv: [] },
+      { info: () => undefined, error: (l) => errors.push(l), renderDiagnostics: renderAll },
+    );
+    expect(errors).toEqual([]);
+    expect(code).toBe(0);
+    const got = ReliabilityFile.decode(JSON.parse(readFileSync(path.join(out, 'reliability.json'), 'utf8')));
+    if (E.isLeft(got)) throw new Error('reliability.json does not decode');
+    const figs = got.right.figures ?? {};
+    expect(Object.keys(figs)).toEqual(['calibration', 'flat']);
+    const meanConf = (f: ReliabilityFile): number => f.bins.reduce((s, b) => s + b.confidence * b.count, 0) / f.bins.reduce((s, b) => s + b.count, 0);
+    const [cal, flat] = [figs['calibration'], figs['flat']];
+    if (cal === undefined || flat === undefined) throw new Error('a figure is missing');
+    expect(meanConf(flat)).toBeLessThan(meanConf(cal) - 0.05);
+    // the first figure also stands at the top level, as before
+    expect(got.right.bins).toEqual(cal.bins);
+    const plot = await plotRun(out);
+    if (E.isLeft(plot)) throw new Error(plot.left);
+    expect(plot.right.notes).toEqual([]);
+    const svgOf = (name: string): string => readFileSync(path.join(out, 'figures', `figure-${name}.svg`), 'utf8');
+    expect(svgOf('flat')).not.toEqual(svgOf('calibration').replaceAll('calibration', 'flat'));
   });
 });
