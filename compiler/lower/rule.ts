@@ -124,7 +124,12 @@ export const ruleStep =
       const g = ruleGradients(parts, state, batches, key, helpers, true);
       applied = parts.targets.flatMap((p, i) => (parts.recorded.includes(p) ? [tf.keep(g[i] as tf.Tensor)] : []));
       const r = parts.optimizer.step(xs, g, opt0, lr, parts.options);
-      newParams = r.params.map((p, i) => keepOut(parts.onSphere[i] === true ? (retractToSphere([p])[0] ?? p) : p));
+      const lo = parts.options['min'];
+      const hi = parts.options['max'];
+      // `min:` / `max:` on the optimizer: a projection after the step (Luketina et al.'s λ ≥ 0).
+      const bounded = (typeof lo === 'number' && lo > -Infinity) || (typeof hi === 'number' && hi < Infinity);
+      const clamp = (p: tf.Tensor): tf.Tensor => (bounded ? tf.clipByValue(p, typeof lo === 'number' ? lo : -Infinity, typeof hi === 'number' ? hi : Infinity) : p);
+      newParams = r.params.map((p, i) => keepOut(parts.onSphere[i] === true ? (retractToSphere([p])[0] ?? p) : clamp(p)));
       const slots: Record<string, tf.Tensor[]> = {};
       for (const [k, ts] of Object.entries(r.state.slots)) slots[k] = ts.map(keepOut);
       newOpt = { t: r.state.t, slots };

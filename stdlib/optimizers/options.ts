@@ -14,6 +14,8 @@ export const scheduleArgs: readonly ArgSpec[] = [
   { name: 'step_every', type: 'int', default: 0, doc: 'for "step": updates between decays (required, > 0)' },
   { name: 'step_gamma', type: 'number', default: 0.1, doc: 'for "step": factor applied at each decay' },
   { name: 'min_lr', type: 'number', default: 0, doc: 'for "cosine": the learning rate reached at the end' },
+  { name: 'min', type: 'number', default: -Infinity, doc: 'after every step each updated value is clamped to at least this (a penalty weight kept ≥ 0)' },
+  { name: 'max', type: 'number', default: Infinity, doc: 'after every step each updated value is clamped to at most this' },
 ];
 
 export const lrArg: ArgSpec = { name: 'lr', type: 'number', doc: 'base learning rate' };

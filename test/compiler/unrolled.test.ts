@@ -115,4 +115,21 @@ describe('through fit for K steps', () => {
     expect(codes('through fit(scale: 0.1)')).toEqual(['E0223']);
     expect(codes('through fit(solver: "neumann", iterations: 30, scale: 0.1, tolerance: 1e-6, damping: 0.01)')).toEqual([]);
   });
+
+  it('min: on the optimizer clamps the updated value after the step (λ ≥ 0 as in T1–T2)', () => {
+    const text = `${head}update log_lam by sgd(lr: 1000, min: 0.25) on gen through fit for 1 step\n`;
+    const low = lowerText(text);
+    const s0 = low.init(0);
+    const state: RunState = { ...s0, params: { w: tf.tensor(Float32Array.from(w0)), log_lam: tf.scalar(0.5) } };
+    const g = applied(`${head}update log_lam by sgd(lr: 1) on gen through fit for 1 step\n`, 0.5);
+    const after = low.rules[1]?.step(state, batches(), 0).params['log_lam']?.dataSync()[0];
+    // the unclamped step would be 0.5 − 1000·g
+    expect(0.5 - 1000 * g).toBeLessThan(0.25);
+    expect(after).toBe(0.25);
+  });
+
+  it('a second derivative through clip (its gradient uses comparisons) is defined', () => {
+    const text = `${head}loss gen3 = mse(clip(x @ w, -0.5, 0.5), y) over reg\nupdate log_lam by sgd(lr: 1) on gen3 through fit for 1 step\n`;
+    expect(Number.isFinite(applied(text, -1))).toBe(true);
+  });
 });

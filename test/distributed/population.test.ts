@@ -68,4 +68,20 @@ describe('a population in parts', () => {
     expect(await merge(parts, out)).toBe(0);
     expect(manifestOf(out).results?.map((r) => r.index)).toEqual([0, 1, 2, 3]);
   });
+
+  it('refuses a part without the exchange folder, started or resumed', async () => {
+    const dir = workspace({ 'p.xreg': text });
+    const file = path.join(dir, 'p.xreg');
+    const out = path.join(dir, 'm0');
+    const alone = await go({ file, out, part: { kind: 'member', index: 0 } });
+    expect(alone.code).toBe(1);
+    expect(alone.errors.join('\n')).toMatch(/exchange parameters at every exploit; run it whole, or give the parts a shared folder/);
+    let steps = 0;
+    const exchange = { dir: path.join(dir, 'exchange'), timeoutMs: 100 };
+    const stopped = await go({ file, out, part: { kind: 'member', index: 0 }, exchange }, { onStep: () => void steps++, shouldStop: () => steps >= 5 });
+    expect(stopped.code).toBe(130);
+    const resumed = await go({ file, resume: out });
+    expect(resumed.code).toBe(1);
+    expect(resumed.errors.join('\n')).toMatch(/holds part of a population \(members 0\): continue it with --exchange DIR/);
+  });
 });

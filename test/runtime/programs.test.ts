@@ -33,6 +33,8 @@ const lighter: Readonly<Record<string, Partial<Pick<RunOptions, 'steps' | 'set'>
   'programs/noise/pbt.xreg': { steps: 2 },
   'programs/srn/srn_online.xreg': { steps: 3 },
   'programs/srn/srn_two_phase.xreg': { steps: 5 },
+  // second order through the SRN's conv1d stack: seconds per step
+  'programs/srn/srn_online_exact.xreg': { steps: 1 },
   'programs/crossreg/ridge_path.xreg': { steps: 5 },
 };
 
