@@ -19,25 +19,28 @@ const read = (a: ConstArgs): E.Either<string, { readonly units: number; readonly
   return E.right({ units: units.right, bias: bias.right });
 };
 
+/** A dense layer's parameters and output for an input of this shape (shared with spectral_dense). */
+export const denseShapes = (inShape: readonly number[], units: number, bias: boolean): { params: ParamSpec[]; outShape: number[] } => {
+  // A scalar per example (a regression feature) is a vector of length 1.
+  const fanIn = product(inShape);
+  const params: ParamSpec[] = [param('w', [fanIn, units], { kind: 'glorot', fanIn, fanOut: units }, 'weight')];
+  if (bias) params.push(param('b', [units], { kind: 'zeros' }, 'bias'));
+  return { params, outShape: [units] };
+};
+
+/** x·W (+ b) on a batch flattened to [B, fan-in], W as given (spectral_dense passes W/σ). */
+export const denseApply = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | undefined): tf.Tensor => {
+  const h = tf.matMul(tf.reshape(x, [x.shape[0] ?? 1, -1]), w);
+  return b !== undefined ? tf.add(h, b) : h;
+};
+
 export const dense: LayerDef = {
   kind: 'layer',
   name: 'dense',
   args: specs,
   stochastic: false,
-  infer: (inShape, a) =>
-    E.map(({ units, bias }: { readonly units: number; readonly bias: boolean }) => {
-      // A scalar per example (a regression feature) is a vector of length 1.
-      const fanIn = product(inShape);
-      const params: ParamSpec[] = [param('w', [fanIn, units], { kind: 'glorot', fanIn, fanOut: units }, 'weight')];
-      if (bias) params.push(param('b', [units], { kind: 'zeros' }, 'bias'));
-      return { params, outShape: [units] };
-    })(read(a)),
+  infer: (inShape, a) => E.map(({ units, bias }: { readonly units: number; readonly bias: boolean }) => denseShapes(inShape, units, bias))(read(a)),
   apply: (p, x, a) =>
-    tf.tidy(() => {
-      const { bias } = must(read(a));
-      const batch = x.shape[0] ?? 1;
-      const h = tf.matMul(tf.reshape(x, [batch, -1]), need(p, 'w', 'dense'));
-      return bias ? tf.add(h, need(p, 'b', 'dense')) : h;
-    }),
+    tf.tidy(() => denseApply(x, need(p, 'w', 'dense'), must(read(a)).bias ? need(p, 'b', 'dense') : undefined)),
 };
 

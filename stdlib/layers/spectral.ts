@@ -8,11 +8,11 @@
  */
 import { tf } from '../tf.js';
 import * as E from 'fp-ts/lib/Either.js';
-import type { ArgSpec, ConstArgs, LayerDef, ParamSpec } from '../types.js';
+import type { ArgSpec, ConstArgs, LayerDef } from '../types.js';
 import { boolArg, intArg, must } from '../functions/args.js';
-import { product } from '../functions/shapes.js';
 import { stopGradient } from '../functions/stop-gradient.js';
-import { need, param } from './params.js';
+import { need } from './params.js';
+import { denseApply, denseShapes } from './dense.js';
 
 const specs: readonly ArgSpec[] = [
   { name: 'units', type: 'int', doc: 'output width' },
@@ -57,18 +57,10 @@ export const spectralDense: LayerDef = {
   name: 'spectral_dense',
   args: specs,
   stochastic: false,
-  infer: (inShape, a) =>
-    E.map(({ units, bias }: Args) => {
-      const fanIn = product(inShape);
-      const params: ParamSpec[] = [param('w', [fanIn, units], { kind: 'glorot', fanIn, fanOut: units }, 'weight')];
-      if (bias) params.push(param('b', [units], { kind: 'zeros' }, 'bias'));
-      return { params, outShape: [units] };
-    })(read(a)),
+  infer: (inShape, a) => E.map(({ units, bias }: Args) => denseShapes(inShape, units, bias))(read(a)),
   apply: (p, x, a) =>
     tf.tidy(() => {
       const { bias, iterations } = must(read(a));
-      const batch = x.shape[0] ?? 1;
-      const h = tf.matMul(tf.reshape(x, [batch, -1]), spectrallyNormalized(need(p, 'w', 'spectral_dense'), iterations));
-      return bias ? tf.add(h, need(p, 'b', 'spectral_dense')) : h;
+      return denseApply(x, spectrallyNormalized(need(p, 'w', 'spectral_dense'), iterations), bias ? need(p, 'b', 'spectral_dense') : undefined);
     }),
 };
