@@ -20,6 +20,9 @@ export interface ReportRecord {
   readonly step: number;
   readonly epoch: number;
   readonly member?: number;
+  /** Sweeps and populations: the member's seed, and a sweep member's value of the sweep variable. */
+  readonly memberSeed?: number;
+  readonly sweepValue?: number;
   readonly values: Readonly<Record<string, number>>;
 }
 
@@ -116,7 +119,7 @@ export const evaluateReport = async (ctx: RunContext, m: MemberState): Promise<{
 export const makeRecord = (ctx: RunContext, m: MemberState, values: Readonly<Record<string, number>>): ReportRecord => ({
   step: m.state.step,
   epoch: epochOf(m.state.step, ctx.spe),
-  ...(ctx.multi ? { member: m.index } : {}),
+  ...(ctx.multi ? { member: m.index, memberSeed: m.seed, ...(m.sweepValue !== undefined ? { sweepValue: m.sweepValue } : {}) } : {}),
   values,
 });
 
