@@ -14,6 +14,7 @@ const subcommands: Readonly<Record<string, () => Promise<Register>>> = {
   explain: async () => (await import('./commands/explain.js')).registerExplain,
   run: async () => (await import('./commands/run.js')).registerRun,
   plot: async () => (await import('./commands/plot.js')).registerPlot,
+  export: async () => (await import('./commands/export.js')).registerExport,
   lsp: async () => (await import('./commands/lsp.js')).registerLsp,
   merge: async () => (await import('./commands/merge.js')).registerMerge,
   submit: async () => (await import('./commands/submit.js')).registerSubmit,

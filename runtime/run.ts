@@ -37,6 +37,7 @@ import { acquireLock } from './folder/lock.js';
 import { makeFolder } from './folder/make.js';
 import { reserveSpace } from './folder/reserve.js';
 import { trimPartialLine } from './results/metrics.js';
+import { dataIds, identityChanges, identityHash, tokenHash, type SourceId } from './results/identity.js';
 import { describeDivergence, type Divergence } from './exec/diverge.js';
 import { partMembers, type Part } from './parts.js';
 import { folderExchange } from './exchange.js';
@@ -213,7 +214,14 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   // Whole-split metrics must see the same subset after a resume as before it.
   const evalLimit = o.evalLimit ?? previous?.evalLimit;
 
-  const compiled = compileText(text.right, o.file, { readFile: readText, overrides, registry: o.registry });
+  // Every file the program reads is part of what a checkpoint belongs to (see results/identity.ts).
+  const imported: SourceId[] = [];
+  const readImport = (p: string): E.Either<string, string> => {
+    const r = readText(p);
+    if (E.isRight(r)) imported.push({ path: p, tokens: tokenHash(r.right, p) });
+    return r;
+  };
+  const compiled = compileText(text.right, o.file, { readFile: readImport, overrides, registry: o.registry });
   if (hasErrors(compiled.diagnostics) || compiled.ir === undefined) {
     io.error(io.renderDiagnostics(compiled.diagnostics));
     return 1;
@@ -230,6 +238,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   const loadStart = Date.now();
   const data = await prepareData(ir, o.registry);
   if (E.isLeft(data)) return fail(formatDataError(data.left));
+  const sources: SourceId[] = [{ path: o.file, tokens: tokenHash(text.right, o.file) }, ...imported];
+  const dataFiles = await dataIds(ir);
+  const identity = identityHash(sources, dataFiles);
   const shapeError = checkDataShapes(ir, data.right);
   if (shapeError !== undefined) return fail(shapeError);
   const sizes = Object.entries(data.right.splits).map(([k, d]) => `${k} ${d.size}`);
@@ -255,7 +266,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   let resume: Snapshot | undefined;
   let seed = o.seed ?? previous?.seed ?? ir.seed;
   if (o.resume !== undefined) {
-    const ck = await loadCheckpoint(o.resume, { program: programSha, ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+    const changed = previous?.sources !== undefined ? identityChanges(previous, { sources, data: dataFiles }) : [];
+    if (changed.length > 0) return fail(`error: cannot resume ${o.resume}: ${changed.join('; ')} since the run started; a resumed run must read the same program and data (start a new run with --out)`);
+    const ck = await loadCheckpoint(o.resume, { program: identity, ...(o.seed !== undefined ? { seed: o.seed } : {}) });
     if (E.isLeft(ck)) return fail(`error: cannot resume: ${ck.left}`);
     resume = ck.right.snapshot;
     seed = ck.right.header.seed;
@@ -331,6 +344,8 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   io.onStart?.({ total, members: mode === 'ensemble' ? 1 : (only?.length ?? members), stepsPerEpoch: spe, from, losses: lossNames });
   let manifest: Manifest = {
     program: { path: o.file, sha256: programSha },
+    sources,
+    data: dataFiles,
     seed,
     backend: { name: backend.right.name, detail: backend.right.detail },
     versions: versions(),
@@ -395,7 +410,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
       save: async (s) => {
         // The checkpoint counts the records written so far: they must be on disk before it is.
         await metrics.flush();
-        await saveCheckpoint(out, s, { program: programSha, seed });
+        await saveCheckpoint(out, s, { program: identity, seed });
         held.savedStep = Math.min(...s.live.map((m) => m.state.step), s.total);
         // A run killed later resumes with these totals (the steps after this checkpoint are redone).
         manifest = { ...manifest, ...progress() };
@@ -406,7 +421,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
         ? {
             saveSelected: async (s: Snapshot) => {
               await fs.mkdir(path.join(out, SELECTED_DIR), { recursive: true });
-              await saveCheckpoint(path.join(out, SELECTED_DIR), s, { program: programSha, seed });
+              await saveCheckpoint(path.join(out, SELECTED_DIR), s, { program: identity, seed });
             },
           }
         : {}),

@@ -16,9 +16,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
 import * as E from 'fp-ts/lib/Either.js';
+import type { IRProgram } from '../../compiler/ir.js';
 import { releaseOld, disposeState } from '../../compiler/lower/release.js';
 import type { LoweredProgram, RunState } from '../../compiler/lower/types.js';
-import { hostReads } from '../../runtime/backend/host-reads.js';
+import { stepHostReads } from '../../runtime/backend/host-reads.js';
 import { BackendRequest, selectBackend } from '../../runtime/backend/select.js';
 import { compileFile, isHeavy, lowerFirst, programs, syntheticBatches } from '../../test/compiler/program-fixtures.js';
 import { flag, numberOption, stringOption } from './options.js';
@@ -88,7 +89,8 @@ const worst = (ref: Stepped, got: Stepped): { name: string; err: number } => {
   ref.after.forEach((params, i) => {
     for (const [name, v] of params) {
       const err = relError(got.after[i]?.get(name) ?? new Float32Array(0), v);
-      if (!(err <= out.err)) out = { name, err };
+      // NaN compares false: it must win too.
+      if (out.name === '-' || !(err <= out.err)) out = { name, err };
     }
   });
   return out;
@@ -107,8 +109,15 @@ export const kernelCheck = async (opts: { target: BackendRequest; only?: string;
   const results: ProgramResult[] = [];
   if (!opts.kernelsOnly) console.log(`target: ${await use(opts.target)}`);
   for (const file of files) {
-    const ir = compileFile(file);
-    const host = hostReads(ir);
+    let ir: IRProgram;
+    try {
+      ir = compileFile(file);
+    } catch (err) {
+      results.push({ file, ok: false, line: `FAIL ${file}: ${String(err).split('\n').slice(0, 2).join(' ')}` });
+      console.log(results[results.length - 1]?.line);
+      continue;
+    }
+    const host = stepHostReads(ir);
     if (host !== undefined && !opts.kernelsOnly) {
       // xreg run takes these to wasm (runtime/backend/host-reads.ts): nothing to compare on webgpu.
       console.log(`host ${file}: not run on ${opts.target}: ${host}`);

@@ -1,6 +1,6 @@
 /**
  * Runs the runs of one table of the noise study (skipping completed ones):
- *   npx tsx bench/noise/run.ts main|best|ensemble|probe|trace|pbt|growth|sensitivity|rest [OUT=runs/noise] [BEST_LOG_SIGMA]
+ *   npx tsx bench/noise/run.ts main|best|ensemble|probe|trace|rest_points|pbt|growth|sensitivity|sensitivity_reg|rest [OUT=runs/noise] [BEST_LOG_SIGMA]
  */
 import { ensembleSpecs, growthSpecs, mainSpecs, pbtSpecs, probeSpecs, restSpecs, runAll, sensitivitySpecs, sweepBestSpecs, traceSpecs, type RunSpec } from './runs.js';
 
@@ -14,7 +14,8 @@ const tables: Record<string, () => RunSpec[]> = {
   rest_points: restSpecs,
   pbt: pbtSpecs,
   growth: growthSpecs,
-  sensitivity: sensitivitySpecs,
+  sensitivity: () => sensitivitySpecs().filter((r) => !r.name.startsWith('sens-reg')),
+  sensitivity_reg: () => sensitivitySpecs().filter((r) => r.name.startsWith('sens-reg')),
   // the second worker's queue: everything after the main table, cheapest and most telling first
   rest: () => [...probeSpecs(), ...traceSpecs(), ...restSpecs(), ...growthSpecs(), ...ensembleSpecs().slice(0, 1), ...pbtSpecs(), ...sensitivitySpecs(), ...ensembleSpecs().slice(1)],
 };
@@ -23,4 +24,6 @@ if (specs === undefined) {
   console.error(`unknown table '${table}': one of ${Object.keys(tables).join(', ')}`);
   process.exit(2);
 }
-await runAll(root, specs());
+// NOISE_ONLY=name,name runs only those runs of the table (to share a table between two workers).
+const only = process.env.NOISE_ONLY?.split(',');
+await runAll(root, specs().filter((r) => only === undefined || only.includes(r.name)));

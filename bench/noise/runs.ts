@@ -32,13 +32,13 @@ export const completed = (dir: string): boolean => {
 
 /** A copy of `program` with `edit` applied, in `out`; its imports point back at programs/noise/small. */
 const variantFile = (out: string, program: string, edit: readonly (readonly [string, string])[]): string => {
-  let text = readFileSync(path.join(PROGRAMS, program), 'utf8').replace(/import "([^"]+)"/g, (_m, p: string) => `import "${path.resolve(PROGRAMS, p)}"`);
+  let text = readFileSync(path.join(PROGRAMS, program), 'utf8');
   for (const [from, to] of edit) {
     if (!text.includes(from)) throw new Error(`${program}: no '${from}' to replace`);
     text = text.replace(from, to);
   }
   const file = path.join(out, program);
-  writeFileSync(file, text);
+  writeFileSync(file, text.replace(/import "([^"]+)"/g, (_m, p: string) => `import "${path.resolve(PROGRAMS, p)}"`));
   return file;
 };
 
@@ -95,7 +95,9 @@ export const ensembleSpecs = (): RunSpec[] => SEEDS.map((seed) => ({ name: `ense
 export const PROBE_LOG_SIGMA = [-3, 0, -1] as const;
 export const probeSpecs = (): RunSpec[] => PROBE_LOG_SIGMA.map((s) => ({ name: `probe${s}`, program: 'probe.xreg', set: { s }, seed: 0 }));
 
-const FINAL = 'report every 20 epochs: fit, gen, train_acc, acc, test_nll, ece, reg_nll, mc_nll, mc_ece, mc_acc';
+const FINAL =
+  'report every 20 epochs: fit, gen, train_acc, acc, test_nll, ece, reg_nll, mc_nll, mc_ece, mc_acc,\n' +
+  '  g1 = applied_grad(net.mlp.block1.noise.log_sigma), g2 = applied_grad(net.mlp.block2.noise.log_sigma), g3 = applied_grad(net.mlp.block3.noise.log_sigma)';
 
 /** Cross-regularization's σ per block over training (seed 0, reporting the cheap series every epoch). */
 export const traceSpecs = (): RunSpec[] => [

@@ -69,6 +69,23 @@ console.log(
   ),
 );
 
+// ---- calibration (the paper's §6.5 rows) ----
+console.log('\n## Calibration (accuracy and ECE, 15 bins, on the 10,000 test images)\n');
+const calRow = (name: string, rs: readonly (MetricsRow | undefined)[], acc: string, ece: string, paper: string): string[] => [name, String(rs.length), fmt(col(rs, acc), 2, 100), fmt(col(rs, ece), 3), paper];
+console.log(
+  table(
+    ['row', 'seeds', 'test acc %', 'ECE', 'paper (CIFAR-10): acc %, ECE'],
+    [
+      calRow('uncalibrated (plain)', plainFit, 'acc', 'ece', '67.4, 0.163'),
+      calRow('temperature scaling', plain, 'acc', 'ece_t', '69.6, 0.057'),
+      calRow('fixed regularization (σ = 1 in blocks 2–3, MC 5)', fixed, 'mc_acc', 'mc_ece', '74.7, 0.175'),
+      calRow(`fixed σ selected by the sweep (log σ = ${best?.s ?? '—'}, MC 5)`, sweepBest, 'mc_acc', 'mc_ece', '—'),
+      calRow('deep ensemble (5)', ens, 'ens_acc', 'ens_ece', '81.3, 0.030'),
+      calRow('cross-reg (learned σ, MC 5)', cr, 'mc_acc', 'mc_ece', '79.5, 0.038'),
+    ],
+  ),
+);
+
 // ---- headline: where the learned σ ends against the sweep's best ----
 if (best !== undefined && cr.length > 0) {
   const learned = cr.map((r) => logSigmas(r));
@@ -99,6 +116,48 @@ for (const s of PROBE_LOG_SIGMA) {
     probeRows.push([String(s), String(b + 1), ...thirds.map((g) => fmt(g.map((v) => v[b] ?? Number.NaN), 4)), String(grads.filter((g) => (g[b] ?? 0) > 0).length) + ` of ${grads.length}`]);
 }
 console.log(table(['held log σ', 'block', 'first third', 'middle third', 'last third', 'updates with ∂ > 0 (σ pushed down)'], probeRows));
+
+// ---- rest points: the rule started at the sweep's range ----
+console.log('\n## The rule started at log σ = −1 and 0 (seed 0): log σ per block at epochs 0, 10, 20\n');
+console.log(
+  table(
+    ['start', 'epoch 10', 'epoch 20', 'gen at epoch 20'],
+    ['crossreg-trace', 'crossreg-init-1', 'crossreg-init0'].flatMap((n) => {
+      const rs = rowsOf(dir(n));
+      if (rs.length === 0) return [];
+      const at = (e: number): string => logSigmas(rs.find((r) => r.epoch === e)).map((l) => l.toFixed(2)).join(', ');
+      return [[n, at(10), at(20), num(rs.at(-1), 'gen').toFixed(4)]];
+    }),
+  ),
+);
+
+// ---- growing data ----
+const grow = rowsOf(dir('growing'));
+if (grow.length > 0) {
+  const total = (r: MetricsRow | undefined): string => logSigmas(r).reduce((a, l) => a + Math.exp(l), 0).toFixed(4);
+  const g = (e: number): MetricsRow | undefined => grow.find((r) => r.epoch === e);
+  console.log('\n## Growing data (20% of the training split until epoch 10, then all; seed 0)\n');
+  console.log(
+    table(
+      ['epoch', 'train examples', 'train acc', 'gen (reg NLL, K = 3)', 'log σ blocks 1–3', 'total σ'],
+      [1, 5, 9, 10, 11, 15, 20].map((e) => [String(e), e < 10 ? '400' : '2000', num(g(e), 'train_acc').toFixed(3), num(g(e), 'gen').toFixed(4), logSigmas(g(e)).map((l) => l.toFixed(2)).join(', '), total(g(e))]),
+    ),
+  );
+}
+
+// ---- sensitivity (§6.4) ----
+const sens = ['crossreg-s0', 'sens-k1', 'sens-k5', 'sens-r10', 'sens-r100', 'sens-reg0.01', 'sens-reg0.03', 'sens-reg0.1'];
+console.log('\n## Sensitivity (seed 0; one setting changed at a time from K = 3, r = 30, 1,000 regularization examples)\n');
+console.log(
+  table(
+    ['run', 'σ blocks 1–3 at the end', 'test acc', 'gen', 'cpu s', 'wall s', 'load'],
+    sens.filter((n) => existsSync(dir(n))).map((n) => {
+      const r = last(n);
+      const t = timingOf(dir(n));
+      return [n, sigmaText(r), num(r, 'acc').toFixed(4), num(r, 'gen').toFixed(4), t?.cpu_s.toFixed(1) ?? '—', t?.wall_s.toFixed(0) ?? '—', t?.load_before.split(' ')[0] ?? '—'];
+    }),
+  ),
+);
 
 // ---- timings ----
 console.log('\n## Timings (this machine, shared; wall and process CPU seconds, load average before)\n');

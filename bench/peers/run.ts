@@ -26,6 +26,8 @@ import { standardLibrary } from '../../stdlib/registry.js';
 import { intOption } from '../wasm-timing.js';
 
 const rounds = intOption('rounds', 3);
+/** `--only-steps`: the MLP and conv comparisons alone (minutes instead of the population's hour). */
+const onlySteps = process.argv.includes('--only-steps');
 const steps = intOption('steps', 40);
 const warmup = 5;
 const scratch = mkdtempSync(path.join(tmpdir(), 'xreg-peers-'));
@@ -104,11 +106,18 @@ const handTimes = (step: () => void, n: number): number[] => {
   });
 };
 
+// Debian's python3-torch lives under /usr/bin/python3; a `python3` earlier on PATH (pyenv) may lack it.
+const pythons = ['python3', '/usr/bin/python3'];
 const torch = (kind: 'mlp' | 'conv', threads: number): number | string => {
-  const r = spawnSync('python3', [path.join(import.meta.dirname, 'torch_step.py'), kind, String(threads), String(steps), String(warmup)], { encoding: 'utf8' });
-  const out = (r.stdout ?? '').trim();
-  if (r.status !== 0 || out === '') return `skip: python3 failed (${(r.stderr ?? '').trim().split('\n').pop() ?? ''})`;
-  return out.startsWith('skip:') ? out : Number(out);
+  let why = 'skip: no python3';
+  for (const py of pythons) {
+    const r = spawnSync(py, [path.join(import.meta.dirname, 'torch_step.py'), kind, String(threads), String(steps), String(warmup)], { encoding: 'utf8' });
+    const out = (r.stdout ?? '').trim();
+    if (r.status !== 0 || out === '') why = `skip: ${py} failed (${(r.stderr ?? '').trim().split('\n').pop() ?? ''})`;
+    else if (out.startsWith('skip:')) why = `${out} (${py})`;
+    else return Number(out);
+  }
+  return why;
 };
 
 const noiseText = readFileSync('programs/noise/crossreg_noise.xreg', 'utf8').replace('import "../lib/blocks.xreg"', `import "${path.resolve('programs/lib/blocks.xreg')}"`);
@@ -121,6 +130,8 @@ const cores = availableParallelism();
 const results = new Map<string, number[]>();
 const skips = new Map<string, string>();
 const note = (name: string, v: number | string): void => {
+  // Each figure as it comes (stderr), so an interrupted sitting still leaves its numbers.
+  console.error(`${name}: ${typeof v === 'number' ? v.toFixed(2) : v} (load ${load()})`);
   if (typeof v === 'string') skips.set(name, v);
   else results.set(name, [...(results.get(name) ?? []), v]);
 };
@@ -134,11 +145,13 @@ for (let r = 0; r < rounds; r++) {
     note(`${kind} pytorch 1 thread`, torch(kind, 1));
     note(`${kind} pytorch ${cores} threads`, torch(kind, cores));
   }
+  if (onlySteps) continue;
   // Whole ρ periods (every 30 steps), after a first period of warm-up.
   note('crossreg_noise', mean((await xregStepTimes(noiseText, 90, 'noise.xreg')).slice(29)));
   note('crossreg_noise σ frozen', mean((await xregStepTimes(frozenText, 90, 'frozen.xreg')).slice(29)));
-  // Per step of every member: a population step is 20 member steps.
-  note('population of 20 (per step of all members)', 20 * mean((await xregStepTimes(pbtText, 20 * 10, 'pbt.xreg')).slice(20)));
+  // `--steps` counts the steps of each member; onStep fires once per member step, so 20 intervals
+  // make one step of the population. The first population step is warm-up.
+  note('population of 20 (per step of all members)', 20 * mean((await xregStepTimes(pbtText, 10, 'pbt.xreg')).slice(20)));
   note('one model', mean((await xregStepTimes(oneText, 30, 'one.xreg')).slice(5)));
   console.error(`round ${r + 1}/${rounds} done; load average ${load()}`);
 }

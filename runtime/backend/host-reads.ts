@@ -1,4 +1,4 @@
-// What in a program computes on the host in the middle of a step, reading tensors synchronously:
+// What in a program computes on the host in the middle of a step (or of the run), reading tensors synchronously:
 // the webgpu backend cannot do that under Node (Dawn has no synchronous read), so the automatic
 // choice passes it over for such programs and a forced webgpu refuses them before training.
 import { children, type IRExpr, type IRProgram, type IRRule } from '../../compiler/ir.js';
@@ -20,8 +20,10 @@ const allRules = (ir: IRProgram): readonly IRRule[] => [
   ...(ir.ensemble?.body.rules ?? []),
 ];
 
-/** Why the program's steps read values on the host, in the user's words; undefined when they don't. */
-export const hostReads = (ir: IRProgram): string | undefined => {
+const because = (what: readonly string[]): string | undefined =>
+  what.length === 0 ? undefined : `this program computes on the CPU mid-run (${what.join(', ')}), which the webgpu backend cannot read back synchronously under Node`;
+
+const inSteps = (ir: IRProgram): string[] => {
   const rules = allRules(ir);
   const why: string[] = [];
   if (rules.some((r) => r.optimizer.name === 'newton')) why.push('the newton optimizer');
@@ -29,5 +31,12 @@ export const hostReads = (ir: IRProgram): string | undefined => {
   const layers = new Set<string>();
   for (const r of rules) layersIn(r.loss, layers);
   if (layers.size > 0) why.push(`the ${[...layers].join(', ')} layer${layers.size === 1 ? '' : 's'}`);
-  return why.length === 0 ? undefined : `this program's steps compute on the CPU mid-step (${why.join(', ')}), which the webgpu backend cannot read back synchronously under Node`;
+  return why;
 };
+
+/** Why one step of the program reads values on the host, in the user's words; undefined when it doesn't. */
+export const stepHostReads = (ir: IRProgram): string | undefined => because(inSteps(ir));
+
+/** The same for the whole run: a population's exploit step also reads the perturbed hyperparameters. */
+export const hostReads = (ir: IRProgram): string | undefined =>
+  because([...inSteps(ir), ...(ir.population?.exploit !== undefined ? ["the population's exploit step"] : [])]);

@@ -5,6 +5,8 @@
 // we want the adapter we found (and named) to be the one it runs on.
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 /** Loads a module by name (injectable: tests fake packages, the GPU bundle serves its own copies). */
 export type ModuleLoader = (specifier: string) => Promise<unknown>;
@@ -116,6 +118,42 @@ const installGlobals = (dawn: DawnModule, gpu: GpuLike): void => {
   Object.defineProperty(globalThis, 'navigator', { value: navigator, configurable: true, writable: true });
 };
 
+/** What the Vulkan-loader check reads: file contents and existence (injectable for tests). */
+export interface LoaderProbe {
+  readonly platform: NodeJS.Platform;
+  readonly env: NodeJS.ProcessEnv;
+  readonly read: (file: string) => Buffer | undefined;
+  readonly exists: (file: string) => boolean;
+}
+
+const VULKAN = 'libvulkan.so.1';
+
+const realProbe: LoaderProbe = {
+  platform: process.platform,
+  env: process.env,
+  read: (file) => {
+    try {
+      return readFileSync(file);
+    } catch {
+      return undefined;
+    }
+  },
+  exists: existsSync,
+};
+
+/**
+ * Whether dlopen would find Vulkan's loader, searched where the dynamic linker searches (the
+ * LD_LIBRARY_PATH folders, /etc/ld.so.cache, the default folders). Without it Dawn prints its own
+ * multi-line warning and finds nothing: one line of ours says it instead. Other systems: true
+ * (Dawn uses Metal or D3D there).
+ */
+export const vulkanLoaderPresent = (probe: LoaderProbe = realProbe): boolean => {
+  if (probe.platform !== 'linux') return true;
+  const dirs = [...(probe.env['LD_LIBRARY_PATH'] ?? '').split(':').filter((d) => d !== ''), '/lib', '/usr/lib', '/lib64', '/usr/lib64'];
+  if (dirs.some((d) => probe.exists(path.join(d, VULKAN)))) return true;
+  return probe.read('/etc/ld.so.cache')?.includes(VULKAN) ?? false;
+};
+
 export interface WebgpuSelected {
   readonly adapter: string;
   readonly software: boolean;
@@ -125,7 +163,7 @@ export interface WebgpuSelected {
  * Finds a WebGPU adapter through Dawn and activates tfjs-backend-webgpu on it. Left: one line
  * saying what was missing (the package, an adapter, the device).
  */
-export async function activateWebgpu(load: ModuleLoader, env: NodeJS.ProcessEnv = process.env): Promise<E.Either<string, WebgpuSelected>> {
+export async function activateWebgpu(load: ModuleLoader, env: NodeJS.ProcessEnv = process.env, probe: LoaderProbe = realProbe): Promise<E.Either<string, WebgpuSelected>> {
   let dawn: DawnModule | undefined;
   try {
     dawn = asDawn(await load('webgpu'));
@@ -134,6 +172,9 @@ export async function activateWebgpu(load: ModuleLoader, env: NodeJS.ProcessEnv 
   }
   if (dawn === undefined) return E.left('the webgpu package loaded but has no create() (an unexpected version?)');
   const request = dawnRequest(env);
+  if (!request.software && !vulkanLoaderPresent({ ...probe, env })) {
+    return E.left(`no WebGPU adapter: this machine has no Vulkan loader (${VULKAN}), so Dawn can find no GPU`);
+  }
   // Mesa's EGL must not look for a display server in the software path.
   if (request.software && env['EGL_PLATFORM'] === undefined) process.env['EGL_PLATFORM'] = 'surfaceless';
   let adapter: AdapterLike | null;

@@ -57,10 +57,11 @@ export interface Loaded {
 }
 
 /**
- * The latest checkpoint of a run folder. `expect.seed` undefined accepts the checkpoint's seed.
+ * The latest checkpoint of a run folder. `expect.seed` undefined accepts the checkpoint's seed;
+ * `expect.program` undefined accepts any program (reading a run's parameters, not resuming it).
  * Every refusal is a message naming the file and what is wrong.
  */
-export const loadCheckpoint = async (dir: string, expect: { readonly program: string; readonly seed?: number }): Promise<E.Either<string, Loaded>> => {
+export const loadCheckpoint = async (dir: string, expect: { readonly program?: string; readonly seed?: number }): Promise<E.Either<string, Loaded>> => {
   const file = checkpointPath(dir);
   let buf: Buffer;
   try {
@@ -72,8 +73,8 @@ export const loadCheckpoint = async (dir: string, expect: { readonly program: st
   const decoded = decodeFile(buf);
   if (E.isLeft(decoded)) return E.left(`${file}: ${decoded.left}`);
   const { header, blob } = decoded.right;
-  if (header.program !== expect.program) {
-    return E.left(`${file}: this checkpoint belongs to another program (or the program changed since): sha256 ${header.program.slice(0, 12)}…, this file's is ${expect.program.slice(0, 12)}…`);
+  if (expect.program !== undefined && header.program !== expect.program) {
+    return E.left(`${file}: this checkpoint belongs to another program (or the program, an imported file or a data file changed since): identity ${header.program.slice(0, 12)}…, now ${expect.program.slice(0, 12)}…`);
   }
   if (expect.seed !== undefined && header.seed !== expect.seed) {
     return E.left(`${file}: this checkpoint was made with seed ${header.seed}, not ${expect.seed}; resume with --seed ${header.seed}`);

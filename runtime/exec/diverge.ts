@@ -20,13 +20,30 @@ export interface Divergence {
   readonly member?: number;
 }
 
-/** The first parameter the rule changed that holds a non-finite value; one small read per step. */
-export const firstNonFinite = (before: RunState, after: RunState): string | undefined => {
+/**
+ * Whether each parameter the rule changed is finite (1) or not (0), as one small tensor read after
+ * the step: asynchronously, since a GPU backend under Node (webgpu) has no synchronous read.
+ */
+export interface FiniteCheck {
+  readonly names: readonly string[];
+  readonly flags: tf.Tensor;
+}
+
+export const finiteCheck = (before: RunState, after: RunState): FiniteCheck | undefined => {
   const changed = Object.entries(after.params).filter(([k, v]) => before.params[k] !== v);
   if (changed.length === 0) return undefined;
-  const flags = tf.tidy(() => tf.stack(changed.map(([, v]) => tf.all(tf.isFinite(v)).toInt())).dataSync());
-  const i = flags.findIndex((f) => f === 0);
-  return i < 0 ? undefined : changed[i]?.[0];
+  return { names: changed.map(([k]) => k), flags: tf.tidy(() => tf.stack(changed.map(([, v]) => tf.all(tf.isFinite(v)).toInt()))) };
+};
+
+/** The first parameter a check found non-finite; disposes the check's tensor. */
+export const firstNonFinite = async (check: FiniteCheck): Promise<string | undefined> => {
+  try {
+    const flags = await check.flags.data();
+    const i = flags.findIndex((f) => f === 0);
+    return i < 0 ? undefined : check.names[i];
+  } finally {
+    check.flags.dispose();
+  }
 };
 
 export const divergenceOf = (rule: LoweredRule, step: number, parameter: string): Divergence => {

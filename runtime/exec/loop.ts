@@ -55,6 +55,8 @@ export interface ExecOptions {
    * last checkpoint is not overwritten); false goes on (the program or user asked to).
    */
   readonly onDiverge?: (d: Divergence) => boolean;
+  /** false: no check for non-finite parameters after each update (bench/faults measures its cost). */
+  readonly watchFinite?: boolean;
 }
 
 export type Exchange = (
@@ -203,7 +205,16 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   const total = o.resume?.total ?? totalSteps(ir.run.length, spe, o.length);
   const mode = modeOf(program);
   const plan = reportPlan(program, total);
-  const ctx: RunContext = { program, data, spe, total, report: plan, multi: mode === 'sweep' || mode === 'population', ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}) };
+  const ctx: RunContext = {
+    program,
+    data,
+    spe,
+    total,
+    report: plan,
+    multi: mode === 'sweep' || mode === 'population',
+    ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
+    ...(o.watchFinite === false ? { watchFinite: false } : {}),
+  };
   const better = directions(program);
   const count = memberCount(program);
   const programOf = (i: number): E.Either<string, LoweredProgram> => (o.programFor === undefined ? E.right(program) : o.programFor(i));

@@ -6,7 +6,7 @@ import { drawBatches, type Cursors } from './batches.js';
 import type { PreparedData } from './data.js';
 import { epochOf, fires, phaseAt, reportDue } from './schedule.js';
 import { releaseOld } from '../../compiler/lower/release.js';
-import { divergenceOf, firstNonFinite, lossDivergence, type Divergence } from './diverge.js';
+import { divergenceOf, type FiniteCheck, finiteCheck, firstNonFinite, lossDivergence, type Divergence } from './diverge.js';
 
 export interface MemberState {
   readonly index: number;
@@ -20,6 +20,9 @@ export interface ReportRecord {
   readonly step: number;
   readonly epoch: number;
   readonly member?: number;
+  /** Sweeps and populations: the member's seed, and a sweep member's value of the sweep variable. */
+  readonly memberSeed?: number;
+  readonly sweepValue?: number;
   readonly values: Readonly<Record<string, number>>;
 }
 
@@ -63,26 +66,37 @@ export const firingRules = (p: LoweredProgram, step: number, spe: number): Lower
 export const stepKey = (seed: number, step: number, rule: number): number => mixSeeds(seed, step, rule) | 0;
 
 /** One step of one member: every firing rule in order, batches disposed, step advanced. */
-export const runStep = (ctx: RunContext, m: MemberState): { member: MemberState; fired: readonly LoweredRule[]; diverged?: Divergence } => {
+export const runStep = (
+  ctx: RunContext,
+  m: MemberState,
+): { member: MemberState; fired: readonly LoweredRule[]; checks: readonly { readonly rule: LoweredRule; readonly check: FiniteCheck }[] } => {
   const s = m.state.step;
   const rules = firingRules(ctx.program, s, ctx.spe);
   const drawn = drawBatches(rules.map((r) => r.needs), ctx.data, m.cursors, m.seed, epochOf(s, ctx.spe), 'train');
   let state = m.state;
-  let diverged: Divergence | undefined;
+  const checks: { rule: LoweredRule; check: FiniteCheck }[] = [];
   try {
     rules.forEach((r, i) => {
       const next = r.step(state, drawn.batches[i] ?? {}, stepKey(m.seed, s, i));
-      if (diverged === undefined && ctx.watchFinite !== false) {
-        const bad = firstNonFinite(state, next);
-        if (bad !== undefined) diverged = { ...divergenceOf(r, s + 1, bad), ...(ctx.multi ? { member: m.index } : {}) };
-      }
+      const check = ctx.watchFinite !== false ? finiteCheck(state, next) : undefined;
+      if (check !== undefined) checks.push({ rule: r, check });
       releaseOld(state, next);
       state = next;
     });
   } finally {
     drawn.dispose();
   }
-  return { member: { ...m, state: { ...state, step: s + 1 }, cursors: drawn.cursors }, fired: rules, ...(diverged !== undefined ? { diverged } : {}) };
+  return { member: { ...m, state: { ...state, step: s + 1 }, cursors: drawn.cursors }, fired: rules, checks };
+};
+
+/** The first rule of the step that left a parameter non-finite (read back asynchronously); disposes every check. */
+const divergenceIn = async (ctx: RunContext, m: MemberState, step: number, checks: readonly { readonly rule: LoweredRule; readonly check: FiniteCheck }[]): Promise<Divergence | undefined> => {
+  let found: Divergence | undefined;
+  for (const { rule, check } of checks) {
+    const bad = await firstNonFinite(check);
+    if (found === undefined && bad !== undefined) found = { ...divergenceOf(rule, step, bad), ...(ctx.multi ? { member: m.index } : {}) };
+  }
+  return found;
 };
 
 /** Values of the report items at the member's current state; helper states advanced by observing are dropped. */
@@ -105,7 +119,7 @@ export const evaluateReport = async (ctx: RunContext, m: MemberState): Promise<{
 export const makeRecord = (ctx: RunContext, m: MemberState, values: Readonly<Record<string, number>>): ReportRecord => ({
   step: m.state.step,
   epoch: epochOf(m.state.step, ctx.spe),
-  ...(ctx.multi ? { member: m.index } : {}),
+  ...(ctx.multi ? { member: m.index, memberSeed: m.seed, ...(m.sweepValue !== undefined ? { sweepValue: m.sweepValue } : {}) } : {}),
   values,
 });
 
@@ -127,10 +141,12 @@ export const runMember = async (
   let m = start;
   let watch = ctx;
   while (m.state.step < to) {
+    const before = m.state.step;
     const stepped = runStep(watch, m);
     m = stepped.member;
-    if (stepped.diverged !== undefined) {
-      if (hooks.onDiverge?.(stepped.diverged) ?? true) return { member: m, reason: 'diverged', divergence: stepped.diverged };
+    const diverged = await divergenceIn(watch, m, before + 1, stepped.checks);
+    if (diverged !== undefined) {
+      if (hooks.onDiverge?.(diverged) ?? true) return { member: m, reason: 'diverged', divergence: diverged };
       // Going on: one warning is enough, and the check costs a read per step.
       watch = { ...ctx, watchFinite: false };
     }

@@ -3,7 +3,8 @@ import type { MetricsRow } from './formats.js';
 import type { Point } from './lines.js';
 import type { MemberSeries } from './members.js';
 
-const RESERVED = new Set(['step', 'epoch', 'member']);
+/** Keys of a record that are not logged values (see docs/run-folder.md). */
+const RESERVED = new Set(['step', 'epoch', 'member', 'member_seed', 'sweep_value']);
 
 /** Every logged name, in the order first seen. */
 export const seriesNames = (rows: readonly MetricsRow[]): string[] => {

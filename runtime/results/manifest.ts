@@ -50,6 +50,10 @@ export const Manifest = t.intersection([
     losses: t.array(t.string),
     /** The program's declared figures, for `xreg plot`. */
     figures: t.array(t.type({ name: t.string, kind: t.string, series: t.array(t.string) })),
+    /** Every source file read (the program, then its imports), by a hash of its tokens (comments and spacing left out). */
+    sources: t.array(t.type({ path: t.string, tokens: t.string })),
+    /** Every data file named by the program, by size and modification time (see results/identity.ts). */
+    data: t.array(t.type({ path: t.string, size: t.number, mtime: t.string })),
     /** Whole-split metrics were evaluated on a fixed subset of at most this many examples. */
     evalLimit: t.number,
     /** A sweep run in parts (`--member`, `--shard`): the members this folder holds. */

@@ -12,8 +12,16 @@ export const METRICS_FILE = 'metrics.jsonl';
 
 /** Non-finite numbers are not JSON: they are written as the strings "NaN", "Infinity", "-Infinity" (as in checkpoints). */
 export const recordLine = (r: ReportRecord): string =>
-  JSON.stringify({ step: r.step, epoch: r.epoch, ...(r.member !== undefined ? { member: r.member } : {}), ...r.values }, (_k, v: unknown) =>
-    typeof v === 'number' ? encodeNumber(v) : v,
+  JSON.stringify(
+    {
+      step: r.step,
+      epoch: r.epoch,
+      ...(r.member !== undefined ? { member: r.member } : {}),
+      ...(r.memberSeed !== undefined ? { member_seed: r.memberSeed } : {}),
+      ...(r.sweepValue !== undefined ? { sweep_value: r.sweepValue } : {}),
+      ...r.values,
+    },
+    (_k, v: unknown) => (typeof v === 'number' ? encodeNumber(v) : v),
   );
 
 export const EVENT_PREFIX = '{"event":';

@@ -1,16 +1,17 @@
 /**
  * Which programs compute on the host mid-step (so cannot run on webgpu under Node): the five that
- * bench/gpu/kernel-check.ts saw fail on the webgpu backend with a synchronous read, and no other.
+ * bench/gpu/kernel-check.ts saw fail on the webgpu backend with a synchronous read, and no other;
+ * and pbt, whose exploit step (runtime/exec/pbt.ts) reads on the host between steps.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { hostReads } from '../../runtime/backend/host-reads.js';
+import { hostReads, stepHostReads } from '../../runtime/backend/host-reads.js';
 import { selectBackend } from '../../runtime/backend/select.js';
 import { compileFile, programs } from '../compiler/program-fixtures.js';
 
 describe('host reads', () => {
   it('names what reads on the host, for exactly the programs that do', () => {
-    const found = Object.fromEntries(programs.map((f) => [f, hostReads(compileFile(f))]).filter(([, why]) => why !== undefined));
+    const found = Object.fromEntries(programs.map((f) => [f, stepHostReads(compileFile(f))]).filter(([, why]) => why !== undefined));
     expect(Object.keys(found).sort()).toEqual([
       'programs/crossreg/ridge_implicit.xreg',
       'programs/crossreg/ridge_path.xreg',
@@ -20,6 +21,9 @@ describe('host reads', () => {
     ]);
     expect(found['programs/crossreg/ridge_path.xreg']).toContain('(the newton optimizer)');
     expect(found['programs/crossreg/ridge_implicit.xreg']).toContain('(an implicit-gradient update)');
+    // A population's exploit reads the perturbed hyperparameters on the host between steps.
+    expect(stepHostReads(compileFile('programs/noise/pbt.xreg'))).toBeUndefined();
+    expect(hostReads(compileFile('programs/noise/pbt.xreg'))).toContain("(the population's exploit step)");
     expect(found['programs/noise/augment.xreg']).toMatch(/\(the (translate|rotate|shear), (translate|rotate|shear), (translate|rotate|shear) layers\)/);
   });
 

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../runtime/backend/select.js';
-import { adapterName, dawnRequest } from '../../runtime/backend/webgpu.js';
+import { activateWebgpu, adapterName, dawnRequest, type LoaderProbe, vulkanLoaderPresent } from '../../runtime/backend/webgpu.js';
 import { readBack } from '../../runtime/checkpoint/read-back.js';
 import { rememberBackend } from './helpers.js';
 
@@ -47,15 +47,33 @@ describe('webgpu backend selection', () => {
     expect(sw.adapter['featureLevel']).toBe('compatibility');
   });
 
-  it('refuses a forced webgpu backend without an adapter in one line, with what to install', async () => {
+  it('says in one line that Dawn found no adapter, or that there is no Vulkan loader to ask', async () => {
     const asked: unknown[] = [];
-    await selectBackend('cpu');
-    const r = await selectBackend('webgpu', noAdapter(asked));
+    const present: LoaderProbe = { platform: 'linux', env: {}, read: () => Buffer.from('..libvulkan.so.1..'), exists: () => false };
+    expect(await activateWebgpu(noAdapter(asked), {}, present)).toEqual(E.left('no WebGPU adapter: Dawn found no GPU with a usable Vulkan driver'));
     expect(asked).toHaveLength(1);
+    const absent: LoaderProbe = { ...present, read: () => Buffer.from('libc.so.6') };
+    const r = await activateWebgpu(noAdapter(asked), {}, absent);
+    expect(r).toEqual(E.left('no WebGPU adapter: this machine has no Vulkan loader (libvulkan.so.1), so Dawn can find no GPU'));
+    expect(asked).toHaveLength(1);
+  });
+
+  it('looks for the Vulkan loader where the dynamic linker does', () => {
+    const none: LoaderProbe = { platform: 'linux', env: {}, read: () => undefined, exists: () => false };
+    expect(vulkanLoaderPresent(none)).toBe(false);
+    expect(vulkanLoaderPresent({ ...none, env: { LD_LIBRARY_PATH: '/opt/vk/lib:' }, exists: (f) => f === '/opt/vk/lib/libvulkan.so.1' })).toBe(true);
+    expect(vulkanLoaderPresent({ ...none, read: (f) => (f === '/etc/ld.so.cache' ? Buffer.from('\0libvulkan.so.1\0') : undefined) })).toBe(true);
+    expect(vulkanLoaderPresent({ ...none, exists: (f) => f === '/usr/lib64/libvulkan.so.1' })).toBe(true);
+    expect(vulkanLoaderPresent({ ...none, platform: 'darwin' })).toBe(true);
+  });
+
+  it('refuses a forced webgpu backend without an adapter in one line, with what to install', async () => {
+    await selectBackend('cpu');
+    const r = await selectBackend('webgpu', noAdapter([]));
     expect(E.isLeft(r)).toBe(true);
     if (E.isRight(r)) return;
-    expect(r.left).toContain('no WebGPU adapter: Dawn found no GPU with a usable Vulkan driver');
-    expect(r.left).toContain("npm install webgpu@");
+    expect(r.left).toMatch(/^backend 'webgpu' is unavailable: no WebGPU adapter: /);
+    expect(r.left).toContain('npm install webgpu@');
     expect(r.left.includes('\n')).toBe(false);
     expect(tf.getBackend()).toBe('cpu');
   });

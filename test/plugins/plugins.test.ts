@@ -204,3 +204,44 @@ describe('xreg check --json', () => {
     expect(d?.related).toEqual([{ message: "'./twice_a.plugin.js' is named here", file: 'test/plugins/golden/twice.xreg', line: 1, column: 8, endLine: 1, endColumn: 29 }]);
   });
 });
+
+describe('a plugin loader', () => {
+  const loader = `import { defineLoader } from 'xreg/plugin';
+export const line = defineLoader({
+  name: 'line',
+  args: [{ name: 'n', type: 'int' }, { name: 'slope', type: 'number', default: 2 }],
+  schema: () => ({ x: { dtype: 'float32', shape: [1] }, y: { dtype: 'float32', shape: [] } }),
+  load: async (a) => {
+    const n = Number(a.n);
+    if (n > 1000) return { message: 'line: at most 1000 examples', hint: 'ask for fewer' };
+    const x = Float32Array.from({ length: n }, (_, i) => (i / n) * 2 - 1);
+    return { size: n, fields: { x: { dtype: 'float32', shape: [1], data: x }, y: { dtype: 'float32', shape: [], data: x.map((v) => Number(a.slope) * v) } } };
+  },
+});
+`;
+  const program = (n: number): string => `plugin "./line.js"
+data d = line(n: ${n}, slope: 3)
+split d { train: 0.5, reg: 0.5 } seed 0
+param w : Tensor[1] = 0
+loss fit = mse(x @ w, y) over train
+update w by sgd(lr: 0.5) on fit
+run 60 steps batch 20
+report every 20: fit, slope = sum(w)
+`;
+
+  it('feeds a program: the fitted slope is the one the loader generated', async () => {
+    const d = workspace({ 'line.js': loader, 'p.xreg': program(200) });
+    const r = await runWithPlugins(path.join(d, 'p.xreg'), path.join(d, 'out'));
+    expect(r.errors.join('\n')).toBe('');
+    expect(r.code).toBe(0);
+    expect(records(path.join(d, 'out')).at(-1)?.['slope'] as number).toBeCloseTo(3, 2);
+  });
+
+  it('a data error the loader returns ends the run with its message and hint, not a stack trace', async () => {
+    const d = workspace({ 'line.js': loader, 'p.xreg': program(5000) });
+    const r = await runWithPlugins(path.join(d, 'p.xreg'), path.join(d, 'out'));
+    expect(r.code).toBe(1);
+    expect(r.errors.join('\n')).toContain('line: at most 1000 examples');
+    expect(r.errors.join('\n')).not.toMatch(/\n\s+at /);
+  });
+});
