@@ -56,7 +56,9 @@ const stepAll = async (lw: LoweredProgram, record: boolean): Promise<Stepped> =>
         // tf.profile also lists op and custom-gradient scopes ('forward', 'logSoftmax__op'): only
         // names that are kernels of the reference backend are kernels.
         const backend = tf.getBackend();
-        for (const name of info.kernelNames) if (tf.getKernel(name, backend) !== undefined) kernels.add(name);
+        // Our own kernels (Xreg…, e.g. stdlib/optimizers/adam-fused.ts) are cpu/wasm shortcuts with
+        // an op path elsewhere: not a kernel webgpu must have.
+        for (const name of info.kernelNames) if (tf.getKernel(name, backend) !== undefined && !name.startsWith('Xreg')) kernels.add(name);
       } else {
         next = r.step(s, batches, 100 + k);
       }
