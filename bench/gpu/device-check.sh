@@ -18,7 +18,8 @@ for f in ('node', 'dawn.node'):
 " || exit 1
 chmod +x node
 echo "node $(./node --version)"
-if ! ldconfig -p | grep -q libvulkan.so.1; then
+# Only on the device: unpacking into / elsewhere would leave files no package owns.
+if nvidia-smi -L >/dev/null 2>&1 && ! ldconfig -p | grep -q libvulkan.so.1; then
   if ls debs/*.deb >/dev/null 2>&1; then
     for f in debs/*.deb; do dpkg -x "$f" /; done
     ldconfig
