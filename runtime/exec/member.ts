@@ -65,6 +65,20 @@ export const firingRules = (p: LoweredProgram, step: number, spe: number): Lower
 /** The random key of rule `rule` at `step`: a hash, so that a resumed run draws the same noise. */
 export const stepKey = (seed: number, step: number, rule: number): number => mixSeeds(seed, step, rule) | 0;
 
+/**
+ * Runs a rule's step so that a failure inside it (a TensorFlow.js error on a shape the checks could
+ * not see) names the rule's place in the program, not only the library's message.
+ */
+export const locatedIn = <T,>(r: LoweredRule, f: () => T): T => {
+  try {
+    return f();
+  } catch (e) {
+    const sp = r.ir.span;
+    const where = `the update at ${sp.file}:${sp.start.line}:${sp.start.column}${r.ir.lossName !== undefined ? ` (on loss ${r.ir.lossName})` : ''}`;
+    throw new Error(`${where} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+};
+
 /** One step of one member: every firing rule in order, batches disposed, step advanced. */
 export const runStep = (
   ctx: RunContext,
@@ -77,7 +91,7 @@ export const runStep = (
   const checks: { rule: LoweredRule; check: FiniteCheck }[] = [];
   try {
     rules.forEach((r, i) => {
-      const next = r.step(state, drawn.batches[i] ?? {}, stepKey(m.seed, s, i));
+      const next = locatedIn(r, () => r.step(state, drawn.batches[i] ?? {}, stepKey(m.seed, s, i)));
       const check = ctx.watchFinite !== false ? finiteCheck(state, next) : undefined;
       if (check !== undefined) checks.push({ rule: r, check });
       releaseOld(state, next);
