@@ -22,6 +22,7 @@ export const Codes = {
   appliedGradArg: 'E0221',
   appliedGradNoRule: 'E0222',
   badThroughOption: 'E0223',
+  badOverride: 'E0224',
   // hostile and clumsy input of issue 15 (E0240–E0259; E0700 is the parser's nesting limit)
   emptyProgram: 'E0240',
   badBatch: 'E0241',

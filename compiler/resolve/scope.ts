@@ -21,6 +21,7 @@ import { error, warning, type Diagnostic } from '../../dsl/diagnostic.js';
 import type { ConstValue } from '../../stdlib/types.js';
 import { Codes } from '../codes.js';
 import { evalConst, FOLLOW_ON } from './consts.js';
+import { typedOverride } from './overrides.js';
 import type { Container, PlacedDecl } from './imports.js';
 
 export type Global =
@@ -144,10 +145,6 @@ export const evalLets = (
   for (const l of lets) {
     const o = overrides[l.decl.name.name];
     done.add(l.decl.name.name);
-    if (o !== undefined) {
-      l.value = o;
-      continue;
-    }
     let later: GlobalEntry | undefined;
     const v = evalConst(l.decl.value, (n) => {
       const g = globals.get(n);
@@ -166,6 +163,11 @@ export const evalLets = (
           ? v.left
           : { ...v.left, hint: `move 'let ${at.global.decl.kind === 'Let' ? at.global.decl.name.name : ''} = ...' above this line`, related: [{ span: at.span, message: 'defined here' }] },
       );
-    } else l.value = v.right;
+    } else if (o === undefined) l.value = v.right;
+    else {
+      const typed = typedOverride(l.decl.name.name, o, v.right);
+      if (E.isLeft(typed)) diags.push(error(Codes.badOverride, typed.left.message, l.decl.value.span, typed.left.hint));
+      else l.value = typed.right;
+    }
   }
 };
