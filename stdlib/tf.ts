@@ -10,6 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as Core from '@tensorflow/tfjs-core';
+import { registerXregGradients } from './grad-registry.js';
 
 const requireHere = createRequire(import.meta.url);
 
@@ -19,6 +20,7 @@ const load = (): typeof Core => {
   if (core === undefined) {
     requireHere('@tensorflow/tfjs');
     core = requireHere('@tensorflow/tfjs-core') as typeof Core;
+    registerXregGradients(core);
   }
   return core;
 };
@@ -29,6 +31,7 @@ const load = (): typeof Core => {
  */
 export const provideTf = (given: typeof Core): void => {
   core = given;
+  registerXregGradients(given);
 };
 
 /** Whether anything has touched `tf` yet in this process (tests check that `xreg check` does not). */

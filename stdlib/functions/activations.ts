@@ -4,6 +4,7 @@
  * parameter-less layer (see `fnAsLayer` in `stdlib/layers/from-fn.ts`).
  */
 import { tf } from '../tf.js';
+import { logSoftmaxLast } from '../grad-registry.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, FnDef } from '../types.js';
 import { must, numArg } from './args.js';
@@ -52,5 +53,5 @@ export const activations: readonly FnDef[] = [
     { options: clipOptions, check: clipBounds },
   ),
   lastAxis('softmax', (x) => tf.softmax(x)),
-  lastAxis('log_softmax', (x) => tf.logSoftmax(x)),
+  lastAxis('log_softmax', (x) => logSoftmaxLast(tf, x)),
 ];

@@ -9,6 +9,7 @@
  *   two dropout masks and adds α·sym_kl of the two to their cross-entropies.
  */
 import { tf } from '../tf.js';
+import { logSoftmaxLast } from '../grad-registry.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, FnDef, Shape } from '../types.js';
 import { must, numArg } from './args.js';
@@ -48,14 +49,14 @@ export const baselineLosses: readonly FnDef[] = [
       const norms = tf.add(tf.norm(logits, 'euclidean', -1, true), NORM_FLOOR);
       const scaled = tf.div(logits, tf.mul(norms, tau));
       const q = targetDistribution(y, classesOf(logits));
-      return tf.neg(tf.mean(tf.sum(tf.mul(q, tf.logSoftmax(scaled)), -1)));
+      return tf.neg(tf.mean(tf.sum(tf.mul(q, logSoftmaxLast(tf, scaled)), -1)));
     },
     { options: tempSpec },
   ),
   fn('sym_kl', ['a', 'b'], symKlInfer, (args) => {
     const [a, b] = two('sym_kl', args);
-    const la = tf.logSoftmax(a);
-    const lb = tf.logSoftmax(b);
+    const la = logSoftmaxLast(tf, a);
+    const lb = logSoftmaxLast(tf, b);
     const diff = tf.sub(la, lb);
     // KL(pa‖pb) + KL(pb‖pa) = Σ (pa − pb)(log pa − log pb).
     return tf.mul(0.5, tf.mean(tf.sum(tf.mul(tf.sub(tf.exp(la), tf.exp(lb)), diff), -1)));

@@ -1,5 +1,6 @@
 /** Losses, each the mean over the batch of a per-example loss. */
 import { tf } from '../tf.js';
+import { logSoftmaxLast } from '../grad-registry.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, FnDef, Shape } from '../types.js';
 import { must, numArg } from './args.js';
@@ -73,7 +74,7 @@ export const losses: readonly FnDef[] = [
       const c = classesOf(logits);
       const s = must(smoothingOf(o));
       const q = tf.add(tf.mul(targetDistribution(y, c), 1 - s), s / c);
-      return tf.neg(tf.mean(tf.sum(tf.mul(q, tf.logSoftmax(logits)), -1)));
+      return tf.neg(tf.mean(tf.sum(tf.mul(q, logSoftmaxLast(tf, logits)), -1)));
     },
     { options: smoothingSpec },
   ),
@@ -102,7 +103,7 @@ export const losses: readonly FnDef[] = [
     ['logits'],
     ([s]) => (s !== undefined && s.length === 2 ? E.right([]) : E.left(`confidence_penalty expects logits of shape [B, classes], got ${showShape(s ?? [])}`)),
     (args) => {
-      const logp = tf.logSoftmax(one('confidence_penalty', args));
+      const logp = logSoftmaxLast(tf, one('confidence_penalty', args));
       return tf.mean(tf.sum(tf.mul(tf.exp(logp), logp), -1));
     },
   ),

@@ -76,7 +76,7 @@ describe('xreg explain', () => {
     expect(ruleBlock(text, 'update2')).toMatch(/geometry\s+along grad\(l1\(w\)\)\n/);
     expect(ruleBlock(text, 'update1')).toMatch(/optimizer\s+sgd\(lr: 0\.0005, momentum: 0\.99\)\n/);
     const srn = explainFile('programs/srn/srn_online.xreg');
-    expect(ruleBlock(srn, 'update2')).toMatch(/loss\s+\(\(params\(net\.digits_mlp\) \|> flat \|> srn \|> softplus \|> clip\(lo: 0, hi: 10\)\) - s_meta\) \^ 2\n/);
+    expect(ruleBlock(srn, 'update2')).toMatch(/loss\s+\(\(params\(net\.digits_mlp\) \|> flat \|> srn \|> risk_head\) - \(s_meta \+ 0\)\) \^ 2\n/);
   });
 
   it('a pipeline reads in data order and hides the reshapes the compiler inserted', () => {
