@@ -28,7 +28,7 @@ const shapes = (ir: IRProgram): string[] => ir.params.filter((p) => p.path.start
 const noise = (ir: IRProgram): string[] => ir.params.filter((p) => p.role === 'noise_scale').map((p) => p.path).sort();
 const partitionOf = (ir: IRProgram, path: string): string | undefined => ir.params.find((p) => p.path === path)?.partition;
 
-const VARIANTS = ['plain.xreg', 'temperature.xreg', 'fixed.xreg', 'sigma_member.xreg', 'crossreg.xreg', 'probe.xreg', 'ensemble.xreg', 'pbt.xreg'];
+const VARIANTS = ['plain.xreg', 'temperature.xreg', 'fixed.xreg', 'sigma_member.xreg', 'crossreg.xreg', 'crossreg_implicit.xreg', 'probe.xreg', 'ensemble.xreg', 'pbt.xreg'];
 
 describe('the noise study compares like with like', () => {
   const irs = VARIANTS.map((v) => [v, irOf(v)] as const);
@@ -50,10 +50,10 @@ describe('the noise study compares like with like', () => {
     }
   });
 
-  it('only cross-regularization and the probe train the noise scales; the others freeze them (or make them PBT hyper-parameters)', () => {
+  it('only cross-regularization (both derivatives) and the probe train the noise scales; the others freeze them (or make them PBT hyper-parameters)', () => {
     for (const [name, ir] of irs) {
       const parts = noise(ir).map((p) => partitionOf(ir, p));
-      const trained = name === 'crossreg.xreg' || name === 'probe.xreg';
+      const trained = name === 'crossreg.xreg' || name === 'crossreg_implicit.xreg' || name === 'probe.xreg';
       for (const part of parts) expect({ name, trained: part !== 'frozen' && part !== 'hyper' }).toEqual({ name, trained });
     }
   });
