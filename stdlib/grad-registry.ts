@@ -21,11 +21,13 @@ import type * as Core from '@tensorflow/tfjs-core';
 type Saved = Core.Tensor[];
 type Dy = Core.Tensor | Core.Tensor[];
 
-const registered = new WeakSet<object>();
+// TensorFlow.js keeps one gradient registry per process (on the global object), whichever module
+// object reaches it: tf.ts's `require` and gradients.ts's `import` are two, so once is enough.
+let registered = false;
 
 export const registerXregGradients = (tf: typeof Core): void => {
-  if (registered.has(tf)) return;
-  registered.add(tf);
+  if (registered) return;
+  registered = true;
   const zeroGradient = (kernelName: string, inputs: readonly string[]): void =>
     void tf.registerGradient({
       kernelName,
