@@ -6,10 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adam, adamw } from '../../stdlib/optimizers/index.js';
 import type { OptimizerDef } from '../../stdlib/types.js';
-import { useCpu, values } from './helpers/setup.js';
+import { cpuForThisFile, values } from './helpers/setup.js';
 
 const run = (opt: OptimizerDef, options: Record<string, number>, steps: number): number[][] => {
   let params = [tf.tensor(Float32Array.from(values(300, 1)), [30, 10]), tf.tensor(Float32Array.from(values(7, 2)))];
@@ -27,14 +27,7 @@ const run = (opt: OptimizerDef, options: Record<string, number>, steps: number):
 };
 
 describe('fused Adam update', () => {
-  let previous = '';
-  beforeAll(async () => {
-    await useCpu();
-    previous = tf.getBackend();
-  });
-  afterAll(async () => {
-    await tf.setBackend(previous);
-  });
+  cpuForThisFile();
 
   it('wasm equals cpu bit for bit (adam with coupled decay, adamw decoupled), and leaks nothing', async () => {
     const cases: [OptimizerDef, Record<string, number>][] = [

@@ -5,10 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerWasmKernels } from '../../runtime/backend/wasm-kernels/index.js';
 import { expectAllClose, seededCtx } from '../helpers/finite-diff.js';
-import { func, layer, useCpu, values } from './helpers/setup.js';
+import { func, layer, cpuForThisFile, values } from './helpers/setup.js';
 
 const x = values(2 * 6 * 5 * 2, 4);
 
@@ -43,14 +43,7 @@ const probe = (): Float32Array[] => {
 };
 
 describe('layers on wasm agree with cpu', () => {
-  let previous = '';
-  beforeAll(async () => {
-    await useCpu();
-    previous = tf.getBackend();
-  });
-  afterAll(async () => {
-    await tf.setBackend(previous);
-  });
+  cpuForThisFile();
   it('value and gradients of an augmented conv network', async () => {
     const cpu = probe();
     // Every gradient is informative (none vanishes), so agreement is not trivial.

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core's Node bundle registers no gradients; the union package registers them all on load.
 import '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { functions } from '../../../stdlib/functions/index.js';
 import { layers } from '../../../stdlib/layers/index.js';
 import type { FnDef, LayerDef, StatefulFnDef } from '../../../stdlib/types.js';
@@ -11,6 +11,21 @@ import type { FnDef, LayerDef, StatefulFnDef } from '../../../stdlib/types.js';
 export const useCpu = async (): Promise<void> => {
   await tf.setBackend('cpu');
   await tf.ready();
+};
+
+/**
+ * Starts the calling file's tests on the CPU backend and gives back the backend that was active
+ * before them, if any was (a fresh worker has none yet).
+ */
+export const cpuForThisFile = (): void => {
+  let previous: string | undefined;
+  beforeAll(async () => {
+    previous = tf.getBackend() as string | undefined;
+    await useCpu();
+  });
+  afterAll(async () => {
+    if (previous !== undefined) await tf.setBackend(previous);
+  });
 };
 
 export const layer = (name: string): LayerDef => {
