@@ -35,6 +35,8 @@ export interface ExchangeOptions {
   readonly id: Identity;
   readonly log: (line: string) => void;
   readonly pollMs?: number;
+  /** Asked while waiting for the others: true ends the wait (Ctrl-C; the others are stopping too). */
+  readonly shouldStop?: () => boolean;
 }
 
 const PlanC = t.type({
@@ -81,6 +83,8 @@ export const folderExchange =
     while (plan === undefined) {
       all = await Promise.all([...Array(x.members).keys()].map(async (i) => (await readJson(scoreFile(i), ScoreC))?.score));
       if (all.every((s) => s !== undefined) || Date.now() - started > x.timeoutMs) break;
+      // Stopped before the plan: the part saves the state it had before this exploit and resumes into it.
+      if (x.shouldStop?.() === true) return undefined;
       await sleep(x.pollMs ?? 100);
       plan = await readJson(planFile, PlanC);
     }

@@ -274,8 +274,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     seed = ck.right.header.seed;
     const misfit = checkSnapshot(lowered.right, resume, seed, {
       mode: modeOf(lowered.right),
+      members: memberCount(lowered.right),
       // A population's part holds only its own members.
-      members: modeOf(lowered.right) === 'population' && previous?.part !== undefined ? previous.part.length : memberCount(lowered.right),
+      ...(modeOf(lowered.right) === 'population' && previous?.part !== undefined ? { part: previous.part } : {}),
       splitSizes: Object.fromEntries(Object.entries(data.right.splits).map(([k, d]) => [k, d.size])),
       maxSteps: MAX_STEPS,
     });
@@ -404,6 +405,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
               total,
               id: { program: programSha, seed },
               log: (l) => io.error(`note: ${l}`),
+              ...(io.shouldStop !== undefined ? { shouldStop: io.shouldStop } : {}),
             }),
           }
         : {}),

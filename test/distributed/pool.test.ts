@@ -3,30 +3,15 @@
  * run in one process, member by member; a failing worker fails the run naming its members and
  * leaves no run folder and no parts behind.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPool, workerArgs, workerMembers, type SpawnWorker } from '../../cli/commands/run-pool.js';
 import { go, workspace } from '../helpers/run-program.js';
+import { quietIO, tsxWorker } from '../helpers/pool-workers.js';
 import { manifestOf, metricLines as lines, sweepProgram } from '../helpers/sweep-parts.js';
 
 const text = sweepProgram(30, 10);
-
-const root = path.join(import.meta.dirname, '..', '..');
-/** Workers as `xreg` from the sources (tsx), as bin/xreg.js runs the build. */
-const tsxWorker: SpawnWorker = (args) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'cli', 'xreg.ts'), ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => void (stderr += d.toString('utf8')));
-  return { done: new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, stderr }))), kill: () => void child.kill() };
-};
-
-const quietIO = () => {
-  const info: string[] = [];
-  const errors: string[] = [];
-  return { info, errors, io: { info: (l: string) => void info.push(l), error: (l: string) => void errors.push(l) } };
-};
 
 describe('xreg run --workers', () => {
   it('2 workers give the records of the one-process run, member by member, and the same selected member', async () => {
@@ -37,9 +22,9 @@ describe('xreg run --workers', () => {
     const out = path.join(dir, 'pooled');
     const q = quietIO();
     const code = await runPool(
-      { out, workers: 2, members: 3, argv: ['run', file, '--workers', '2'], force: false, interrupted: () => false },
+      { file, out, workers: 2, members: 3, mode: 'sweep', argv: ['run', file, '--workers', '2'], force: false, interrupted: () => false },
       q.io,
-      tsxWorker,
+      tsxWorker(),
     );
     expect(q.errors).toEqual([]);
     expect(code).toBe(0);
@@ -62,7 +47,7 @@ describe('xreg run --workers', () => {
       return { done, kill: () => (killed++, release({ code: 143, stderr: '' })) };
     };
     const q = quietIO();
-    const code = await runPool({ out, workers: 3, members: 7, argv: ['run', 'p.xreg'], force: false, interrupted: () => false }, q.io, fake);
+    const code = await runPool({ file: 'p.xreg', out, workers: 3, members: 7, mode: 'sweep', argv: ['run', 'p.xreg'], force: false, interrupted: () => false }, q.io, fake);
     expect(code).toBe(1);
     expect(killed).toBe(2);
     expect(q.errors[0]).toContain('worker 2/3 (members 1, 4) failed with exit code 1');
