@@ -118,6 +118,12 @@ describe('xreg run --workers on a population', () => {
     expect(existsSync(path.join(exchange.dir, '10', 'plan.json'))).toBe(false);
     const resumed = await Promise.all(parts.map((d) => go({ file, resume: d, exchange })));
     expect(resumed.map((r) => r.code)).toEqual([0, 0]);
+    // Once the plan is made, only the states copied stay in the exchange folder.
+    for (const at of ['10', '20']) {
+      const plan = JSON.parse(readFileSync(path.join(exchange.dir, at, 'plan.json'), 'utf8')) as { copies: { from: number }[] };
+      const states = readdirSync(path.join(exchange.dir, at)).filter((n) => /^\d+$/.test(n));
+      expect(states.sort()).toEqual([...new Set(plan.copies.map((c) => String(c.from)))].sort());
+    }
     const { mergeRuns } = await import('../../runtime/merge.js');
     const out = path.join(dir, 'merged');
     expect(await mergeRuns(parts, out, ['merge'], quietIO().io)).toBe(0);
