@@ -6,6 +6,7 @@ import { drawBatches, type Cursors } from './batches.js';
 import type { PreparedData } from './data.js';
 import { epochOf, fires, phaseAt, reportDue } from './schedule.js';
 import { releaseOld } from '../../compiler/lower/release.js';
+import { locatedIn, ReportFailure } from './failure.js';
 import { divergenceOf, type FiniteCheck, finiteCheck, firstNonFinite, lossDivergence, type Divergence } from './diverge.js';
 
 export interface MemberState {
@@ -64,20 +65,6 @@ export const firingRules = (p: LoweredProgram, step: number, spe: number): Lower
 
 /** The random key of rule `rule` at `step`: a hash, so that a resumed run draws the same noise. */
 export const stepKey = (seed: number, step: number, rule: number): number => mixSeeds(seed, step, rule) | 0;
-
-/**
- * Runs a rule's step so that a failure inside it (a TensorFlow.js error on a shape the checks could
- * not see) names the rule's place in the program, not only the library's message.
- */
-export const locatedIn = <T,>(r: LoweredRule, f: () => T): T => {
-  try {
-    return f();
-  } catch (e) {
-    const sp = r.ir.span;
-    const where = `the update at ${sp.file}:${sp.start.line}:${sp.start.column}${r.ir.lossName !== undefined ? ` (on loss ${r.ir.lossName})` : ''}`;
-    throw new Error(`${where} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
-};
 
 /** One step of one member: every firing rule in order, batches disposed, step advanced. */
 export const runStep = (
@@ -166,7 +153,9 @@ export const runMember = async (
     }
     const done = m.state.step;
     if (ctx.report.items.length > 0 && (reportDue(ctx.report.every, done, ctx.spe) || done === ctx.total)) {
-      const r = await evaluateReport(ctx, m);
+      const r = await evaluateReport(ctx, m).catch((e: unknown) => {
+        throw new ReportFailure(done, e);
+      });
       m = { ...m, cursors: r.cursors };
       hooks.onReport?.(makeRecord(ctx, m, r.values));
       const bad = watch.watchFinite !== false ? lossDivergence(ctx.program.rules, r.values, ctx.program.losses.map((l) => l.name), done) : undefined;
