@@ -1,31 +1,38 @@
 /**
  * The cost of naming a failing expression (compiler/lower/located.ts: a `try` around each compiled
- * node's own operation) on a training step: the step time of this tree against another checkout
- * without it (`--before`), alternating processes so that both see the same machine load.
+ * node's own operation) on a training step, interleaved in one process: this tree's compiler and
+ * runtime against another checkout's (`--before`, one without it), both on the same TensorFlow.js
+ * engine and backend.
  *
- *   npx tsx bench/located-step.ts --before /work/main [--rounds 5] [--backend wasm]
+ *   npx tsx bench/located-step.ts --before DIR [--blocks 12] [--backend wasm]
  *
- * Each child runs `xreg run` in-process (runtime/run.ts of its own tree) on two programs: the ridge
- * program (tiny tensors, so per-node overhead is at its largest share) and the small noise study's
- * plain MLP (Fashion-MNIST, batch 64). The step time is the median interval between consecutive
- * steps (reports and checkpoints fall outside the median). Prints the medians over rounds, the
- * ratio after/before, and the load average at the start and the end.
+ * (DIR: e.g. `git archive <commit> | tar -x -C DIR`, with DIR/node_modules a link to this tree's and
+ * DIR/../shared the shared data.) On two programs: the ridge program (tiny tensors, where per-node
+ * overhead is the largest share of a step) and the small noise study's plain MLP (Fashion-MNIST,
+ * batch 64). Blocks of steps alternate between the two sides; each side's step time is the median
+ * over its blocks, in CPU time of this process (user + system: on a shared, loaded machine wall time
+ * mostly measures the other processes). Prints both, the ratio after/before per block pair, and the
+ * load average.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import * as E from 'fp-ts/lib/Either.js';
+import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { MemberState, RunContext } from '../runtime/exec/member.js';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
   return i < 0 ? undefined : process.argv[i + 1];
 };
 const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const before = arg('before');
+if (before === undefined) throw new Error('usage: npx tsx bench/located-step.ts --before DIR [--blocks 12] [--backend wasm]');
+const blocks = Number(arg('blocks') ?? 12);
+const backend = (arg('backend') ?? 'wasm') as 'wasm' | 'cpu';
 
 const PROGRAMS: readonly { readonly file: string; readonly steps: number }[] = [
-  { file: 'programs/crossreg/ridge.xreg', steps: 1500 },
-  { file: 'programs/noise/small/plain.xreg', steps: 60 },
+  { file: 'programs/crossreg/ridge.xreg', steps: 300 },
+  { file: 'programs/noise/small/plain.xreg', steps: 8 },
 ];
 
 const median = (xs: readonly number[]): number => {
@@ -33,45 +40,63 @@ const median = (xs: readonly number[]): number => {
   return s[Math.floor(s.length / 2)] ?? Number.NaN;
 };
 
-/** One child: `--root`'s runtime on `--program`, printing the median step in ms. */
-const child = async (root: string, file: string, steps: number, backend: string): Promise<void> => {
-  const run = (await import(pathToFileURL(path.join(root, 'runtime/run.ts')).href)) as typeof import('../runtime/run.js');
-  const reg = (await import(pathToFileURL(path.join(root, 'stdlib/registry.ts')).href)) as typeof import('../stdlib/registry.js');
-  const out = mkdtempSync(path.join(tmpdir(), 'xreg-located-'));
-  const times: number[] = [];
-  const code = await run.runProgram(
-    { file: path.join(root, file), out, steps, registry: reg.standardLibrary, set: {}, checkpointEvery: 1_000_000, argv: [], backend: backend as 'wasm' | 'cpu', force: true },
-    { info: () => undefined, error: (l) => process.stderr.write(`${l}\n`), renderDiagnostics: () => '', onStep: () => void times.push(performance.now()) },
-  );
-  rmSync(out, { recursive: true, force: true });
-  if (code !== 0) throw new Error(`${file} exited ${code}`);
-  const gaps = times.slice(1).map((t, i) => t - (times[i] ?? t));
-  // The first tenth is warm-up (kernels compiled, caches filled).
-  process.stdout.write(`${median(gaps.slice(Math.floor(gaps.length / 10)))}\n`);
+/** One side: a tree's own compiler, lowering, data and step, for one program. */
+interface Side {
+  readonly step: (m: MemberState) => MemberState;
+  readonly fresh: () => MemberState;
+}
+
+const load = async <T,>(root: string, file: string): Promise<T> => (await import(pathToFileURL(path.join(root, file)).href)) as T;
+
+const side = async (root: string, file: string): Promise<Side> => {
+  const { compileText } = await load<typeof import('../compiler/compile.js')>(root, 'compiler/compile.ts');
+  const { lowerProgram } = await load<typeof import('../compiler/lower/index.js')>(root, 'compiler/lower/index.ts');
+  const { standardLibrary } = await load<typeof import('../stdlib/registry.js')>(root, 'stdlib/registry.ts');
+  const { readTextSync } = await load<typeof import('../cli/check.js')>(root, 'cli/check.ts');
+  const { prepareData } = await load<typeof import('../runtime/exec/data.js')>(root, 'runtime/exec/data.ts');
+  const { stepsPerEpoch } = await load<typeof import('../runtime/exec/schedule.js')>(root, 'runtime/exec/schedule.ts');
+  const { reportPlan } = await load<typeof import('../runtime/exec/loop.js')>(root, 'runtime/exec/loop.ts');
+  const { freshMember, runStep } = await load<typeof import('../runtime/exec/member.js')>(root, 'runtime/exec/member.ts');
+  const full = path.join(root, file);
+  const text = readTextSync(full);
+  if (E.isLeft(text)) throw new Error(text.left);
+  const c = compileText(text.right, full, { readFile: readTextSync, registry: standardLibrary });
+  if (c.ir === undefined) throw new Error(`${full}: ${c.diagnostics.map((d) => d.message).join('; ')}`);
+  const data = await prepareData(c.ir, standardLibrary);
+  if (E.isLeft(data)) throw new Error(`${full}: ${JSON.stringify(data.left)}`);
+  const spe = stepsPerEpoch(data.right.main.size, c.ir.run.batch);
+  const lowered = lowerProgram(c.ir, standardLibrary, { stepsPerEpoch: spe });
+  if (E.isLeft(lowered)) throw new Error(`${full}: ${lowered.left.map((d) => d.message).join('; ')}`);
+  const p = lowered.right;
+  const total = 1_000_000;
+  // No divergence check: it is the same code on both sides and reads back every step.
+  const ctx: RunContext = { program: p, data: data.right, spe, total, report: reportPlan(p, total), multi: false, watchFinite: false };
+  return { step: (m) => runStep(ctx, m).member, fresh: () => freshMember(p, 0, 1) };
 };
 
-const root = arg('root');
-const backend = arg('backend') ?? 'wasm';
-if (root !== undefined) {
-  await child(root, arg('program') ?? '', Number(arg('steps')), backend);
-} else {
-  const before = arg('before');
-  if (before === undefined) throw new Error('usage: npx tsx bench/located-step.ts --before OTHER_CHECKOUT [--rounds 5] [--backend wasm]');
-  const rounds = Number(arg('rounds') ?? 5);
-  const load0 = loadavg()[0] ?? 0;
-  for (const p of PROGRAMS) {
-    const ms: Record<'before' | 'after', number[]> = { before: [], after: [] };
-    for (let r = 0; r < rounds; r++) {
-      for (const [side, dir] of [['before', before], ['after', here]] as const) {
-        const c = spawnSync('npx', ['tsx', path.join(here, 'bench/located-step.ts'), '--root', dir, '--program', p.file, '--steps', String(p.steps), '--backend', backend], { cwd: dir, encoding: 'utf8' });
-        const v = Number(c.stdout.trim().split('\n').at(-1));
-        if (!Number.isFinite(v)) throw new Error(`${side} ${p.file}: ${c.stderr}`);
-        ms[side].push(v);
-      }
+const { selectBackend } = await load<typeof import('../runtime/backend/select.js')>(here, 'runtime/backend/select.ts');
+const chosen = await selectBackend(backend);
+if (E.isLeft(chosen)) throw new Error(chosen.left);
+const load0 = loadavg()[0] ?? 0;
+for (const prog of PROGRAMS) {
+  const sides = { before: await side(before, prog.file), after: await side(here, prog.file) };
+  const members = { before: sides.before.fresh(), after: sides.after.fresh() };
+  const ms: Record<'before' | 'after', number[]> = { before: [], after: [] };
+  // One warm-up block each (kernels compiled, caches filled), then alternating timed blocks.
+  for (let b = -1; b < blocks; b++) {
+    const order: readonly ('before' | 'after')[] = b % 2 === 0 ? ['before', 'after'] : ['after', 'before'];
+    for (const k of order) {
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < prog.steps; i++) members[k] = sides[k].step(members[k]);
+      const c = process.cpuUsage(c0);
+      if (b >= 0) ms[k].push((c.user + c.system) / 1000 / prog.steps);
     }
-    const b = median(ms.before);
-    const a = median(ms.after);
-    process.stdout.write(`${p.file}: before ${b.toFixed(3)} ms/step, after ${a.toFixed(3)} ms/step, after/before ${(a / b).toFixed(3)} (rounds: ${ms.after.map((x, i) => (x / (ms.before[i] ?? x)).toFixed(3)).join(', ')})\n`);
   }
-  process.stdout.write(`backend ${backend}; load average ${load0.toFixed(2)} at the start, ${(loadavg()[0] ?? 0).toFixed(2)} at the end\n`);
+  const bm = median(ms.before);
+  const am = median(ms.after);
+  const pairs = ms.after.map((a, i) => a / (ms.before[i] ?? a));
+  process.stdout.write(
+    `${prog.file}: before ${bm.toFixed(3)} CPU ms/step, after ${am.toFixed(3)} CPU ms/step, after/before ${(am / bm).toFixed(3)} (median of block pairs ${median(pairs).toFixed(3)}, range ${Math.min(...pairs).toFixed(3)}–${Math.max(...pairs).toFixed(3)})\n`,
+  );
 }
+process.stdout.write(`backend ${backend}; load average ${load0.toFixed(2)} at the start, ${(loadavg()[0] ?? 0).toFixed(2)} at the end\n`);

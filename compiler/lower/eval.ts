@@ -62,9 +62,25 @@ const entry = <K extends 'fn' | 'layer' | 'stateful'>(
 const numericShape = (e: IRExpr): number[] | undefined =>
   e.shape.every((d): d is number => typeof d === 'number') ? [...e.shape] : undefined;
 
-/** The closure computing `e`. */
-export const compileExpr = (e: IRExpr, registry: Registry, sweep: SweepValues): Result => {
-  const sub = (x: IRExpr): Result => compileExpr(x, registry, sweep);
+/** Sees every node's value right after it is computed (children before parents). */
+export type Probe = (node: IRExpr, value: tf.Tensor) => void;
+
+/**
+ * The closure computing `e`. With a `probe` (only when looking for the first non-finite value,
+ * nonfinite.ts) every node hands it its value; without one nothing is added to any node.
+ */
+export const compileExpr = (e: IRExpr, registry: Registry, sweep: SweepValues, probe?: Probe): Result => {
+  const r = compileNode(e, registry, sweep, probe);
+  if (probe === undefined) return r;
+  return E.map((ev: Ev): Ev => (env) => {
+    const v = ev(env);
+    probe(e, v);
+    return v;
+  })(r);
+};
+
+const compileNode = (e: IRExpr, registry: Registry, sweep: SweepValues, probe: Probe | undefined): Result => {
+  const sub = (x: IRExpr): Result => compileExpr(x, registry, sweep, probe);
   switch (e.kind) {
     case 'const': {
       const v = e.value;

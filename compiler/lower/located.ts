@@ -10,6 +10,7 @@
  */
 import type { Span } from '../../dsl/span.js';
 import type { tf } from '../../stdlib/tf.js';
+import type { IRExpr } from '../ir.js';
 
 export class NodeFailure extends Error {
   constructor(
@@ -69,3 +70,45 @@ const OP_WORDS: Readonly<Record<string, string>> = {
 };
 
 export const opWords = (op: string): string => OP_WORDS[op] ?? `'${op}'`;
+
+/** An expression in the program's words, without shapes (for "the first value that is not finite"). */
+export const nodeWords = (e: IRExpr): string => {
+  switch (e.kind) {
+    case 'const':
+      return 'a constant';
+    case 'field':
+      return `the data field ${e.field} of ${e.split}`;
+    case 'param':
+      return `the parameter ${e.path}`;
+    case 'appliedGrad':
+      return `applied_grad(${e.path})`;
+    case 'flatParams':
+      return "the flattened parameters 'flat(…)'";
+    case 'sweepVar':
+      return `the sweep variable ${e.name}`;
+    case 'call':
+      return `the call ${e.fn}(…)`;
+    case 'stateful':
+      return `the call ${e.fn}(…)`;
+    case 'layer':
+      return `the layer ${e.layer}`;
+    case 'binary':
+      return opWords(e.op);
+    case 'neg':
+      return 'the negation';
+    case 'reshape':
+      return 'the model applied to one example';
+    case 'mean':
+      return `the average mean[${e.samples}]`;
+    case 'deterministic':
+      return "the value under 'deterministic'";
+    case 'over':
+      return `the expectation over ${e.split}`;
+    case 'ref':
+      return `the ${e.ref} ${e.name}`;
+    case 'mixup':
+      return "the value under 'mixup'";
+    case 'members':
+      return `the ensemble mean ${e.alias}(…)`;
+  }
+};

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { workspace } from '../helpers/run-program.js';
+import { go, workspace } from '../helpers/run-program.js';
 import { runWithPlugins } from '../helpers/run-with-plugins.js';
 
 const HEAD = `plugin "./ops.js"
@@ -123,5 +123,39 @@ report every 2: fit, bad
     expect(r.text).toContain('failed at step 2: the kernel ran out of registers');
     expect(r.errors.at(-1)).toBe('error: training failed at step 2; the run is marked failed');
     expect(r.text).not.toContain('while running this update');
+  });
+});
+
+/** A program whose fourth line is `param` (frozen, finite) and fifth the loss, run until it diverges. */
+const diverging = async (param: string, loss: string, needle: string) => {
+  const text = `data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 40, seed: 1)
+split d { train: 0.5, reg: 0.5 } seed 0
+param w : Tensor[4] = 0.5
+${param}
+loss fit = ${loss} over train
+update w by sgd(lr: 0.01) on fit
+run 6 steps batch 10
+report every 2: fit
+`;
+  const d = workspace({ 'p.xreg': text });
+  const out = path.join(d, 'out');
+  const r = await go({ file: path.join(d, 'p.xreg'), out });
+  const m = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { divergences: { first?: { what: string; at: string } }[] };
+  return { ...r, text: r.errors.join('\n'), first: m.divergences[0]?.first, file: path.join(d, 'p.xreg'), col: (text.split('\n')[4] ?? '').indexOf(needle) + 1 };
+};
+
+describe('a loss that is not finite names where it came from', () => {
+  it('exp(s) overflowing inside the loss: the divergence names the call exp(…) at its place, in the message and the manifest', async () => {
+    const r = await diverging('param s : Scalar = 100 frozen', 'mse(x @ w, y) + 0.001 * exp(s)', 'exp(s)');
+    expect(r.code).toBe(1);
+    // exp(100) is beyond float32 (3.4e38) while w stays finite: the loss, not a parameter, is named.
+    expect(r.text).toContain(`diverged at step 2: the loss fit is Infinity (its update is at ${r.file}:6:1); the first value that is not finite: the call exp(…) at ${r.file}:5:${r.col}`);
+    expect(r.first).toEqual({ what: 'the call exp(…)', at: `${r.file}:5:${r.col}` });
+  });
+
+  it('a sum of two terms, one of which is log(0): the log is named, not the product or the sum around it', async () => {
+    const r = await diverging('param z : Scalar = 0 frozen', 'mse(x @ w, y) - 0.1 * log(z * z)', 'log(');
+    expect(r.code).toBe(1);
+    expect(r.first).toEqual({ what: 'the call log(…)', at: `${r.file}:5:${r.col}` });
   });
 });
