@@ -39,10 +39,11 @@ import { reserveSpace } from './folder/reserve.js';
 import { trimPartialLine } from './results/metrics.js';
 import { dataIds, identityChanges, identityHash, tokenHash, type SourceId } from './results/identity.js';
 import { describeDivergence, type Divergence } from './exec/diverge.js';
-import { partMembers, type Part } from './parts.js';
+import { partMembers, showPart, type Part } from './parts.js';
+import { EnsembleCodes, ensembleScope } from './ensemble-parts.js';
 import { folderExchange } from './exchange.js';
 import type { Mode } from './exec/snapshot.js';
-import { seedListRefusal, seedSummary, seedSummaryText, showSeeds } from './seeds.js';
+import { seedListRefusal, seedSummary, seedSummaryText, showSeeds, usageError } from './seeds.js';
 
 export type SetValue = number | boolean | string;
 
@@ -334,6 +335,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   const part = o.part !== undefined ? partMembers(o.part, mode, members, o.exchange !== undefined) : E.right(previous?.part);
   if (E.isLeft(part)) return fail(`error: ${part.left}`);
   const only = part.right;
+  // An ensemble's part trains its members' rules alone (runtime/ensemble-parts.ts).
+  const scope = only !== undefined && mode === 'ensemble' ? ensembleScope(lowered.right, only) : undefined;
+  if (scope !== undefined && E.isLeft(scope)) return fail(usageError(EnsembleCodes.coupled, `${o.part !== undefined ? showPart(o.part) : '--member'}: ${scope.left}`));
   // Alone, a population's part would exploit among its own members only: not the run it is part of.
   if (only !== undefined && mode === 'population' && o.exchange === undefined) {
     return fail(`error: ${out} holds part of a population (members ${only.join(', ')}): continue it with --exchange DIR, the folder its parts exploit through`);
@@ -414,6 +418,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
       ...(evalLimit !== undefined ? { evalLimit: evalLimit } : {}),
       ...(resume !== undefined ? { resume } : {}),
       ...(only !== undefined ? { only } : {}),
+      ...(scope !== undefined ? { scope: scope.right } : {}),
       ...(only !== undefined && mode === 'population' && o.exchange !== undefined
         ? {
             exchange: folderExchange({
@@ -485,7 +490,8 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     return fail(`error: ${reason}`);
   }
   // A declared reliability figure needs the final model's predictions, not logged scalars.
-  const finalState = result.outcome === 'completed' && result.states.length === 1 ? result.states[0] : undefined;
+  // An ensemble's part holds some members only: its figure is drawn by the merge.
+  const finalState = result.outcome === 'completed' && result.states.length === 1 && scope === undefined ? result.states[0] : undefined;
   const figureNote =
     finalState !== undefined ? await writeReliability(out, lowered.right, finalState, data.right, seed, evalLimit) : E.right(undefined);
   for (const s of result.states) disposeState(s);
