@@ -87,7 +87,7 @@ const pick = <T,>(parts: readonly Readonly<Record<string, T>>[], holderIndex: (k
 
 /** The joined state: each member's own entries from the part (index into `states`) that trained it. */
 export const joinStates = (program: LoweredProgram, states: readonly RunState[], partOf: (member: number) => number): RunState => {
-  const paths = replicatedPaths(program);
+  const paths = replicatedPaths(program.ir);
   const byPath = (key: string): number | undefined => {
     const i = paths.get(key);
     return i === undefined ? undefined : partOf(i);

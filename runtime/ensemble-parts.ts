@@ -9,7 +9,7 @@
  * `xreg merge` on the joined parameters at the end (runtime/ensemble-merge.ts).
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { children, type IRExpr } from '../compiler/ir.js';
+import { children, type IRExpr, type IRProgram, type IRRule } from '../compiler/ir.js';
 import type { LoweredObservable, LoweredProgram, LoweredRule } from '../compiler/lower/types.js';
 
 /** What a part trains and reports: a rule or report item is in it when it reads only the part's members. */
@@ -27,12 +27,15 @@ export const EnsembleCodes = {
 
 const MEMBER_RULE = /@m(\d+)$/;
 
-/** The parameter paths the ensemble replicates (`m<i>.…`), each with its member. */
-export const replicatedPaths = (p: LoweredProgram): ReadonlyMap<string, number> => {
+/** Every rule of an unrolled program, the phases' included. */
+const rulesOf = (ir: IRProgram): IRRule[] => [...ir.rules, ...ir.phases.flatMap((ph) => ph.rules)];
+
+/** The parameter paths the ensemble replicates (`m<i>.…`), each with its member (`ir` unrolled). */
+export const replicatedPaths = (ir: IRProgram): ReadonlyMap<string, number> => {
   const out = new Map<string, number>();
-  for (const r of [...p.rules, ...p.phases.flatMap((ph) => ph.rules)]) {
+  for (const r of rulesOf(ir)) {
     const m = MEMBER_RULE.exec(r.name);
-    if (m !== null) for (const t of r.ir.targets) out.set(t, Number(m[1]));
+    if (m !== null) for (const t of r.targets) out.set(t, Number(m[1]));
   }
   return out;
 };
@@ -50,16 +53,28 @@ const membersRead = (e: IRExpr, paths: ReadonlyMap<string, number>, into: Set<nu
   return into;
 };
 
-const ruleMembers = (r: LoweredRule, paths: ReadonlyMap<string, number>): Set<number> => {
+const ruleMembers = (r: IRRule, paths: ReadonlyMap<string, number>): Set<number> => {
   const s = new Set<number>();
-  for (const t of r.ir.targets) {
+  for (const t of r.targets) {
     const i = paths.get(t);
     if (i !== undefined) s.add(i);
   }
-  membersRead(r.ir.loss, paths, s);
-  if (r.ir.geometry.kind !== 'none') membersRead(r.ir.geometry.direction, paths, s);
-  if (r.ir.implicit !== undefined) membersRead(r.ir.implicit.loss, paths, s);
+  membersRead(r.loss, paths, s);
+  if (r.geometry.kind !== 'none') membersRead(r.geometry.direction, paths, s);
+  if (r.implicit !== undefined) membersRead(r.implicit.loss, paths, s);
   return s;
+};
+
+/**
+ * Why the members of an unrolled ensemble cannot train apart, or undefined: a rule reading several
+ * members (one written outside the ensemble that minimizes the average over members, say).
+ */
+export const coupledRule = (ir: IRProgram): string | undefined => {
+  const paths = replicatedPaths(ir);
+  const r = rulesOf(ir).find((x) => ruleMembers(x, paths).size > 1);
+  if (r === undefined) return undefined;
+  const sp = r.span;
+  return `the update at ${sp.file}:${sp.start.line}:${sp.start.column} reads every member of the ensemble (${r.lossName !== undefined ? `its loss ${r.lossName} ` : ''}averages over them), so the members train together; run the ensemble whole`;
 };
 
 /**
@@ -68,21 +83,14 @@ const ruleMembers = (r: LoweredRule, paths: ReadonlyMap<string, number>): Set<nu
  * average over members, say) couples them.
  */
 export const ensembleScope = (p: LoweredProgram, only: readonly number[]): E.Either<string, Scope> => {
-  const paths = replicatedPaths(p);
+  const paths = replicatedPaths(p.ir);
   const mine = new Set(only);
-  for (const r of [...p.rules, ...p.phases.flatMap((ph) => ph.rules)]) {
-    const ms = ruleMembers(r, paths);
-    if (ms.size > 1) {
-      const sp = r.ir.span;
-      return E.left(
-        `the update at ${sp.file}:${sp.start.line}:${sp.start.column} reads every member of the ensemble (${r.ir.lossName !== undefined ? `its loss ${r.ir.lossName} ` : ''}averages over them), so the members train together; run the ensemble whole`,
-      );
-    }
-  }
+  const coupled = coupledRule(p.ir);
+  if (coupled !== undefined) return E.left(coupled);
   const exprs = new Map<string, IRExpr>([...p.ir.losses, ...p.ir.metrics, ...(p.ir.report?.items ?? [])].map((n) => [n.name, n.expr]));
   const within = (ms: ReadonlySet<number>): boolean => [...ms].every((i) => mine.has(i));
   return E.right({
-    rule: (r) => within(ruleMembers(r, paths)),
+    rule: (r) => within(ruleMembers(r.ir, paths)),
     // A figure's series has no expression here: it is read as reading every member (evaluated at the merge).
     item: (o) => {
       const e = exprs.get(o.name);

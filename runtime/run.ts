@@ -296,6 +296,19 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     held.savedStep = ck.right.header.step;
   }
 
+  // Before the folder is touched: a part that does not exist, or cannot be trained alone.
+  const length = o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {};
+  const total = resume?.total ?? totalSteps(ir.run.length, spe, length);
+  const mode: Mode = seeds !== undefined ? 'seeds' : modeOf(lowered.right);
+  const members = seeds !== undefined ? seeds.length : mode === 'ensemble' ? (lowered.right.members ?? ir.ensemble?.size ?? 1) : memberCount(lowered.right);
+  const plan = reportPlan(lowered.right, total);
+  // A resumed part continues the members it was started with.
+  const part = o.part !== undefined ? partMembers(o.part, mode, members, o.exchange !== undefined) : E.right(previous?.part);
+  if (E.isLeft(part)) return fail(`error: ${part.left}`);
+  const only = part.right;
+  // An ensemble's part trains its members' rules alone (runtime/ensemble-parts.ts).
+  const scope = only !== undefined && mode === 'ensemble' ? ensembleScope(lowered.right, only) : undefined;
+  if (scope !== undefined && E.isLeft(scope)) return fail(usageError(EnsembleCodes.coupled, `${o.part !== undefined ? showPart(o.part) : '--member'}: ${scope.left}`));
   const out = o.resume ?? o.out ?? defaultOutDir(o.file, (io.now ?? (() => new Date()))());
   const made = await makeFolder(out);
   if (E.isLeft(made)) return fail(`error: ${made.left}`);
@@ -326,18 +339,6 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   if (resume !== undefined) await truncateRecords(metricsFile, resume.records);
 
   const startedAt = new Date().toISOString();
-  const length = o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {};
-  const total = resume?.total ?? totalSteps(ir.run.length, spe, length);
-  const mode: Mode = seeds !== undefined ? 'seeds' : modeOf(lowered.right);
-  const members = seeds !== undefined ? seeds.length : mode === 'ensemble' ? (lowered.right.members ?? ir.ensemble?.size ?? 1) : memberCount(lowered.right);
-  const plan = reportPlan(lowered.right, total);
-  // A resumed part continues the members it was started with.
-  const part = o.part !== undefined ? partMembers(o.part, mode, members, o.exchange !== undefined) : E.right(previous?.part);
-  if (E.isLeft(part)) return fail(`error: ${part.left}`);
-  const only = part.right;
-  // An ensemble's part trains its members' rules alone (runtime/ensemble-parts.ts).
-  const scope = only !== undefined && mode === 'ensemble' ? ensembleScope(lowered.right, only) : undefined;
-  if (scope !== undefined && E.isLeft(scope)) return fail(usageError(EnsembleCodes.coupled, `${o.part !== undefined ? showPart(o.part) : '--member'}: ${scope.left}`));
   // Alone, a population's part would exploit among its own members only: not the run it is part of.
   if (only !== undefined && mode === 'population' && o.exchange === undefined) {
     return fail(`error: ${out} holds part of a population (members ${only.join(', ')}): continue it with --exchange DIR, the folder its parts exploit through`);
