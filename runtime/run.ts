@@ -39,6 +39,8 @@ import { reserveSpace } from './folder/reserve.js';
 import { trimPartialLine } from './results/metrics.js';
 import { dataIds, identityChanges, identityHash, tokenHash, type SourceId } from './results/identity.js';
 import { describeDivergence, type Divergence } from './exec/diverge.js';
+import { type TrainingFailure, trainingFailure } from './exec/failure.js';
+import { goesOn } from './exec/on-divergence.js';
 import { partMembers, showPart, type Part } from './parts.js';
 import { EnsembleCodes, ensembleScope } from './ensemble-parts.js';
 import { folderExchange } from './exchange.js';
@@ -407,7 +409,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     seconds: before.seconds + (Date.now() - segmentStart) / 1000,
   });
   let result: ExecResult | undefined;
-  let crash: string | undefined;
+  let crash: TrainingFailure | undefined;
   let lastStep = resume?.live[0]?.state.step ?? 0;
   const divergences: Divergence[] = [];
   try {
@@ -465,8 +467,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
       // learning rate too high) and the others go on.
       onDiverge: (d) => {
         divergences.push(d);
-        if (o.allowDivergence !== true && mode !== 'sweep' && mode !== 'population' && mode !== 'seeds') return true;
-        io.error(`warning: ${describeDivergence(d)}; going on${o.allowDivergence === true ? ' (--allow-divergence)' : ' with the other members'}`);
+        const go = goesOn(o.allowDivergence === true, ir.run.onDivergence, mode);
+        if (go === undefined) return true;
+        io.error(`warning: ${describeDivergence(d)}; going on${go}`);
         return false;
       },
       ...(ir.sweep !== undefined
@@ -479,16 +482,19 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
       await metrics.close().catch(() => undefined);
       throw e;
     }
-    // A tensor op failing mid-run (a shape the checks above could not see) is a failed run, not a crash.
-    crash = `training failed at step ${lastStep}: ${e instanceof Error ? e.message : String(e)}`;
+    // A tensor op failing mid-run (a shape the checks above could not see) is a failed run, not a
+    // crash, named at the expression that failed when a compiled node caught it.
+    crash = trainingFailure(e, lastStep);
   } finally {
     io.onEnd?.();
   }
   await metrics.close();
   if (crash !== undefined || result === undefined) {
-    const reason = crash ?? 'training ended without a result';
+    const reason = crash?.line ?? 'training ended without a result';
     await writeManifest(out, { ...manifest, outcome: 'failed', ended: new Date().toISOString(), error: reason });
-    return fail(`error: ${reason}`);
+    if (crash?.diagnostic === undefined) return fail(`error: ${reason}`);
+    io.error(io.renderDiagnostics([crash.diagnostic]));
+    return fail(`error: training failed at step ${crash.step}; the run is marked failed`);
   }
   // A declared reliability figure needs the final model's predictions, not logged scalars.
   // An ensemble's part holds some members only: its figure is drawn by the merge.
@@ -520,7 +526,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
 
   if (result.outcome === 'failed') return fail(`error: ${result.error ?? 'the run failed'}`);
   if (result.outcome === 'diverged') {
-    return fail(`error: ${result.error ?? 'diverged'}; the run is marked diverged (a smaller learning rate may help; --allow-divergence goes on past it)`);
+    return fail(`error: ${result.error ?? 'diverged'}; the run is marked diverged (a smaller learning rate may help; 'on divergence continue' after the program's run, or --allow-divergence, goes on past it)`);
   }
   if (result.outcome === 'interrupted') {
     io.error(`interrupted: checkpoint saved in ${out}; continue with: xreg run ${o.file} --resume ${out}`);
