@@ -293,6 +293,7 @@ export const registerRun = (program: Command): Command =>
                   argv: process.argv.slice(2),
                   force: o.right.force === true,
                   interrupted: () => interrupted,
+                  registryFor: () => Promise.resolve(E.right(registry.right)),
                 },
                 io,
               )

@@ -6,6 +6,7 @@ import { drawBatches, type Cursors } from './batches.js';
 import type { PreparedData } from './data.js';
 import { epochOf, fires, phaseAt, reportDue } from './schedule.js';
 import { releaseOld } from '../../compiler/lower/release.js';
+import type { Scope } from '../ensemble-parts.js';
 import { locatedIn, ReportFailure } from './failure.js';
 import { formatSpan } from '../../dsl/span.js';
 import { divergenceOf, type FiniteCheck, finiteCheck, firstNonFinite, lossDivergence, type Divergence } from './diverge.js';
@@ -40,6 +41,11 @@ export interface RunContext {
   readonly evalLimit?: number;
   /** Look for non-finite parameters after every update (off once a run chose to go on past one). */
   readonly watchFinite?: boolean;
+  /**
+   * An ensemble's members trained in parts (runtime/ensemble-parts.ts): the rules and report items
+   * of this part. The others keep their places (random keys, batches drawn) but do not run.
+   */
+  readonly scope?: Scope;
 }
 
 export interface StepHooks {
@@ -79,6 +85,7 @@ export const runStep = (
   const checks: { rule: LoweredRule; check: FiniteCheck }[] = [];
   try {
     rules.forEach((r, i) => {
+      if (ctx.scope !== undefined && !ctx.scope.rule(r)) return;
       const next = locatedIn(r, () => r.step(state, drawn.batches[i] ?? {}, stepKey(m.seed, s, i)));
       const check = ctx.watchFinite !== false ? finiteCheck(state, next) : undefined;
       if (check !== undefined) checks.push({ rule: r, check });
@@ -134,6 +141,7 @@ export const evaluateReport = async (ctx: RunContext, m: MemberState): Promise<{
   const values: Record<string, number> = {};
   try {
     for (const [i, o] of ctx.report.items.entries()) {
+      if (ctx.scope !== undefined && !ctx.scope.item(o)) continue;
       const r = await o.evaluateAsync(m.state, drawn.batches[i] ?? {}, reportKey(m, i));
       releaseOld(r.state, m.state);
       values[o.name] = r.value;
