@@ -29,8 +29,8 @@ export const readTextSync: ReadFile = readSourceSync;
  */
 export const loweringDiagnostics = (ir: IRProgram, registry: Registry = standardLibrary): readonly Diagnostic[] => {
   const sw = ir.sweep;
-  const first = sw?.values[0];
-  const r = lowerProgram(ir, registry, sw !== undefined && first !== undefined ? { sweep: { [sw.variable]: first } } : {});
+  const first = sw?.members[0];
+  const r = lowerProgram(ir, registry, first !== undefined ? { sweep: first } : {});
   return E.isLeft(r) ? r.left : [];
 };
 

@@ -17,6 +17,7 @@ import { checkPhases } from './checks/phases.js';
 import { checkSelection, type Selection } from './checks/selection.js';
 import { checkSplitOrder } from './checks/splits.js';
 import { checkInputLimits } from './checks/input-limits.js';
+import { sweepGrid, type Grid } from './checks/grid.js';
 import { bindSweepMember, hasSweptConstants } from './lower/bind-sweep.js';
 import { Codes } from './codes.js';
 import { children } from './ir.js';
@@ -401,8 +402,7 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     diags,
   );
 
-  const sweepDecl = decls.find((p) => p.decl.kind === 'Sweep')?.decl;
-  const sweepValues = sweepDecl?.kind === 'Sweep' ? sweepValuesOf(sweepDecl.values, ctx) : [];
+  const grid = sweepGrid(decls, ctx.sweeps, diags);
   checkSelection(selectionsOf(decls, drafts), diags);
   // a reminder, not a mistake: said only once the program is otherwise clean
   if (run === undefined && checked.length > 0 && !hasErrors(diags))
@@ -416,7 +416,7 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     );
   const sorted = dedupe(sortDiagnostics(diags.filter((d) => d.message !== FOLLOW_ON)));
   if (hasErrors(sorted)) return { diagnostics: sorted };
-  const ir = buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, runLength, batch, sweepValues);
+  const ir = buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, runLength, batch, grid);
   const members = memberErrors(ir, registry);
   return members.length > 0 ? { diagnostics: sortDiagnostics([...sorted, ...members]) } : { ir, diagnostics: sorted };
 };
@@ -428,8 +428,8 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
 const memberErrors = (ir: IRProgram, registry: Registry): Diagnostic[] => {
   const sw = ir.sweep;
   if (sw === undefined || !hasSweptConstants(ir)) return [];
-  for (const v of sw.values.slice(1)) {
-    const b = bindSweepMember(ir, registry, { [sw.variable]: v });
+  for (const m of sw.members.slice(1)) {
+    const b = bindSweepMember(ir, registry, m);
     if (E.isLeft(b)) return b.left;
   }
   return [];
@@ -496,7 +496,7 @@ const buildIR = (
   splits: readonly SplitDraft[],
   runLength: IRDuration | undefined,
   batch: number,
-  sweepValues: readonly number[],
+  grid: Grid | undefined,
 ): IRProgram => {
   const rulesIn = (pred: (c: Container) => boolean): IRRule[] => checked.filter((c) => pred(c.draft.container)).map((c) => c.rule);
   const namedIn = (list: readonly (IRNamedExpr & { container: Container })[], kind: Container['kind']): IRNamedExpr[] =>
@@ -535,7 +535,6 @@ const buildIR = (
     .sort((a, b) => a.path.localeCompare(b.path));
   const seedDecl = decls.find((p) => p.decl.kind === 'Seed')?.decl;
   const report = decls.find((p) => p.decl.kind === 'Report')?.decl;
-  const sweep = decls.find((p) => p.decl.kind === 'Sweep')?.decl;
   const ensemble = decls.find((p) => p.decl.kind === 'Ensemble')?.decl;
   const population = decls.find((p) => p.decl.kind === 'Population')?.decl;
   return {
@@ -549,16 +548,7 @@ const buildIR = (
     ...(report?.kind === 'Report' ? { report: { every: { n: report.every.amount.value, unit: report.every.unit }, items: drafts.report } } : {}),
     figures: drafts.figures,
     phases,
-    ...(sweep?.kind === 'Sweep'
-      ? {
-          sweep: {
-            variable: sweep.variable.name,
-            values: sweepValues,
-            body: bodyOf('sweep'),
-            ...(sweep.select !== undefined ? { select: { direction: sweep.select.direction, metric: sweep.select.metric.name } } : {}),
-          },
-        }
-      : {}),
+    ...(grid === undefined ? {} : { sweep: { ...grid, body: bodyOf('sweep') } }),
     ...(ensemble?.kind === 'Ensemble'
       ? { ensemble: { size: ensemble.size.value, ...(ensemble.alias !== undefined ? { alias: ensemble.alias.name } : {}), body: bodyOf('ensemble') } }
       : {}),

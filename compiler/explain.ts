@@ -99,11 +99,12 @@ const blockLines = (registry: Registry, ir: IRProgram): string[] => {
     out.push(`phase ${ph.name}${ph.length !== undefined ? ` for ${fmtLength(ph.length)}` : ''}: ${ph.rules.map((r) => r.name).join(', ') || '(no rules of its own)'}`);
   const s = ir.sweep;
   if (s !== undefined) {
-    const lo = Math.min(...s.values);
-    const hi = Math.max(...s.values);
-    out.push(
-      `sweep ${s.variable} over ${plural(s.values.length, 'value')}${s.values.length > 0 ? ` in [${lo}, ${hi}]` : ''}${s.select !== undefined ? `, select ${s.select.direction} ${s.select.metric}` : ''}`,
-    );
+    const axes = s.variables.map((v) => {
+      const values = [...new Set(s.members.map((m) => m[v] ?? NaN))];
+      return `${v} over ${plural(values.length, 'value')}${values.length > 0 ? ` in [${Math.min(...values)}, ${Math.max(...values)}]` : ''}`;
+    });
+    const grid = s.variables.length > 1 ? ` (a grid of ${plural(s.members.length, 'member')})` : '';
+    out.push(`sweep ${axes.join(' × ')}${grid}${s.select !== undefined ? `, select ${s.select.direction} ${s.select.metric}` : ''}`);
   }
   const en = ir.ensemble;
   if (en !== undefined) out.push(`ensemble of ${en.size}${en.alias !== undefined ? ` as ${en.alias}` : ''}`);

@@ -283,8 +283,13 @@ export interface IRFigure {
 }
 
 export interface IRSweep {
-  readonly variable: string;
-  readonly values: readonly number[];
+  /** The sweep variables, outermost first: nested sweeps are one grid. */
+  readonly variables: readonly string[];
+  /**
+   * One entry per member, each variable's value: the product of the sweeps' values, the outermost
+   * varying slowest (`sweep a in [1, 2] { sweep b in [3, 4] {…} }`: a1 b3, a1 b4, a2 b3, a2 b4).
+   */
+  readonly members: readonly Readonly<Record<string, number>>[];
   /** Rules, losses and metrics of the body; each member runs the program plus this body. */
   readonly body: IRBody;
   readonly select?: { readonly direction: 'lowest' | 'highest'; readonly metric: string };

@@ -30,7 +30,7 @@ export const poolPlan = (o: Omit<RunOptions, 'registry'> & { readonly workers: n
   // A seed list over a sweep or population is refused by the run itself, in one process.
   if (o.seeds !== undefined && (ir.sweep !== undefined || ir.population !== undefined)) return one('one process');
   if (ir.population !== undefined) return one(`a population's members exchange parameters at every exploit, so they train in one process`);
-  const members = o.seeds?.length ?? ir.sweep?.values.length ?? 1;
+  const members = o.seeds?.length ?? ir.sweep?.members.length ?? 1;
   if (members <= 1) return one('one model');
   const what = o.seeds !== undefined ? 'seeds' : 'sweep members';
   const workers = Math.min(o.workers, members);

@@ -8,7 +8,7 @@ import { type Diagnostic, error } from '../../dsl/diagnostic.js';
 import type { FnDef, LayerDef, StatefulFnDef } from '../../stdlib/types.js';
 import { lookup, type Registry } from '../../stdlib/registry.js';
 import { children as childrenOf, type IRExpr } from '../ir.js';
-import { LowerCodes } from './codes.js';
+import { LowerCodes, NO_SWEEP_VALUE_HINT } from './codes.js';
 import { type Batches, batchKey } from './types.js';
 import { binary, stopGradient } from './tensor-ops.js';
 import { mixupEv } from './mixup.js';
@@ -97,9 +97,9 @@ export const compileExpr = (e: IRExpr, registry: Registry, sweep: SweepValues): 
         return E.left([
           error(
             LowerCodes.noSweepValue,
-            `lowering: sweep variable '${e.name}' has no value`,
+            `the sweep variable '${e.name}' has no value for this member`,
             e.span,
-            'lower each sweep member with options.sweep = { name: value }',
+            NO_SWEEP_VALUE_HINT,
           ),
         ]);
       }

@@ -67,7 +67,7 @@ export const submitRun = async (o: SubmitOptions, render: (ds: readonly Diagnost
     const refused = seedListRefusal(ir, o.file, o.seeds);
     if (refused !== undefined) return E.left(refused);
   }
-  const members = o.seeds?.length ?? ir.sweep?.values.length ?? ir.population?.size;
+  const members = o.seeds?.length ?? ir.sweep?.members.length ?? ir.population?.size;
   if (members === undefined) {
     const what = ir.ensemble !== undefined ? 'an ensemble (trained as one model)' : 'a single model';
     return E.left(`${o.file} is ${what}: only the members of a sweep, a population or a seed list (--seeds 0..4) are spread over workers; run it with xreg run`);
