@@ -332,7 +332,12 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
   }
 
   bindImplicit(checked, (path) => ctx.params.get(path)?.onSphere === true, diags);
-  checkAppliedGrads(drafts.report, new Set(checked.flatMap((c) => c.rule.targets)), diags);
+  checkAppliedGrads(
+    drafts.report,
+    new Set(checked.flatMap((c) => c.rule.targets)),
+    new Set(checked.flatMap((c) => (c.draft.through?.method.kind === 'implicit' ? c.rule.targets : []))),
+    diags,
+  );
 
   // parameters that rules with errors were meant to update are not also "in no partition"
   const attempted = new Set(checked.map((c) => c.draft.decl));
@@ -588,9 +593,18 @@ export const compileText = (text: string, file: string, opts: CompileOptions = {
 export { type IRProgram } from './ir.js';
 
 /** `applied_grad(p)` of a parameter that no rule updates would log zeros forever. */
-const checkAppliedGrads = (items: readonly IRNamedExpr[], updated: ReadonlySet<string>, diags: Diagnostic[]): void => {
+const checkAppliedGrads = (items: readonly IRNamedExpr[], updated: ReadonlySet<string>, solved: ReadonlySet<string>, diags: Diagnostic[]): void => {
   const walk = (e: IRExpr): void => {
-    if (e.kind === 'appliedGrad' && !updated.has(e.path))
+    if (e.kind === 'appliedGrad' && e.residual === true && updated.has(e.path) && !solved.has(e.path))
+      diags.push(
+        error(
+          Codes.residualNoSolve,
+          `solver_residual(${e.path}): the rule that updates '${e.path}' solves no linear system, so there is no residual to log`,
+          e.span,
+          "only 'through F' (the implicit form) solves one; 'through F for K steps' and plain rules do not",
+        ),
+      );
+    else if (e.kind === 'appliedGrad' && !updated.has(e.path))
       diags.push(
         error(Codes.appliedGradNoRule, `applied_grad(${e.path}): no update rule changes '${e.path}', so no gradient is ever applied to it`, e.span, 'log a parameter some rule updates (frozen parameters and population hyper-parameters have no applied gradient)'),
       );

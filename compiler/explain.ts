@@ -3,7 +3,7 @@
  * Plain text with aligned columns, so it reads in a terminal and diffs in a review.
  */
 import { standardLibrary, type Registry } from '../stdlib/registry.js';
-import { callText, exprTree, fmtArgs, groupPaths, inlineExpr } from './explain-expr.js';
+import { callText, exprTree, fmtArgs, groupPaths, inlineExpr, specsOf } from './explain-expr.js';
 import type { IRDuration, IRExpr, IRProgram, IRRule, IRSchedule, ThroughMethod } from './ir.js';
 import { splitsOf } from './rules.js';
 import { formatShape } from './types/shape.js';
@@ -134,7 +134,7 @@ export const explain = (ir: IRProgram, registry: Registry = standardLibrary): st
   lines.push(`run ${fmtLength(ir.run.length)}, batch ${ir.run.batch}, seed ${ir.seed}`);
   for (const d of ir.data) {
     // every loader argument is shown, defaults too: which data a run read is never obvious
-    const src = [`${d.loader}(${fmtArgs(d.args, undefined)})`, ...d.transforms.map((t) => callText(registry, t.name, t.args))].join(' |> ');
+    const src = [`${d.loader}(${fmtArgs(d.args, specsOf(registry, d.loader), true)})`, ...d.transforms.map((t) => callText(registry, t.name, t.args))].join(' |> ');
     lines.push(`data ${d.name} = ${src}: ${d.splits.map((s) => `${s.name} ${s.fraction.toFixed(3)}`).join(', ')}`);
   }
   lines.push(...blockLines(registry, ir));

@@ -97,7 +97,15 @@ export type IRExpr =
    * `applied_grad(p)` in a report: the gradient the rule updating `p` applied at its last firing
    * (after `through`, geometry and the sphere projection, before the optimizer); zeros before it fires.
    */
-  | (Base & { readonly kind: 'appliedGrad'; readonly path: string })
+  | (Base & {
+      readonly kind: 'appliedGrad';
+      readonly path: string;
+      /**
+       * `solver_residual(p)`: instead of the gradient, the relative residual ‖Hv − b‖/‖b‖ the
+       * implicit solve of `p`'s rule (`through F`) left at its last firing; NaN before it.
+       */
+      readonly residual?: true;
+    })
   /** All of `paths`, each flattened, concatenated in order (`flat(params(net))`); shape `[total]`. */
   | (Base & { readonly kind: 'flatParams'; readonly paths: readonly string[] })
   /** A runtime scalar bound by `sweep` (its value in the member being run). */

@@ -84,6 +84,8 @@ export const compileExpr = (e: IRExpr, registry: Registry, sweep: SweepValues): 
     }
     case 'appliedGrad': {
       const path = e.path;
+      // The residual rides with the gradient it came with (applied.ts); NaN before the first solve.
+      if (e.residual === true) return E.right((env) => env.applied[path]?.[1] ?? tf.scalar(Number.NaN));
       // Before the rule first fires nothing was applied: zeros of the parameter's shape.
       return E.right((env) => env.applied[path]?.[0] ?? tf.zerosLike(need(env.params, path, 'parameter')));
     }

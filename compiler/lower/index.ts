@@ -238,7 +238,13 @@ export const lowerProgram = (source: IRProgram, registry: Registry, options: Low
     }
     // Zeros until a rule applies a gradient: a fresh state has the slots a checkpoint will hold.
     const recorded = [...c.recorded].filter((p) => params[p] !== undefined);
-    if (recorded.length > 0) opt[APPLIED] = { t: 0, slots: Object.fromEntries(recorded.map((p) => [p, [tf.zerosLike(params[p] as tf.Tensor)]])) };
+    // A rule that solves (`through F`) records its residual beside the gradient: NaN until it first does.
+    const solved = new Set(allRules.flatMap((r) => (r.ir.implicit?.method.kind === 'implicit' ? r.ir.targets : [])));
+    if (recorded.length > 0)
+      opt[APPLIED] = {
+        t: 0,
+        slots: Object.fromEntries(recorded.map((p) => [p, [tf.zerosLike(params[p] as tf.Tensor), ...(solved.has(p) ? [tf.scalar(Number.NaN)] : [])]])),
+      };
     const helpers: Record<string, HelperState> = {};
     for (const [k, f] of helperInits) helpers[k] = f();
     return { step: 0, params, opt, helpers };
