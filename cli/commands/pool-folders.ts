@@ -21,7 +21,10 @@ export const stagingFolder = (parts: string): string => path.join(parts, 'merged
 
 export const poolFile = (parts: string): string => path.join(parts, 'pool.json');
 
-export const PoolRecord = t.type({ workers: t.number, members: t.number, mode: t.keyof({ sweep: null, population: null }) });
+export const PoolMode = t.keyof({ sweep: null, population: null, ensemble: null, seeds: null });
+export type PoolMode = t.TypeOf<typeof PoolMode>;
+
+export const PoolRecord = t.type({ workers: t.number, members: t.number, mode: PoolMode });
 export type PoolRecord = t.TypeOf<typeof PoolRecord>;
 
 /** What an interrupted pool left for the run folder `out`, if anything. */

@@ -19,8 +19,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import { mergeRuns } from '../../runtime/merge.js';
-import { exchangeFolder, partFolder, partsFolder, poolFile, PoolRecord, stagingFolder, leftPool } from './pool-folders.js';
+import { mergeRuns, type RegistryFor } from '../../runtime/merge.js';
+import { exchangeFolder, partFolder, partsFolder, poolFile, PoolRecord, stagingFolder, leftPool, type PoolMode } from './pool-folders.js';
 
 export interface PoolIO {
   readonly info: (line: string) => void;
@@ -106,11 +106,13 @@ const defaultSpawn: SpawnWorker = (args) => {
 };
 
 export interface PoolRun {
-  readonly file: string;
+  /** The program file, for the messages (default: the one in `argv`). */
+  readonly file?: string;
   readonly out: string;
   readonly workers: number;
   readonly members: number;
-  readonly mode: 'sweep' | 'population';
+  /** What the members are (default 'sweep'); a population's workers exploit through an exchange folder. */
+  readonly mode?: PoolMode;
   /** Continue the parts an interrupted pool left beside `out`. */
   readonly resume?: boolean;
   /** The user's `xreg run` arguments (`run FILE …`), as typed. */
@@ -118,6 +120,8 @@ export interface PoolRun {
   readonly force: boolean;
   /** Ctrl-C reached the workers too (one process group): they checkpoint their parts and stop. */
   readonly interrupted: () => boolean;
+  /** The program's functions, for the merge of an ensemble (it evaluates the joined ensemble). */
+  readonly registryFor?: RegistryFor;
 }
 
 const holdsFiles = (dir: string): boolean => existsSync(dir) && readdirSync(dir).length > 0;
@@ -125,20 +129,22 @@ const holdsFiles = (dir: string): boolean => existsSync(dir) && readdirSync(dir)
 /** Trains the members in `workers` processes and merges them into `out`; the exit code. */
 export const runPool = async (r: PoolRun, io: PoolIO, spawnWorker: SpawnWorker = defaultSpawn): Promise<number> => {
   const parts = partsFolder(r.out);
+  const file = r.file ?? r.argv[1] ?? 'FILE';
+  const mode = r.mode ?? 'sweep';
   if (r.resume !== true) {
     if (holdsFiles(r.out) && !r.force) {
       io.error(`error: ${r.out} already holds files; give another --out, or --force to replace them`);
       return 1;
     }
     if (leftPool(r.out) !== undefined && !r.force) {
-      io.error(`error: ${parts} holds the parts of an interrupted run into ${r.out}: continue it with xreg run ${r.file} --resume ${r.out}, or give --force to start over`);
+      io.error(`error: ${parts} holds the parts of an interrupted run into ${r.out}: continue it with xreg run ${file} --resume ${r.out}, or give --force to start over`);
       return 1;
     }
     await fs.rm(parts, { recursive: true, force: true });
     await fs.mkdir(parts, { recursive: true });
-    await fs.writeFile(poolFile(parts), JSON.stringify(PoolRecord.encode({ workers: r.workers, members: r.members, mode: r.mode })));
+    await fs.writeFile(poolFile(parts), JSON.stringify(PoolRecord.encode({ workers: r.workers, members: r.members, mode })));
   }
-  const exchange = r.mode === 'population' ? exchangeFolder(parts) : undefined;
+  const exchange = mode === 'population' ? exchangeFolder(parts) : undefined;
   const dirs = [...Array(r.workers).keys()].map((k) => partFolder(parts, k));
   const t0 = Date.now();
   const started = dirs.map((dir, k) => ({
@@ -168,7 +174,7 @@ export const runPool = async (r: PoolRun, io: PoolIO, spawnWorker: SpawnWorker =
   );
   if (r.interrupted()) {
     // Each worker saved a checkpoint of its part when interrupted: keep them to resume.
-    io.error(`interrupted: the parts are kept in ${parts}; continue with: xreg run ${r.file} --resume ${r.out}`);
+    io.error(`interrupted: the parts are kept in ${parts}; continue with: xreg run ${file} --resume ${r.out}`);
     return 130;
   }
   if (failures.length > 0) {
@@ -180,7 +186,7 @@ export const runPool = async (r: PoolRun, io: PoolIO, spawnWorker: SpawnWorker =
   // Merged aside and moved into place whole: a merge that fails leaves no half-written run folder.
   const staging = stagingFolder(parts);
   await fs.rm(staging, { recursive: true, force: true });
-  const code = await mergeRuns(dirs, staging, r.argv, io);
+  const code = await mergeRuns(dirs, staging, r.argv, io, r.registryFor);
   let moved = code;
   if (code === 0) {
     try {

@@ -16,7 +16,7 @@ import { POOL_EXPLOIT_TIMEOUT_S, resumeArgs, runPool, workerArgs, type SpawnWork
 import { decodeFile } from '../../runtime/checkpoint/format.js';
 import { checkpointPath } from '../../runtime/checkpoint/store.js';
 import { standardLibrary } from '../../stdlib/registry.js';
-import { quietIO, tsxWorker } from '../helpers/pool-workers.js';
+import { quietIO, tsxWorker, tsxWorkerInterrupted } from '../helpers/tsx-worker.js';
 import { go, workspace } from '../helpers/run-program.js';
 import { manifestOf, metricLines, populationProgram } from '../helpers/sweep-parts.js';
 
@@ -51,13 +51,13 @@ describe('xreg run --workers on a population', () => {
     const whole = path.join(dir, 'whole');
     expect((await go({ file, out: whole })).code).toBe(0);
     const out = path.join(dir, 'pooled');
-    const plan = poolPlan(opts(file), out, standardLibrary);
+    const plan = poolPlan(opts(file), standardLibrary, out);
     expect(plan).toMatchObject({ workers: 2, members: 4, mode: 'population', resume: false });
     expect(plan.line).toBe(
       `workers: 2 (the 4 population members in 2 processes, 2 each interleaved, each with its own backend; they exchange weights and hyper-parameters at each exploit through ${exchangeFolder(partsFolder(out))}; --workers 1 for one)`,
     );
     const q = quietIO();
-    const code = await runPool({ file, out, workers: 2, members: 4, mode: 'population', argv: ['run', file], force: false, interrupted: () => false }, q.io, tsxWorker());
+    const code = await runPool({ file, out, workers: 2, members: 4, mode: 'population', argv: ['run', file], force: false, interrupted: () => false }, q.io, tsxWorker);
     expect(q.errors).toEqual([]);
     expect(code).toBe(0);
     expectSameRun(out, whole);
@@ -76,18 +76,18 @@ describe('xreg run --workers on a population', () => {
     let interrupted = false;
     const afterFirstExploit = (): boolean => (interrupted ||= existsSync(path.join(exchangeFolder(partsFolder(out)), '10', 'plan.json')));
     const first = quietIO();
-    const stopped = await runPool({ file, out, workers: 2, members: 4, mode: 'population', argv, force: false, interrupted: () => interrupted }, first.io, tsxWorker(afterFirstExploit));
+    const stopped = await runPool({ file, out, workers: 2, members: 4, mode: 'population', argv, force: false, interrupted: () => interrupted }, first.io, tsxWorkerInterrupted(afterFirstExploit));
     expect(stopped).toBe(130);
     expect(first.errors.join('\n')).toContain(`continue with: xreg run ${file} --resume ${out}`);
     expect(existsSync(out)).toBe(false);
     // Each part stopped with a checkpoint short of the end.
     for (const k of [0, 1]) expect(manifestOf(path.join(partsFolder(out), `part-${k}`)).outcome).toBe('interrupted');
 
-    const plan = poolPlan({ ...opts(file), resume: out }, out, standardLibrary);
+    const plan = poolPlan({ ...opts(file), resume: out }, standardLibrary);
     expect(plan).toMatchObject({ workers: 2, members: 4, mode: 'population', resume: true });
     expect(plan.line).toContain(`resuming the 2 parts of the 4 population members that the interrupted run left in ${partsFolder(out)}`);
     const again = quietIO();
-    const code = await runPool({ file, out, workers: 2, members: 4, mode: 'population', resume: true, argv: [...argv, '--resume', out], force: false, interrupted: () => false }, again.io, tsxWorker());
+    const code = await runPool({ file, out, workers: 2, members: 4, mode: 'population', resume: true, argv: [...argv, '--resume', out], force: false, interrupted: () => false }, again.io, tsxWorker);
     expect(again.errors).toEqual([]);
     expect(code).toBe(0);
     expectSameRun(out, whole);
@@ -190,7 +190,7 @@ describe('xreg run --workers on a population', () => {
   it('says at the start how many workers and why', () => {
     const dir = workspace({ 'p.xreg': populationProgram(30, 10) });
     const file = path.join(dir, 'p.xreg');
-    expect(poolPlan({ ...opts(file), workers: 1 }, 'r', standardLibrary).line).toBe('workers: 1 (--workers 1: the 4 population members interleaved in one process)');
-    expect(poolPlan({ ...opts(file), workers: 3 }, 'r', standardLibrary).line).toMatch(/^workers: 3 \(the 4 population members in 3 processes, 1–2 each interleaved/);
+    expect(poolPlan({ ...opts(file), workers: 1 }, standardLibrary).line).toBe('workers: 1 (--workers 1: the 4 population members interleaved in one process)');
+    expect(poolPlan({ ...opts(file), workers: 3 }, standardLibrary).line).toMatch(/^workers: 3 \(the 4 population members in 3 processes, 1–2 each interleaved/);
   });
 });

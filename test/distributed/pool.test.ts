@@ -8,10 +8,11 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPool, workerArgs, workerMembers, type SpawnWorker } from '../../cli/commands/run-pool.js';
 import { go, workspace } from '../helpers/run-program.js';
-import { quietIO, tsxWorker } from '../helpers/pool-workers.js';
+import { quietIO, tsxWorker } from '../helpers/tsx-worker.js';
 import { manifestOf, metricLines as lines, sweepProgram } from '../helpers/sweep-parts.js';
 
 const text = sweepProgram(30, 10);
+
 
 describe('xreg run --workers', () => {
   it('2 workers give the records of the one-process run, member by member, and the same selected member', async () => {
@@ -24,7 +25,7 @@ describe('xreg run --workers', () => {
     const code = await runPool(
       { file, out, workers: 2, members: 3, mode: 'sweep', argv: ['run', file, '--workers', '2'], force: false, interrupted: () => false },
       q.io,
-      tsxWorker(),
+      tsxWorker,
     );
     expect(q.errors).toEqual([]);
     expect(code).toBe(0);

@@ -1,37 +1,37 @@
-/** Worker processes for the `xreg run --workers` tests: `xreg` from the sources (tsx), as bin/xreg.js runs the build. */
+/** `xreg` run from the sources (tsx) as a child process, as bin/xreg.js runs the build: a pool worker for runPool. */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { SpawnWorker } from '../../cli/commands/run-pool.js';
 
-const root = path.join(import.meta.dirname, '..', '..');
+export const root = path.join(import.meta.dirname, '..', '..');
 
 /**
- * `interruptWhen`: polled every 50 ms; once true, the worker gets SIGINT (Ctrl-C reaches every
- * worker of a pool, one process group).
+ * A worker that gets SIGINT once `interruptWhen` holds (polled every 50 ms), as Ctrl-C reaches every
+ * worker of a pool (one process group).
  */
-export const tsxWorker =
-  (interruptWhen?: () => boolean): SpawnWorker =>
+export const tsxWorkerInterrupted =
+  (interruptWhen: () => boolean): SpawnWorker =>
   (args) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'cli', 'xreg.ts'), ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => void (stderr += d.toString('utf8')));
-    const poll =
-      interruptWhen === undefined
-        ? undefined
-        : setInterval(() => {
-            if (!interruptWhen()) return;
-            child.kill('SIGINT');
-            clearInterval(poll);
-          }, 50);
+    const poll = setInterval(() => {
+      if (!interruptWhen()) return;
+      child.kill('SIGINT');
+      clearInterval(poll);
+    }, 50);
     const done = new Promise<{ code: number; stderr: string }>((resolve) =>
       child.on('close', (code) => {
-        if (poll !== undefined) clearInterval(poll);
+        clearInterval(poll);
         resolve({ code: code ?? 1, stderr });
       }),
     );
     return { done, kill: () => void child.kill() };
   };
 
+export const tsxWorker: SpawnWorker = tsxWorkerInterrupted(() => false);
+
+/** A PoolIO that keeps what it is told. */
 export const quietIO = () => {
   const info: string[] = [];
   const errors: string[] = [];
