@@ -108,7 +108,7 @@ const readText = (p: string): E.Either<string, string> => E.mapLeft((why: string
 
 const lowerWith = (ir: IRProgram, registry: Registry, spe: number, sweepIndex: number | undefined): E.Either<Diagnostic[], LoweredProgram> => {
   const sw = ir.sweep;
-  const sweep = sw !== undefined && sweepIndex !== undefined ? { [sw.variable]: sw.values[sweepIndex] ?? NaN } : undefined;
+  const sweep = sw !== undefined && sweepIndex !== undefined ? sw.members[sweepIndex] : undefined;
   return lowerProgram(ir, registry, { stepsPerEpoch: spe, ...(sweep !== undefined ? { sweep } : {}) });
 };
 
