@@ -290,8 +290,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     seed = ck.right.header.seed;
     const misfit = checkSnapshot(lowered.right, resume, seed, {
       mode: seeds !== undefined ? 'seeds' : modeOf(lowered.right),
+      members: seeds?.length ?? memberCount(lowered.right),
       // A population's part holds only its own members.
-      members: modeOf(lowered.right) === 'population' && previous?.part !== undefined ? previous.part.length : (seeds?.length ?? memberCount(lowered.right)),
+      ...(previous?.part !== undefined ? { part: previous.part } : {}),
       splitSizes: Object.fromEntries(Object.entries(data.right.splits).map(([k, d]) => [k, d.size])),
       maxSteps: MAX_STEPS,
     });
