@@ -62,6 +62,7 @@ export const poolPlan = (o: Omit<RunOptions, 'registry'> & { readonly workers: n
     const why = `the ${members} population members in ${workers} processes, ${perWorker(members, workers)} interleaved, each with its own backend; they exchange weights and hyper-parameters at each exploit through ${exchangeFolder(partsFolder(out))}`;
     return { workers, members, mode: 'population', resume: false, line: `workers: ${workers} (${why}; --workers 1 for one)` };
   }
+  if ((ir.sweep?.select?.after?.length ?? 0) > 0) return one(`the ensemble of the selected members is evaluated over their parameters, so every member trains in one process`);
   if (o.seeds === undefined && ir.ensemble !== undefined) {
     // Split, an ensemble's own values (the average over members) are evaluated at the end only.
     if (!o.argv.some((a) => a === '--workers' || a.startsWith('--workers='))) {
@@ -75,6 +76,7 @@ export const poolPlan = (o: Omit<RunOptions, 'registry'> & { readonly workers: n
   const mode: PoolMode = o.seeds !== undefined ? 'seeds' : ir.ensemble !== undefined ? 'ensemble' : 'sweep';
   const what = mode === 'seeds' ? 'seeds' : mode === 'ensemble' ? 'ensemble members' : 'sweep members';
   const workers = Math.min(o.workers, members);
+  if (workers <= 1 && o.seeds === undefined && ir.ensemble !== undefined) return one(`--workers 1: the ensemble of ${members} trains unrolled, as one model`);
   if (workers <= 1) return { workers: 1, members, mode, resume: false, line: `workers: 1 (--workers 1: the ${members} ${what} one after another)` };
   return {
     workers,
