@@ -4,7 +4,7 @@ import type { LoweredObservable, LoweredProgram, LoweredRule, RunState } from '.
 import { mixSeeds } from '../../stdlib/data/random.js';
 import { drawBatches, type Cursors } from './batches.js';
 import type { PreparedData } from './data.js';
-import { epochOf, fires, phaseAt, reportDue } from './schedule.js';
+import { epochOf, fires, phaseAt, reportDue, type Clock, type Timing } from './schedule.js';
 import { releaseOld } from '../../compiler/lower/release.js';
 import { divergenceOf, type FiniteCheck, finiteCheck, firstNonFinite, lossDivergence, type Divergence } from './diverge.js';
 
@@ -29,7 +29,8 @@ export interface ReportRecord {
 export interface RunContext {
   readonly program: LoweredProgram;
   readonly data: PreparedData;
-  readonly spe: number;
+  /** How many steps each epoch has (compiler/lower/clock.ts): epochs are passes over the data in use. */
+  readonly clock: Clock;
   readonly total: number;
   readonly report: { readonly every: IRDuration; readonly items: readonly LoweredObservable[] };
   /** Whether records carry a member index (sweeps, populations). */
@@ -52,12 +53,12 @@ export interface StepHooks {
 }
 
 /** The rules that fire at `step`, in program order: the run-wide ones, then the active phase's. */
-export const firingRules = (p: LoweredProgram, step: number, spe: number): LoweredRule[] => {
-  const out = p.rules.filter((r) => fires(r.ir.schedule, step, spe));
-  const ph = phaseAt(p.phases, step, spe);
+export const firingRules = (p: LoweredProgram, step: number, clock: Timing): LoweredRule[] => {
+  const out = p.rules.filter((r) => fires(r.ir.schedule, step, clock));
+  const ph = phaseAt(p.phases, step, clock);
   if (ph !== undefined) {
     const phase = p.phases[ph.index];
-    if (phase !== undefined) out.push(...phase.rules.filter((r) => fires(r.ir.schedule, step - ph.start, spe)));
+    if (phase !== undefined) out.push(...phase.rules.filter((r) => fires(r.ir.schedule, step, clock, ph.start)));
   }
   return out;
 };
@@ -85,8 +86,8 @@ export const runStep = (
   m: MemberState,
 ): { member: MemberState; fired: readonly LoweredRule[]; checks: readonly { readonly rule: LoweredRule; readonly check: FiniteCheck }[] } => {
   const s = m.state.step;
-  const rules = firingRules(ctx.program, s, ctx.spe);
-  const drawn = drawBatches(rules.map((r) => r.needs), ctx.data, m.cursors, m.seed, epochOf(s, ctx.spe), 'train');
+  const rules = firingRules(ctx.program, s, ctx.clock);
+  const drawn = drawBatches(rules.map((r) => r.needs), ctx.data, m.cursors, m.seed, epochOf(s, ctx.clock), 'train');
   let state = m.state;
   const checks: { rule: LoweredRule; check: FiniteCheck }[] = [];
   try {
@@ -116,7 +117,7 @@ const divergenceIn = async (ctx: RunContext, m: MemberState, step: number, check
 /** Values of the report items at the member's current state; helper states advanced by observing are dropped. */
 export const evaluateReport = async (ctx: RunContext, m: MemberState): Promise<{ values: Record<string, number>; cursors: Cursors }> => {
   const s = m.state.step;
-  const drawn = drawBatches(ctx.report.items.map((o) => o.needs), ctx.data, m.cursors, m.seed, epochOf(s, ctx.spe), 'eval', ctx.evalLimit);
+  const drawn = drawBatches(ctx.report.items.map((o) => o.needs), ctx.data, m.cursors, m.seed, epochOf(s, ctx.clock), 'eval', ctx.evalLimit);
   const values: Record<string, number> = {};
   try {
     for (const [i, o] of ctx.report.items.entries()) {
@@ -132,7 +133,7 @@ export const evaluateReport = async (ctx: RunContext, m: MemberState): Promise<{
 
 export const makeRecord = (ctx: RunContext, m: MemberState, values: Readonly<Record<string, number>>): ReportRecord => ({
   step: m.state.step,
-  epoch: epochOf(m.state.step, ctx.spe),
+  epoch: epochOf(m.state.step, ctx.clock),
   ...(ctx.multi ? { member: m.index, memberSeed: m.seed, ...(m.sweepValue !== undefined ? { sweepValue: m.sweepValue } : {}) } : {}),
   values,
 });
@@ -165,7 +166,7 @@ export const runMember = async (
       watch = { ...ctx, watchFinite: false };
     }
     const done = m.state.step;
-    if (ctx.report.items.length > 0 && (reportDue(ctx.report.every, done, ctx.spe) || done === ctx.total)) {
+    if (ctx.report.items.length > 0 && (reportDue(ctx.report.every, done, ctx.clock) || done === ctx.total)) {
       const r = await evaluateReport(ctx, m);
       m = { ...m, cursors: r.cursors };
       hooks.onReport?.(makeRecord(ctx, m, r.values));
