@@ -17,6 +17,8 @@ import { checkPhases } from './checks/phases.js';
 import { checkSelection, type Selection } from './checks/selection.js';
 import { checkSplitOrder } from './checks/splits.js';
 import { checkInputLimits } from './checks/input-limits.js';
+import { sweepGrid, type Grid } from './checks/grid.js';
+import { bindSweepMember, hasSweptConstants } from './lower/bind-sweep.js';
 import { Codes } from './codes.js';
 import { children } from './ir.js';
 import type { IRDuration, IRExpr, IRFigure, IRNamedExpr, IRPhase, IRPopulation, IRProgram, IRRule } from './ir.js';
@@ -32,6 +34,7 @@ import { elabData, elabSplit, toIRData, type DataDraft, type SplitDraft } from '
 import { asTensor, constLookup, elab, elabRef, lookupGlobal, unknownName } from './types/elaborate.js';
 import { evalConst, FOLLOW_ON } from './resolve/consts.js';
 import { declareParam } from './types/params.js';
+import { onDivergence } from './checks/on-divergence.js';
 
 export const DEFAULT_BATCH = 32;
 /** A program without `run` trains for this long. */
@@ -224,7 +227,9 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     schemas: new Map(),
     stack: [],
     naming: new WeakMap(),
+    sweeps: new Map(),
   };
+  for (const p of decls) if (p.decl.kind === 'Sweep') ctx.sweeps.set(p.decl.variable.name, sweepValuesOf(p.decl.values, ctx));
   const top = (p: PlacedDecl, name: string, body: Expr) => localFor(name, body, ctx, p.container, p.ns);
 
   // data, splits, free parameters
@@ -285,6 +290,7 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
   const runLength: IRDuration | undefined = run?.kind === 'Run' ? { n: run.length.amount.value, unit: run.length.unit } : undefined;
   const runBatch = run?.kind === 'Run' ? run.batch?.value : undefined;
   const batch = runBatch ?? DEFAULT_BATCH;
+  const divergence = onDivergence(run?.kind === 'Run' ? run : undefined, diags);
 
   const checked: (CheckedRule & { draft: RuleDraft })[] = [];
   for (const r of drafts.rules) {
@@ -328,7 +334,12 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
   }
 
   bindImplicit(checked, (path) => ctx.params.get(path)?.onSphere === true, diags);
-  checkAppliedGrads(drafts.report, new Set(checked.flatMap((c) => c.rule.targets)), diags);
+  checkAppliedGrads(
+    drafts.report,
+    new Set(checked.flatMap((c) => c.rule.targets)),
+    new Set(checked.flatMap((c) => (c.draft.through?.method.kind === 'implicit' ? c.rule.targets : []))),
+    diags,
+  );
 
   // parameters that rules with errors were meant to update are not also "in no partition"
   const attempted = new Set(checked.map((c) => c.draft.decl));
@@ -398,8 +409,7 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     diags,
   );
 
-  const sweepDecl = decls.find((p) => p.decl.kind === 'Sweep')?.decl;
-  const sweepValues = sweepDecl?.kind === 'Sweep' ? sweepValuesOf(sweepDecl.values, ctx) : [];
+  const grid = sweepGrid(decls, ctx.sweeps, diags);
   checkSelection(selectionsOf(decls, drafts), diags);
   // a reminder, not a mistake: said only once the program is otherwise clean
   if (run === undefined && checked.length > 0 && !hasErrors(diags))
@@ -413,7 +423,24 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     );
   const sorted = dedupe(sortDiagnostics(diags.filter((d) => d.message !== FOLLOW_ON)));
   if (hasErrors(sorted)) return { diagnostics: sorted };
-  return { ir: buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, runLength, batch, sweepValues), diagnostics: sorted };
+  const irRun = { length: runLength ?? DEFAULT_RUN, batch, ...(divergence !== undefined ? { onDivergence: divergence } : {}) };
+  const ir = buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, irRun, grid);
+  const members = memberErrors(ir, registry);
+  return members.length > 0 ? { diagnostics: sortDiagnostics([...sorted, ...members]) } : { ir, diagnostics: sorted };
+};
+
+/**
+ * Every sweep member's constants, bound as its lowering will bind them: a layer argument that only
+ * a later member makes impossible (a shape it would change, a rate out of range) is found here.
+ */
+const memberErrors = (ir: IRProgram, registry: Registry): Diagnostic[] => {
+  const sw = ir.sweep;
+  if (sw === undefined || !hasSweptConstants(ir)) return [];
+  for (const m of sw.members.slice(1)) {
+    const b = bindSweepMember(ir, registry, m);
+    if (E.isLeft(b)) return b.left;
+  }
+  return [];
 };
 
 /** What a sweep's `select` and a population's `exploit` choose by. */
@@ -475,9 +502,8 @@ const buildIR = (
   frozen: ReadonlySet<string>,
   data: readonly DataDraft[],
   splits: readonly SplitDraft[],
-  runLength: IRDuration | undefined,
-  batch: number,
-  sweepValues: readonly number[],
+  run: IRProgram['run'],
+  grid: Grid | undefined,
 ): IRProgram => {
   const rulesIn = (pred: (c: Container) => boolean): IRRule[] => checked.filter((c) => pred(c.draft.container)).map((c) => c.rule);
   const namedIn = (list: readonly (IRNamedExpr & { container: Container })[], kind: Container['kind']): IRNamedExpr[] =>
@@ -516,7 +542,6 @@ const buildIR = (
     .sort((a, b) => a.path.localeCompare(b.path));
   const seedDecl = decls.find((p) => p.decl.kind === 'Seed')?.decl;
   const report = decls.find((p) => p.decl.kind === 'Report')?.decl;
-  const sweep = decls.find((p) => p.decl.kind === 'Sweep')?.decl;
   const ensemble = decls.find((p) => p.decl.kind === 'Ensemble')?.decl;
   const population = decls.find((p) => p.decl.kind === 'Population')?.decl;
   return {
@@ -526,20 +551,11 @@ const buildIR = (
     params,
     partitions: assigned.partitions,
     ...topBody,
-    run: { length: runLength ?? DEFAULT_RUN, batch },
+    run,
     ...(report?.kind === 'Report' ? { report: { every: { n: report.every.amount.value, unit: report.every.unit }, items: drafts.report } } : {}),
     figures: drafts.figures,
     phases,
-    ...(sweep?.kind === 'Sweep'
-      ? {
-          sweep: {
-            variable: sweep.variable.name,
-            values: sweepValues,
-            body: bodyOf('sweep'),
-            ...(sweep.select !== undefined ? { select: { direction: sweep.select.direction, metric: sweep.select.metric.name } } : {}),
-          },
-        }
-      : {}),
+    ...(grid === undefined ? {} : { sweep: { ...grid, body: bodyOf('sweep') } }),
     ...(ensemble?.kind === 'Ensemble'
       ? { ensemble: { size: ensemble.size.value, ...(ensemble.alias !== undefined ? { alias: ensemble.alias.name } : {}), body: bodyOf('ensemble') } }
       : {}),
@@ -579,9 +595,18 @@ export const compileText = (text: string, file: string, opts: CompileOptions = {
 export { type IRProgram } from './ir.js';
 
 /** `applied_grad(p)` of a parameter that no rule updates would log zeros forever. */
-const checkAppliedGrads = (items: readonly IRNamedExpr[], updated: ReadonlySet<string>, diags: Diagnostic[]): void => {
+const checkAppliedGrads = (items: readonly IRNamedExpr[], updated: ReadonlySet<string>, solved: ReadonlySet<string>, diags: Diagnostic[]): void => {
   const walk = (e: IRExpr): void => {
-    if (e.kind === 'appliedGrad' && !updated.has(e.path))
+    if (e.kind === 'appliedGrad' && e.residual === true && updated.has(e.path) && !solved.has(e.path))
+      diags.push(
+        error(
+          Codes.residualNoSolve,
+          `solver_residual(${e.path}): the rule that updates '${e.path}' solves no linear system, so there is no residual to log`,
+          e.span,
+          "only 'through F' (the implicit form) solves one; 'through F for K steps' and plain rules do not",
+        ),
+      );
+    else if (e.kind === 'appliedGrad' && !updated.has(e.path))
       diags.push(
         error(Codes.appliedGradNoRule, `applied_grad(${e.path}): no update rule changes '${e.path}', so no gradient is ever applied to it`, e.span, 'log a parameter some rule updates (frozen parameters and population hyper-parameters have no applied gradient)'),
       );

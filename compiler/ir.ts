@@ -97,7 +97,15 @@ export type IRExpr =
    * `applied_grad(p)` in a report: the gradient the rule updating `p` applied at its last firing
    * (after `through`, geometry and the sphere projection, before the optimizer); zeros before it fires.
    */
-  | (Base & { readonly kind: 'appliedGrad'; readonly path: string })
+  | (Base & {
+      readonly kind: 'appliedGrad';
+      readonly path: string;
+      /**
+       * `solver_residual(p)`: instead of the gradient, the relative residual ‖Hv − b‖/‖b‖ the
+       * implicit solve of `p`'s rule (`through F`) left at its last firing; NaN before it.
+       */
+      readonly residual?: true;
+    })
   /** All of `paths`, each flattened, concatenated in order (`flat(params(net))`); shape `[total]`. */
   | (Base & { readonly kind: 'flatParams'; readonly paths: readonly string[] })
   /** A runtime scalar bound by `sweep` (its value in the member being run). */
@@ -108,6 +116,8 @@ export type IRExpr =
       readonly fn: string;
       readonly args: readonly IRExpr[];
       readonly options: ConstArgs;
+      /** Options that read a sweep variable (`options` holds the first member's values): see `IROptimizer`. */
+      readonly sweepOptions?: Readonly<Record<string, IRExpr>>;
       readonly differentiable: boolean;
     })
   /**
@@ -120,6 +130,11 @@ export type IRExpr =
       readonly input: IRExpr;
       readonly params: Readonly<Record<string, string>>;
       readonly args: ConstArgs;
+      /**
+       * Arguments that read a sweep variable (`dropout(rate: r)`; `args` holds the first member's),
+       * and the per-example input shape the layer's parameters are inferred from again per member.
+       */
+      readonly sweep?: { readonly args: Readonly<Record<string, IRExpr>>; readonly inShape: readonly number[] };
       readonly stochastic: boolean;
     })
   | (Base & { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: IRExpr; readonly right: IRExpr })
@@ -138,6 +153,7 @@ export type IRExpr =
       readonly fn: string;
       readonly input: IRExpr;
       readonly options: ConstArgs;
+      readonly sweepOptions?: Readonly<Record<string, IRExpr>>;
       readonly stateKey: string;
     })
   /**
@@ -275,8 +291,13 @@ export interface IRFigure {
 }
 
 export interface IRSweep {
-  readonly variable: string;
-  readonly values: readonly number[];
+  /** The sweep variables, outermost first: nested sweeps are one grid. */
+  readonly variables: readonly string[];
+  /**
+   * One entry per member, each variable's value: the product of the sweeps' values, the outermost
+   * varying slowest (`sweep a in [1, 2] { sweep b in [3, 4] {…} }`: a1 b3, a1 b4, a2 b3, a2 b4).
+   */
+  readonly members: readonly Readonly<Record<string, number>>[];
   /** Rules, losses and metrics of the body; each member runs the program plus this body. */
   readonly body: IRBody;
   readonly select?: { readonly direction: 'lowest' | 'highest'; readonly metric: string };
@@ -319,7 +340,12 @@ export interface IRProgram extends IRBody {
   readonly params: readonly IRParam[];
   /** Partition name → parameter paths (frozen parameters are in 'frozen'). */
   readonly partitions: Readonly<Record<string, readonly string[]>>;
-  readonly run: { readonly length: IRDuration; readonly batch: number };
+  /**
+   * `onDivergence`: `run … on divergence continue|stop`. Absent: one model stops at its first
+   * non-finite loss or parameter, while a sweep or population goes on with its other members;
+   * `continue` goes on in every case (as `--allow-divergence`), `stop` ends any run there.
+   */
+  readonly run: { readonly length: IRDuration; readonly batch: number; readonly onDivergence?: 'continue' | 'stop' };
   readonly report?: { readonly every: IRDuration; readonly items: readonly IRNamedExpr[] };
   readonly figures: readonly IRFigure[];
   readonly phases: readonly IRPhase[];
@@ -328,16 +354,16 @@ export interface IRProgram extends IRBody {
   readonly population?: IRPopulation;
 }
 
+const LEAVES = new Set<IRExpr['kind']>(['const', 'field', 'param', 'appliedGrad', 'flatParams', 'sweepVar']);
+type Leaf = Extract<IRExpr, { readonly kind: 'const' | 'field' | 'param' | 'appliedGrad' | 'flatParams' | 'sweepVar' }>;
+
+/** A node without children. */
+export const isLeaf = (e: IRExpr): e is Leaf => LEAVES.has(e.kind);
+
 /** Every child of a node, for walkers. */
 export const children = (e: IRExpr): readonly IRExpr[] => {
+  if (isLeaf(e)) return [];
   switch (e.kind) {
-    case 'const':
-    case 'field':
-    case 'param':
-    case 'appliedGrad':
-    case 'flatParams':
-    case 'sweepVar':
-      return [];
     case 'call':
       return e.args;
     case 'layer':

@@ -40,8 +40,13 @@ import { reserveSpace } from './folder/reserve.js';
 import { trimPartialLine } from './results/metrics.js';
 import { dataIds, identityChanges, identityHash, tokenHash, type SourceId } from './results/identity.js';
 import { describeDivergence, type Divergence } from './exec/diverge.js';
-import { partMembers, type Part } from './parts.js';
+import { type TrainingFailure, trainingFailure } from './exec/failure.js';
+import { goesOn } from './exec/on-divergence.js';
+import { partMembers, showPart, type Part } from './parts.js';
+import { EnsembleCodes, ensembleScope } from './ensemble-parts.js';
 import { folderExchange } from './exchange.js';
+import type { Mode } from './exec/snapshot.js';
+import { seedListRefusal, seedSummary, seedSummaryText, showSeeds, usageError } from './seeds.js';
 
 export type SetValue = number | boolean | string;
 
@@ -72,6 +77,8 @@ export interface RunOptions {
   readonly force?: boolean;
   /** Go on past the first non-finite parameter (a warning) instead of ending the run as diverged. */
   readonly allowDivergence?: boolean;
+  /** A seed list (`--seeds`): the program trained once per seed, each seed a member (runtime/seeds.ts). */
+  readonly seeds?: readonly number[];
 }
 
 export interface RunIO {
@@ -102,7 +109,7 @@ const readText = (p: string): E.Either<string, string> => E.mapLeft((why: string
 
 const lowerWith = (ir: IRProgram, registry: Registry, clock: Clock, sweepIndex: number | undefined): E.Either<Diagnostic[], LoweredProgram> => {
   const sw = ir.sweep;
-  const sweep = sw !== undefined && sweepIndex !== undefined ? { [sw.variable]: sw.values[sweepIndex] ?? NaN } : undefined;
+  const sweep = sw !== undefined && sweepIndex !== undefined ? sw.members[sweepIndex] : undefined;
   return lowerProgram(ir, registry, { stepsPerEpoch: finalSpe(clock), clock, ...(sweep !== undefined ? { sweep } : {}) });
 };
 
@@ -238,6 +245,12 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   // Warnings (an unused --set, say) are shown and the run goes on.
   if (compiled.diagnostics.length > 0) io.error(io.renderDiagnostics(compiled.diagnostics));
   const ir = compiled.ir;
+  // A resumed seed list continues with the seeds it was started with.
+  const seeds = o.seeds ?? previous?.seeds;
+  if (seeds !== undefined) {
+    const refused = seedListRefusal(ir, o.file, seeds);
+    if (refused !== undefined) return fail(refused);
+  }
   // Chosen before the program was read (its line comes first); a program that reads values on the
   // host mid-step cannot run on webgpu, so it is chosen again without it.
   const host = first.right.name === 'webgpu' ? hostReads(ir) : undefined;
@@ -268,13 +281,14 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   {
     // Before the folder is touched: an absurd length is a typo, not a run.
     const n = totalSteps(ir.run.length, clock, o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {});
-    const k = memberCount(lowered.right);
+    const k = seeds?.length ?? memberCount(lowered.right);
     if (!Number.isSafeInteger(n) || n * k > MAX_STEPS) {
       return fail(`error: the run would take ${n.toLocaleString('en-US')} steps${k > 1 ? ` × ${k} members` : ''}; xreg runs at most ${MAX_STEPS.toLocaleString('en-US')} (is the length a typo?)`);
     }
   }
   let resume: Snapshot | undefined;
-  let seed = o.seed ?? previous?.seed ?? ir.seed;
+  // A seed list's run seed (its checkpoints', its manifest's `seed`) is its first seed.
+  let seed = seeds?.[0] ?? o.seed ?? previous?.seed ?? ir.seed;
   if (o.resume !== undefined) {
     const changed = previous?.sources !== undefined ? identityChanges(previous, { sources, data: dataFiles }) : [];
     if (changed.length > 0) return fail(`error: cannot resume ${o.resume}: ${changed.join('; ')} since the run started; a resumed run must read the same program and data (start a new run with --out)`);
@@ -283,9 +297,10 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     resume = ck.right.snapshot;
     seed = ck.right.header.seed;
     const misfit = checkSnapshot(lowered.right, resume, seed, {
-      mode: modeOf(lowered.right),
+      mode: seeds !== undefined ? 'seeds' : modeOf(lowered.right),
+      members: seeds?.length ?? memberCount(lowered.right),
       // A population's part holds only its own members.
-      members: modeOf(lowered.right) === 'population' && previous?.part !== undefined ? previous.part.length : memberCount(lowered.right),
+      ...(previous?.part !== undefined ? { part: previous.part } : {}),
       splitSizes: Object.fromEntries(Object.entries(data.right.splits).map(([k, d]) => [k, d.size])),
       maxSteps: MAX_STEPS,
     });
@@ -294,6 +309,19 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     held.savedStep = ck.right.header.step;
   }
 
+  // Before the folder is touched: a part that does not exist, or cannot be trained alone.
+  const length = o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {};
+  const total = resume?.total ?? totalSteps(ir.run.length, clock, length);
+  const mode: Mode = seeds !== undefined ? 'seeds' : modeOf(lowered.right);
+  const members = seeds !== undefined ? seeds.length : mode === 'ensemble' ? (lowered.right.members ?? ir.ensemble?.size ?? 1) : memberCount(lowered.right);
+  const plan = reportPlan(lowered.right, total);
+  // A resumed part continues the members it was started with.
+  const part = o.part !== undefined ? partMembers(o.part, mode, members, o.exchange !== undefined) : E.right(previous?.part);
+  if (E.isLeft(part)) return fail(`error: ${part.left}`);
+  const only = part.right;
+  // An ensemble's part trains its members' rules alone (runtime/ensemble-parts.ts).
+  const scope = only !== undefined && mode === 'ensemble' ? ensembleScope(lowered.right, only) : undefined;
+  if (scope !== undefined && E.isLeft(scope)) return fail(usageError(EnsembleCodes.coupled, `${o.part !== undefined ? showPart(o.part) : '--member'}: ${scope.left}`));
   const out = o.resume ?? o.out ?? defaultOutDir(o.file, (io.now ?? (() => new Date()))());
   const made = await makeFolder(out);
   if (E.isLeft(made)) return fail(`error: ${made.left}`);
@@ -324,15 +352,6 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   if (resume !== undefined) await truncateRecords(metricsFile, resume.records);
 
   const startedAt = new Date().toISOString();
-  const length = o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {};
-  const total = resume?.total ?? totalSteps(ir.run.length, clock, length);
-  const mode = modeOf(lowered.right);
-  const members = mode === 'ensemble' ? (lowered.right.members ?? ir.ensemble?.size ?? 1) : memberCount(lowered.right);
-  const plan = reportPlan(lowered.right, total);
-  // A resumed part continues the members it was started with.
-  const part = o.part !== undefined ? partMembers(o.part, mode, members, o.exchange !== undefined) : E.right(previous?.part);
-  if (E.isLeft(part)) return fail(`error: ${part.left}`);
-  const only = part.right;
   // Alone, a population's part would exploit among its own members only: not the run it is part of.
   if (only !== undefined && mode === 'population' && o.exchange === undefined) {
     return fail(`error: ${out} holds part of a population (members ${only.join(', ')}): continue it with --exchange DIR, the folder its parts exploit through`);
@@ -342,7 +361,13 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   io.info(
     [
       `training: ${plural(total, 'step')} (${epochText(clock, data.right.main.key)})`,
-      mode === 'single' ? '' : mode === 'ensemble' ? `, an ensemble of ${members} unrolled into one model` : `, ${plural(members, `${mode} member`)}`,
+      mode === 'single'
+        ? ''
+        : mode === 'ensemble'
+          ? `, an ensemble of ${members} unrolled into one model`
+          : mode === 'seeds'
+            ? `, once per seed: ${plural(members, 'seed')} (${showSeeds(seeds ?? [])})${lowered.right.members !== undefined ? `, each an ensemble of ${lowered.right.members} unrolled into one model` : ''}`
+            : `, ${plural(members, `${mode} member`)}`,
       only !== undefined ? ` (this part: ${only.length === 1 ? 'member' : 'members'} ${only.join(', ')})` : '',
       plan.items.length > 0 ? `; report every ${showDuration(plan.every)}: ${reportNames(plan.items.map((i) => i.name))}` : '',
       evalLimit !== undefined ? `; whole-split metrics on at most ${evalLimit} examples (--eval-limit)` : '',
@@ -375,6 +400,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
       ? { exploit: { every: ir.population.every !== undefined ? Math.max(1, toSteps(ir.population.every, clock)) : total, direction: ir.population.exploit.direction } }
       : {}),
     ...(ir.sweep?.select !== undefined ? { select: { metric: ir.sweep.select.metric, direction: ir.sweep.select.direction } } : {}),
+    ...(seeds !== undefined ? { seeds: [...seeds] } : {}),
     ...(previous?.resumedFrom !== undefined || resume !== undefined
       ? { resumedFrom: [...(previous?.resumedFrom ?? []), ...(resume !== undefined ? [{ step: resume.live[0]?.state.step ?? 0, at: startedAt }] : [])] }
       : {}),
@@ -394,17 +420,19 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     seconds: before.seconds + (Date.now() - segmentStart) / 1000,
   });
   let result: ExecResult | undefined;
-  let crash: string | undefined;
+  let crash: TrainingFailure | undefined;
   let lastStep = resume?.live[0]?.state.step ?? 0;
   const divergences: Divergence[] = [];
   try {
     result = await execute(lowered.right, data.right, {
       seed,
+      ...(seeds !== undefined ? { seeds } : {}),
       length,
       checkpointEvery: o.checkpointEvery,
       ...(evalLimit !== undefined ? { evalLimit: evalLimit } : {}),
       ...(resume !== undefined ? { resume } : {}),
       ...(only !== undefined ? { only } : {}),
+      ...(scope !== undefined ? { scope: scope.right } : {}),
       ...(only !== undefined && mode === 'population' && o.exchange !== undefined
         ? {
             exchange: folderExchange({
@@ -450,8 +478,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
       // learning rate too high) and the others go on.
       onDiverge: (d) => {
         divergences.push(d);
-        if (o.allowDivergence !== true && mode !== 'sweep' && mode !== 'population') return true;
-        io.error(`warning: ${describeDivergence(d)}; going on${o.allowDivergence === true ? ' (--allow-divergence)' : ' with the other members'}`);
+        const go = goesOn(o.allowDivergence === true, ir.run.onDivergence, mode);
+        if (go === undefined) return true;
+        io.error(`warning: ${describeDivergence(d)}; going on${go}`);
         return false;
       },
       ...(ir.sweep !== undefined
@@ -464,19 +493,23 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
       await metrics.close().catch(() => undefined);
       throw e;
     }
-    // A tensor op failing mid-run (a shape the checks above could not see) is a failed run, not a crash.
-    crash = `training failed at step ${lastStep}: ${e instanceof Error ? e.message : String(e)}`;
+    // A tensor op failing mid-run (a shape the checks above could not see) is a failed run, not a
+    // crash, named at the expression that failed when a compiled node caught it.
+    crash = trainingFailure(e, lastStep);
   } finally {
     io.onEnd?.();
   }
   await metrics.close();
   if (crash !== undefined || result === undefined) {
-    const reason = crash ?? 'training ended without a result';
+    const reason = crash?.line ?? 'training ended without a result';
     await writeManifest(out, { ...manifest, outcome: 'failed', ended: new Date().toISOString(), error: reason });
-    return fail(`error: ${reason}`);
+    if (crash?.diagnostic === undefined) return fail(`error: ${reason}`);
+    io.error(io.renderDiagnostics([crash.diagnostic]));
+    return fail(`error: training failed at step ${crash.step}; the run is marked failed`);
   }
   // A declared reliability figure needs the final model's predictions, not logged scalars.
-  const finalState = result.outcome === 'completed' && result.states.length === 1 ? result.states[0] : undefined;
+  // An ensemble's part holds some members only: its figure is drawn by the merge.
+  const finalState = result.outcome === 'completed' && result.states.length === 1 && scope === undefined ? result.states[0] : undefined;
   const figureNote =
     finalState !== undefined ? await writeReliability(out, lowered.right, finalState, data.right, seed, evalLimit) : E.right(undefined);
   for (const s of result.states) disposeState(s);
@@ -498,18 +531,20 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     ...(result.selected !== undefined ? { selected: result.selected } : {}),
     ...(result.exploits !== undefined ? { exploits: [...result.exploits] } : {}),
     results: [...result.members],
+    ...(mode === 'seeds' && result.outcome === 'completed' ? { seedSummary: seedSummary(result.members) } : {}),
   };
   await writeManifest(out, manifest);
 
   if (result.outcome === 'failed') return fail(`error: ${result.error ?? 'the run failed'}`);
   if (result.outcome === 'diverged') {
-    return fail(`error: ${result.error ?? 'diverged'}; the run is marked diverged (a smaller learning rate may help; --allow-divergence goes on past it)`);
+    return fail(`error: ${result.error ?? 'diverged'}; the run is marked diverged (a smaller learning rate may help; 'on divergence continue' after the program's run, or --allow-divergence, goes on past it)`);
   }
   if (result.outcome === 'interrupted') {
     io.error(`interrupted: checkpoint saved in ${out}; continue with: xreg run ${o.file} --resume ${out}`);
     return 130;
   }
-  if (result.members.length > 0) io.info(summaryTable(result.members, result.selected));
+  if (result.members.length > 0) io.info(summaryTable(result.members, result.selected, mode === 'seeds'));
+  if (manifest.seedSummary !== undefined) io.info(seedSummaryText(result.members.map((m) => m.seed), manifest.seedSummary));
   if (result.selected !== undefined && result.finalSaveError === undefined) io.info(`the selected member's parameters: ${path.join(out, SELECTED_DIR)} (a checkpoint)`);
   io.info(`done: ${plural(result.stepsRun, 'step')} in ${result.seconds.toFixed(1)} s; results in ${out} (${METRICS_FILE}, manifest.json)`);
   io.info(`next: xreg plot ${out}`);

@@ -53,6 +53,7 @@ export const languageForms = [
   'magnitudes',
   'grad',
   'applied_grad',
+  'solver_residual',
   'normal',
   'uniform',
   'logspace',
@@ -66,6 +67,9 @@ export const languageForms = [
   'x',
   'y',
 ] as const;
+
+/** A declaration's kind as the user says it. */
+export const kindWords = (kind: Global['kind']): string => (kind === 'sweepVar' ? 'sweep variable' : kind === 'ensemble' ? 'ensemble average' : kind);
 
 const qualified = (ns: string, name: string): string => (ns === '' ? name : `${ns}.${name}`);
 
@@ -154,7 +158,7 @@ export const evalLets = (
         later = g;
         return E.left(`'${n}' is used before its 'let': a 'let' may use only the lets above it`);
       }
-      return E.left(g === undefined ? `unknown constant '${n}'` : `'${n}' is a ${g.global.kind}, not a constant`);
+      return E.left(g === undefined ? `unknown constant '${n}'` : `'${n}' is a ${kindWords(g.global.kind)}, not a constant`);
     });
     if (E.isLeft(v)) {
       const at = later;

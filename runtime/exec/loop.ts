@@ -8,13 +8,14 @@ import type { IRDuration } from '../../compiler/ir.js';
 import { mixSeeds } from '../../stdlib/data/random.js';
 import type { PreparedData } from './data.js';
 import * as E from 'fp-ts/lib/Either.js';
-import { evaluateReport, freshMember, runMember, type MemberState, type ReportRecord, type RunContext } from './member.js';
+import { evaluateReport, freshMember, runMember, sweepFields, type MemberState, type ReportRecord, type RunContext } from './member.js';
 import { exploitExplore, type ExploitEvent, type PbtOptions } from './pbt.js';
 import { finalSpe } from '../../compiler/lower/clock.js';
 import { fires, nextFiring, runClock, totalSteps, type Clock, type LengthOverride } from './schedule.js';
 import type { FinishedMember, Mode, Snapshot } from './snapshot.js';
 import { disposeState } from './state.js';
 import { describeDivergence, type Divergence } from './diverge.js';
+import type { Scope } from '../ensemble-parts.js';
 
 export interface ExecOptions {
   readonly seed: number;
@@ -58,6 +59,13 @@ export interface ExecOptions {
   readonly onDiverge?: (d: Divergence) => boolean;
   /** false: no check for non-finite parameters after each update (bench/faults measures its cost). */
   readonly watchFinite?: boolean;
+  /**
+   * A seed list (`--seeds`): member `i` is the program trained from `seeds[i]` instead of `seed`,
+   * exactly as a run with that seed would train it (runtime/seeds.ts).
+   */
+  readonly seeds?: readonly number[];
+  /** An ensemble trained in parts (`only` its members): the rules and report items of this part. */
+  readonly scope?: Scope;
 }
 
 /** What a step hook learns about the run: `spe` is the full split's epoch length, `clock` every epoch's. */
@@ -129,7 +137,7 @@ export const modeOf = (p: LoweredProgram): Mode =>
 /** How many members the executor trains: sweep values or population size; an unrolled ensemble is one model. */
 export const memberCount = (p: LoweredProgram): number => {
   const mode = modeOf(p);
-  return mode === 'sweep' ? (p.ir.sweep?.values.length ?? 1) : mode === 'population' ? (p.ir.population?.size ?? 1) : 1;
+  return mode === 'sweep' ? (p.ir.sweep?.members.length ?? 1) : mode === 'population' ? (p.ir.population?.size ?? 1) : 1;
 };
 
 const byName = (p: LoweredProgram, name: string): LoweredObservable | undefined =>
@@ -213,7 +221,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   const clock = runClock(data.main.size, ir.run.batch, data.growth[data.main.key]);
   const spe = finalSpe(clock);
   const total = o.resume?.total ?? totalSteps(ir.run.length, clock, o.length);
-  const mode = modeOf(program);
+  const mode: Mode = o.seeds !== undefined ? 'seeds' : modeOf(program);
   const plan = reportPlan(program, total);
   const ctx: RunContext = {
     program,
@@ -221,17 +229,18 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
     clock,
     total,
     report: plan,
-    multi: mode === 'sweep' || mode === 'population',
+    multi: mode === 'sweep' || mode === 'population' || mode === 'seeds',
     ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
     ...(o.watchFinite === false ? { watchFinite: false } : {}),
+    ...(o.scope !== undefined ? { scope: o.scope } : {}),
   };
   const better = directions(program);
-  const count = memberCount(program);
+  const count = o.seeds?.length ?? memberCount(program);
   const programOf = (i: number): E.Either<string, LoweredProgram> => (o.programFor === undefined ? E.right(program) : o.programFor(i));
   const makeMember = (p: LoweredProgram, i: number): MemberState => {
     const sw = ir.sweep;
-    const seed = mode === 'population' ? memberSeed(o.seed, i) : o.seed;
-    return freshMember(p, i, seed, mode === 'sweep' && sw !== undefined ? sw.values[i] : undefined);
+    const seed = mode === 'population' ? memberSeed(o.seed, i) : mode === 'seeds' ? (o.seeds?.[i] ?? o.seed) : o.seed;
+    return freshMember(p, i, seed, mode === 'sweep' ? sw?.members[i] : undefined);
   };
 
   let records = o.resume?.records ?? 0;
@@ -276,7 +285,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   });
   const finishedOf = (m: MemberState): FinishedMember => {
     const s = stats[m.index] ?? { final: {}, best: {} };
-    return { index: m.index, seed: m.seed, ...(m.sweepValue !== undefined ? { sweepValue: m.sweepValue } : {}), final: s.final, best: s.best };
+    return { index: m.index, seed: m.seed, ...sweepFields(m), final: s.final, best: s.best };
   };
   const finish = (m: MemberState): FinishedMember => {
     const f = finishedOf(m);
@@ -306,7 +315,8 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   if (mode !== 'population') {
     let last: RunState | undefined;
     const done = new Set(finished.map((f) => f.index));
-    const todo = (o.only ?? [...Array(count).keys()]).filter((i) => !done.has(i));
+    // An ensemble's part is still one model: `only` names the ensemble members it trains (scope).
+    const todo = (mode === 'ensemble' ? [0] : (o.only ?? [...Array(count).keys()])).filter((i) => !done.has(i));
     for (const [k, i] of todo.entries()) {
       const p = programOf(i);
       if (E.isLeft(p)) return result('failed', last !== undefined ? [last] : [], p.left);
