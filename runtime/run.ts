@@ -260,7 +260,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   const loadStart = Date.now();
   const data = await prepareData(ir, o.registry);
   if (E.isLeft(data)) return fail(formatDataError(data.left));
-  const sources: SourceId[] = [{ path: o.file, tokens: tokenHash(text.right, o.file) }, ...imported];
+  // Plugins are sources too: an edited plugin computes something else under the same program.
+  const plugins = (o.registry.plugins ?? []).map((p) => ({ path: p.file, tokens: p.hash }));
+  const sources: SourceId[] = [{ path: o.file, tokens: tokenHash(text.right, o.file) }, ...imported, ...plugins];
   const dataFiles = await dataIds(ir);
   const identity = identityHash(sources, dataFiles);
   const shapeError = checkDataShapes(ir, data.right);
