@@ -3,7 +3,7 @@
  *   npx tsx bench/noise/run.ts main|best|ensemble|probe|trace|rest_points|pbt|growth|sensitivity|sensitivity_reg|rest
  *     |augment|augment_sweep|sweep_seeds|sweep0|pbt_seeds|sensitivity_seeds [OUT=runs/noise] [BEST_LOG_SIGMA]
  */
-import { augmentSpecs, augmentSweepSpecs, ensembleSpecs, growthSpecs, mainSpecs, pbtSpecs, probeSpecs, restSpecs, runAll, sensitivitySpecs, sweepBestSpecs, sweepSpecs, traceSpecs, type RunSpec } from './runs.js';
+import { SEEDS, augmentSpecs, augmentSweepSpecs, ensembleSpecs, growthSpecs, mainSpecs, pbtSpecs, probeSpecs, restSpecs, runAll, sensitivitySpecs, sweepBestSpecs, sweepSpecs, traceSpecs, type RunSpec } from './runs.js';
 
 const [table = 'main', root = 'runs/noise', best = '-3'] = process.argv.slice(2);
 const tables: Record<string, () => RunSpec[]> = {
@@ -19,7 +19,7 @@ const tables: Record<string, () => RunSpec[]> = {
   sensitivity_reg: () => sensitivitySpecs().filter((r) => r.name.startsWith('sens-reg')),
   // seeds 1 and 2 of the sweep (each seed selects its own member), PBT and the sensitivity runs
   augment: () => augmentSpecs(),
-  augment_sweep: () => augmentSweepSpecs(),
+  augment_sweep: () => SEEDS.flatMap((s) => augmentSweepSpecs(s)),
   sweep_seeds: () => sweepSpecs([1, 2]),
   sweep0: () => sweepSpecs([0]),
   pbt_seeds: () => pbtSpecs([1, 2]),
