@@ -45,6 +45,7 @@ export const poolPlan = (o: Omit<RunOptions, 'registry'> & { readonly workers: n
   if (members <= 1) return one('one model');
   const what = o.seeds !== undefined ? 'seeds' : ir.ensemble !== undefined ? 'ensemble members' : 'sweep members';
   const workers = Math.min(o.workers, members);
+  if (workers <= 1 && o.seeds === undefined && ir.ensemble !== undefined) return one(`--workers 1: the ensemble of ${members} trains unrolled, as one model`);
   if (workers <= 1) return { workers: 1, members, line: `workers: 1 (--workers 1: the ${members} ${what} one after another)` };
   return {
     workers,
