@@ -12,6 +12,7 @@ import { LowerCodes } from './codes.js';
 import { type Batches, batchKey } from './types.js';
 import { binary, stopGradient } from './tensor-ops.js';
 import { mixupEv } from './mixup.js';
+import { lambdaMaxEv } from './lambda-max.js';
 
 export type HelperState = Readonly<Record<string, tf.Tensor>>;
 
@@ -172,6 +173,10 @@ export const compileExpr = (e: IRExpr, registry: Registry, sweep: SweepValues): 
     case 'mixup': {
       const node = e;
       return E.map((body: Ev): Ev => mixupEv(node, body))(sub(e.body));
+    }
+    case 'lambdaMax': {
+      const node = e;
+      return E.map((body: Ev): Ev => lambdaMaxEv(node, body))(sub(e.body));
     }
     case 'members':
       // lowerProgram unrolls ensembles first (ensemble.ts): a `members` node left here has no ensemble.

@@ -63,6 +63,7 @@ export const languageForms = [
   'scatter',
   'reliability',
   'mixup',
+  'lambda_max',
   'x',
   'y',
 ] as const;
