@@ -23,6 +23,10 @@ export const Codes = {
   appliedGradNoRule: 'E0222',
   badThroughOption: 'E0223',
   badOverride: 'E0224',
+  sweepFixed: 'E0225',
+  sweepNotArithmetic: 'E0226',
+  sweepShape: 'E0227',
+  sweepGrid: 'E0228',
   // hostile and clumsy input of issue 15 (E0240–E0259; E0700 is the parser's nesting limit)
   emptyProgram: 'E0240',
   badBatch: 'E0241',

@@ -17,6 +17,7 @@ import { checkPhases } from './checks/phases.js';
 import { checkSelection, type Selection } from './checks/selection.js';
 import { checkSplitOrder } from './checks/splits.js';
 import { checkInputLimits } from './checks/input-limits.js';
+import { bindSweepMember, hasSweptConstants } from './lower/bind-sweep.js';
 import { Codes } from './codes.js';
 import { children } from './ir.js';
 import type { IRDuration, IRExpr, IRFigure, IRNamedExpr, IRPhase, IRPopulation, IRProgram, IRRule } from './ir.js';
@@ -225,7 +226,9 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     schemas: new Map(),
     stack: [],
     naming: new WeakMap(),
+    sweeps: new Map(),
   };
+  for (const p of decls) if (p.decl.kind === 'Sweep') ctx.sweeps.set(p.decl.variable.name, sweepValuesOf(p.decl.values, ctx));
   const top = (p: PlacedDecl, name: string, body: Expr) => localFor(name, body, ctx, p.container, p.ns);
 
   // data, splits, free parameters
@@ -414,7 +417,23 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     );
   const sorted = dedupe(sortDiagnostics(diags.filter((d) => d.message !== FOLLOW_ON)));
   if (hasErrors(sorted)) return { diagnostics: sorted };
-  return { ir: buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, runLength, batch, sweepValues), diagnostics: sorted };
+  const ir = buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, runLength, batch, sweepValues);
+  const members = memberErrors(ir, registry);
+  return members.length > 0 ? { diagnostics: sortDiagnostics([...sorted, ...members]) } : { ir, diagnostics: sorted };
+};
+
+/**
+ * Every sweep member's constants, bound as its lowering will bind them: a layer argument that only
+ * a later member makes impossible (a shape it would change, a rate out of range) is found here.
+ */
+const memberErrors = (ir: IRProgram, registry: Registry): Diagnostic[] => {
+  const sw = ir.sweep;
+  if (sw === undefined || !hasSweptConstants(ir)) return [];
+  for (const v of sw.values.slice(1)) {
+    const b = bindSweepMember(ir, registry, { [sw.variable]: v });
+    if (E.isLeft(b)) return b.left;
+  }
+  return [];
 };
 
 /** What a sweep's `select` and a population's `exploit` choose by. */

@@ -16,14 +16,20 @@ const same = (a: ConstValue, b: ConstValue): boolean => JSON.stringify(a) === JS
  * Arguments as a researcher would write them: required ones positionally, optional ones only
  * where they differ from the library default (an unknown entry shows everything by name).
  */
-export const fmtArgs = (values: ConstArgs, specs: readonly ArgSpec[] | undefined, named = false): string => {
+export const fmtArgs = (values: ConstArgs, specs: readonly ArgSpec[] | undefined, named = false, perMember: Readonly<Record<string, string>> = {}): string => {
   if (specs === undefined)
     return Object.entries(values)
-      .map(([k, v]) => `${k}: ${fmtValue(v)}`)
+      .map(([k, v]) => `${k}: ${perMember[k] ?? fmtValue(v)}`)
       .join(', ');
   const out: string[] = [];
   for (const s of specs) {
     const v = values[s.name];
+    const m = perMember[s.name];
+    // a value each sweep member computes is shown as written, never as the first member's
+    if (m !== undefined) {
+      out.push(`${s.name}: ${m}`);
+      continue;
+    }
     if (v === undefined) continue;
     if (s.default === undefined) out.push(named ? `${s.name}: ${fmtValue(v)}` : fmtValue(v));
     else if (!same(v, s.default)) out.push(`${s.name}: ${fmtValue(v)}`);
@@ -49,10 +55,11 @@ export const specsOf = (registry: Registry, name: string): readonly ArgSpec[] | 
 };
 
 /** `name(args)`, or just `name` when nothing is worth showing. */
-export const callText = (registry: Registry, name: string, values: ConstArgs): string => {
+export const callText = (registry: Registry, name: string, values: ConstArgs, sweep: Readonly<Record<string, IRExpr>> = {}): string => {
   // layers take their sizes positionally (`dense(256)`); optimizer and function options are named
   const kind = registry.entries.get(name)?.kind;
-  const a = fmtArgs(values, specsOf(registry, name), kind !== 'layer' && kind !== 'loader' && kind !== 'transform');
+  const perMember = Object.fromEntries(Object.entries(sweep).map(([k, e]) => [k, inlineExpr(registry, e)]));
+  const a = fmtArgs(values, specsOf(registry, name), kind !== 'layer' && kind !== 'loader' && kind !== 'transform', perMember);
   return a === '' ? name : `${name}(${a})`;
 };
 
@@ -154,7 +161,13 @@ export const inlineExpr = (registry: Registry, e: IRExpr, max = 120): string => 
         continue;
       }
       const s = stages[i]!;
-      parts.push(s.kind === 'layer' ? callText(registry, s.layer, s.args) : s.kind === 'call' ? callText(registry, s.fn, s.options) : s.kind === 'stateful' ? callText(registry, s.fn, s.options) : '');
+      parts.push(
+        s.kind === 'layer'
+          ? callText(registry, s.layer, s.args, s.sweep?.args)
+          : s.kind === 'call' || s.kind === 'stateful'
+            ? callText(registry, s.fn, s.options, s.sweepOptions)
+            : '',
+      );
       i++;
     }
     return parts.filter((x) => x !== '').join(' |> ');
@@ -176,11 +189,11 @@ export const inlineExpr = (registry: Registry, e: IRExpr, max = 120): string => 
       case 'sweepVar':
         return n.name;
       case 'call': {
-        const opts = fmtArgs(n.options, specsOf(registry, n.fn), true);
+        const opts = fmtArgs(n.options, specsOf(registry, n.fn), true, Object.fromEntries(Object.entries(n.sweepOptions ?? {}).map(([k, x]) => [k, go(x)])));
         return `${n.fn}(${[...n.args.map(go), ...(opts === '' ? [] : [opts])].join(', ')})`;
       }
       case 'layer':
-        return modelOf(n) !== undefined && modelOf(n) === modelOf(n.input) ? `${modelOf(n)}(${go(n.input)})` : `${go(n.input)} |> ${callText(registry, n.layer, n.args)}`;
+        return modelOf(n) !== undefined && modelOf(n) === modelOf(n.input) ? `${modelOf(n)}(${go(n.input)})` : `${go(n.input)} |> ${callText(registry, n.layer, n.args, n.sweep?.args)}`;
       case 'stateful':
         return `${n.fn}(${go(n.input)})`;
       case 'binary': {
@@ -232,10 +245,10 @@ export const nodeLabel = (registry: Registry, e: IRExpr): string => {
     case 'sweepVar':
       return `sweep ${e.name}`;
     case 'call':
-      return `${callText(registry, e.fn, e.options)}${e.differentiable ? '' : '  (not differentiable)'}`;
+      return `${callText(registry, e.fn, e.options, e.sweepOptions)}${e.differentiable ? '' : '  (not differentiable)'}`;
     case 'layer': {
       const ps = Object.values(e.params);
-      return `${callText(registry, e.layer, e.args)}${ps.length > 0 ? ` {${groupPaths(ps)}}` : ''}${e.stochastic ? '  (stochastic)' : ''}`;
+      return `${callText(registry, e.layer, e.args, e.sweep?.args)}${ps.length > 0 ? ` {${groupPaths(ps)}}` : ''}${e.stochastic ? '  (stochastic)' : ''}`;
     }
     case 'binary':
       return e.op;
@@ -250,7 +263,7 @@ export const nodeLabel = (registry: Registry, e: IRExpr): string => {
     case 'over':
       return `over ${e.split}${e.batch > 0 ? ` batch ${e.batch}` : ''}`;
     case 'stateful':
-      return `${callText(registry, e.fn, e.options)}  (running state)`;
+      return `${callText(registry, e.fn, e.options, e.sweepOptions)}  (running state)`;
     case 'ref':
       return `${e.ref} ${e.name}${e.stopGradient ? '  (constant to gradients)' : ''}`;
     case 'members':

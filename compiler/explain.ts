@@ -60,12 +60,7 @@ const partitionTable = (ir: IRProgram): string[] => {
 };
 
 /** `prox_sgd(lr: 0.01)`, with the options bound per sweep member written as their expressions. */
-const optimizerText = (registry: Registry, r: IRRule): string => {
-  const base = callText(registry, r.optimizer.name, r.optimizer.options);
-  const perMember = Object.entries(r.optimizer.sweepOptions ?? {}).map(([k, e]) => `${k}: ${inlineExpr(registry, e)}`);
-  if (perMember.length === 0) return base;
-  return base.endsWith(')') ? `${base.slice(0, -1)}, ${perMember.join(', ')})` : `${base}(${perMember.join(', ')})`;
-};
+const optimizerText = (registry: Registry, r: IRRule): string => callText(registry, r.optimizer.name, r.optimizer.options, r.optimizer.sweepOptions);
 
 const ruleLines = (registry: Registry, ir: IRProgram, r: IRRule): string[] => {
   const values = r.targets.reduce((n, t) => n + count(ir.params.find((p) => p.path === t)?.shape ?? []), 0);

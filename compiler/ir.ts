@@ -108,6 +108,8 @@ export type IRExpr =
       readonly fn: string;
       readonly args: readonly IRExpr[];
       readonly options: ConstArgs;
+      /** Options that read a sweep variable (`options` holds the first member's values): see `IROptimizer`. */
+      readonly sweepOptions?: Readonly<Record<string, IRExpr>>;
       readonly differentiable: boolean;
     })
   /**
@@ -120,6 +122,11 @@ export type IRExpr =
       readonly input: IRExpr;
       readonly params: Readonly<Record<string, string>>;
       readonly args: ConstArgs;
+      /**
+       * Arguments that read a sweep variable (`dropout(rate: r)`; `args` holds the first member's),
+       * and the per-example input shape the layer's parameters are inferred from again per member.
+       */
+      readonly sweep?: { readonly args: Readonly<Record<string, IRExpr>>; readonly inShape: readonly number[] };
       readonly stochastic: boolean;
     })
   | (Base & { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: IRExpr; readonly right: IRExpr })
@@ -138,6 +145,7 @@ export type IRExpr =
       readonly fn: string;
       readonly input: IRExpr;
       readonly options: ConstArgs;
+      readonly sweepOptions?: Readonly<Record<string, IRExpr>>;
       readonly stateKey: string;
     })
   /**
@@ -334,16 +342,16 @@ export interface IRProgram extends IRBody {
   readonly population?: IRPopulation;
 }
 
+const LEAVES = new Set<IRExpr['kind']>(['const', 'field', 'param', 'appliedGrad', 'flatParams', 'sweepVar']);
+type Leaf = Extract<IRExpr, { readonly kind: 'const' | 'field' | 'param' | 'appliedGrad' | 'flatParams' | 'sweepVar' }>;
+
+/** A node without children. */
+export const isLeaf = (e: IRExpr): e is Leaf => LEAVES.has(e.kind);
+
 /** Every child of a node, for walkers. */
 export const children = (e: IRExpr): readonly IRExpr[] => {
+  if (isLeaf(e)) return [];
   switch (e.kind) {
-    case 'const':
-    case 'field':
-    case 'param':
-    case 'appliedGrad':
-    case 'flatParams':
-    case 'sweepVar':
-      return [];
     case 'call':
       return e.args;
     case 'layer':

@@ -1,4 +1,5 @@
 /** `update` declarations: loss, optimizer, schedule, batch and geometry elaborated; targets later. */
+import { isSweepArithmetic } from './sweep-arith.js';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Expr, UpdateDecl } from '../dsl/ast.js';
 import { error } from '../dsl/diagnostic.js';
@@ -63,9 +64,14 @@ const elabOptimizer = (ctx: Ctx, e: Expr, local: Local): RuleDraft['optimizer'] 
     const ir = v === null ? null : asTensor(ctx, v);
     ctx.diags.length = diags;
     if (ir === null || !mentionsSweep(ir)) return true;
-    if (!isArithmetic(ir))
+    if (!isSweepArithmetic(ir))
       ctx.diags.push(
-        error(Codes.notConstant, `option '${spec.name}' of ${head.name} reads a sweep variable through more than arithmetic`, a.value.span, 'an option may combine the sweep variable and numbers with + - * / ^ only'),
+        error(
+          Codes.sweepNotArithmetic,
+          `option '${spec.name}' of ${head.name} reads a sweep variable through more than arithmetic: each member needs one number here`,
+          a.value.span,
+          `combine the sweep variable with numbers by + - * / ^ only, e.g. ${spec.name}: 2 * lam`,
+        ),
       );
     sweepOptions[spec.name] = ir;
     return false;
@@ -75,23 +81,6 @@ const elabOptimizer = (ctx: Ctx, e: Expr, local: Local): RuleDraft['optimizer'] 
 };
 
 const mentionsSweep = (e: IRExpr): boolean => e.kind === 'sweepVar' || children(e).some(mentionsSweep);
-
-/** Constants and sweep variables under arithmetic: what `compiler/lower/sweep-options.ts` evaluates. */
-const isArithmetic = (n: IRExpr): boolean => {
-  switch (n.kind) {
-    case 'sweepVar':
-      return true;
-    case 'const':
-      return typeof n.value === 'number';
-    case 'binary':
-      return n.op !== '@' && isArithmetic(n.left) && isArithmetic(n.right);
-    case 'neg':
-    case 'reshape':
-      return isArithmetic(n.operand);
-    default:
-      return false;
-  }
-};
 
 export const elabRule = (ctx: Ctx, decl: UpdateDecl, name: string, container: Container, ns: string): RuleDraft | undefined => {
   const local = localFor(name, decl.loss, ctx, container, ns);

@@ -15,6 +15,7 @@ import { readManifest, writeManifest, type Manifest } from './results/manifest.j
 import { isEventLine, METRICS_FILE } from './results/metrics.js';
 import { decodeNumber } from './results/numbers.js';
 import { summaryTable } from './results/summary.js';
+import { SeedCodes, seedSummary, seedSummaryText, showSeeds, usageError } from './seeds.js';
 
 export interface PartFolder {
   readonly dir: string;
@@ -57,10 +58,16 @@ export const planMerge = (parts: readonly PartFolder[]): E.Either<string, MergeP
   const results: FinishedMember[] = [];
   for (const { dir, manifest: m } of parts) {
     if (m.outcome !== 'completed') return E.left(`${dir}: the part is ${m.outcome}, not completed; finish it first (xreg run ${m.program.path} --resume ${dir})`);
-    if ((m.mode !== 'sweep' && m.mode !== 'population') || m.results === undefined || m.part === undefined) {
-      return E.left(`${dir}: not a part of a sweep or population (see xreg run --member)`);
+    if ((m.mode !== 'sweep' && m.mode !== 'population' && m.mode !== 'seeds') || m.results === undefined || m.part === undefined) {
+      return E.left(`${dir}: not a part of a sweep, population or seed list (see xreg run --member)`);
     }
     if (m.mode !== first.manifest.mode) return E.left(`${dir} holds part of a ${m.mode}, ${first.dir} of a ${String(first.manifest.mode)}`);
+    if (JSON.stringify(first.manifest.seeds) !== JSON.stringify(m.seeds)) {
+      const list = (x: Manifest): string => (x.seeds !== undefined ? `--seeds ${showSeeds(x.seeds)}` : 'no seed list');
+      return E.left(
+        usageError(SeedCodes.otherList, `${dir} was run with ${list(m)}, ${first.dir} with ${list(first.manifest)}`, 'the parts of one seed list are run with the same --seeds (each part trains its own positions in it)'),
+      );
+    }
     const differs = sameSettings(first.manifest, m);
     if (differs !== undefined) return E.left(`${dir} was run with ${differs} than ${first.dir}: parts of one run must share them`);
     for (const r of m.results) {
@@ -159,7 +166,7 @@ export interface MergeIO {
 /** Merges part folders into `out`; resolves to the exit code (0 merged, 1 refused or failed). */
 export const mergeRuns = async (dirs: readonly string[], out: string, argv: readonly string[], io: MergeIO): Promise<number> => {
   const fail = (msg: string): number => {
-    io.error(`error: ${msg}`);
+    io.error(msg.startsWith('error[') ? msg : `error: ${msg}`);
     return 1;
   };
   const parts: PartFolder[] = [];
@@ -190,7 +197,9 @@ export const mergeRuns = async (dirs: readonly string[], out: string, argv: read
     return fail(`cannot write ${out} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   const sum = (f: (m: Manifest) => number | undefined): number => parts.reduce((a, p) => a + (f(p.manifest) ?? 0), 0);
-  const { part: _part, resumedFrom: _resumed, selected: _selected, error: _error, ...base } = first;
+  const { part: _part, resumedFrom: _resumed, selected: _selected, error: _error, seedSummary: _partSummary, ...base } = first;
+  // A part's summary covers its own seeds; the run's covers them all.
+  const summary = first.mode === 'seeds' ? seedSummary(plan.right.results) : undefined;
   const seconds = sum((m) => m.seconds);
   await writeManifest(out, {
     ...base,
@@ -210,9 +219,11 @@ export const mergeRuns = async (dirs: readonly string[], out: string, argv: read
         }
       : {}),
     ...(sel !== undefined ? { selected: sel } : {}),
+    ...(summary !== undefined ? { seedSummary: summary } : {}),
     mergedFrom: [...dirs],
   });
-  io.info(summaryTable(plan.right.results, sel));
+  io.info(summaryTable(plan.right.results, sel, first.mode === 'seeds'));
+  if (summary !== undefined) io.info(seedSummaryText(plan.right.results.map((r) => r.seed), summary));
   io.info(`merged ${plan.right.results.length} members from ${parts.length} folder${parts.length === 1 ? '' : 's'} into ${out}`);
   return 0;
 };

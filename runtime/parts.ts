@@ -20,7 +20,7 @@ export const parseShard = (text: string): E.Either<string, Part> => {
   return E.right({ kind: 'shard', index, of });
 };
 
-const whyWhole: Readonly<Record<Exclude<Mode, 'sweep' | 'population'>, string>> = {
+const whyWhole: Readonly<Record<Exclude<Mode, 'sweep' | 'population' | 'seeds'>, string>> = {
   single: 'this program has no sweep: it is a single member; run it without',
   ensemble: "an ensemble is trained as one model (its members share each step's batches); run it whole",
 };
@@ -30,10 +30,13 @@ export const partMembers = (p: Part, mode: Mode, count: number, exchange = false
   if (mode === 'population' && !exchange) {
     return E.left(`${showPart(p)}: the members of a population exchange parameters at every exploit; run it whole, or give the parts a shared folder to exploit through (--exchange DIR; xreg submit does)`);
   }
-  if (mode !== 'sweep' && mode !== 'population') return E.left(`${showPart(p)}: ${whyWhole[mode]}`);
+  if (mode !== 'sweep' && mode !== 'population' && mode !== 'seeds') return E.left(`${showPart(p)}: ${whyWhole[mode]}`);
+  // A seed list's members are its seeds, counted by position: --member 1 of --seeds 10,20 is seed 20.
+  const what = mode === 'seeds' ? 'seed list' : mode;
+  const them = mode === 'seeds' ? 'seeds' : 'members';
   if (p.kind === 'member') {
-    return p.index < count ? E.right([p.index]) : E.left(`--member ${p.index}: the ${mode} has ${count} members, 0 to ${count - 1}`);
+    return p.index < count ? E.right([p.index]) : E.left(`--member ${p.index}: the ${what} has ${count} ${them}, 0 to ${count - 1}${mode === 'seeds' ? ' (a member is a position in the list, not a seed)' : ''}`);
   }
   const mine = [...Array(count).keys()].filter((i) => i % p.of === p.index);
-  return mine.length > 0 ? E.right(mine) : E.left(`${showPart(p)}: the ${mode} has only ${count} members, so this part has none`);
+  return mine.length > 0 ? E.right(mine) : E.left(`${showPart(p)}: the ${what} has only ${count} ${them}, so this part has none`);
 };

@@ -41,6 +41,8 @@ import { dataIds, identityChanges, identityHash, tokenHash, type SourceId } from
 import { describeDivergence, type Divergence } from './exec/diverge.js';
 import { partMembers, type Part } from './parts.js';
 import { folderExchange } from './exchange.js';
+import type { Mode } from './exec/snapshot.js';
+import { seedListRefusal, seedSummary, seedSummaryText, showSeeds } from './seeds.js';
 
 export type SetValue = number | boolean | string;
 
@@ -71,6 +73,8 @@ export interface RunOptions {
   readonly force?: boolean;
   /** Go on past the first non-finite parameter (a warning) instead of ending the run as diverged. */
   readonly allowDivergence?: boolean;
+  /** A seed list (`--seeds`): the program trained once per seed, each seed a member (runtime/seeds.ts). */
+  readonly seeds?: readonly number[];
 }
 
 export interface RunIO {
@@ -229,6 +233,12 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   // Warnings (an unused --set, say) are shown and the run goes on.
   if (compiled.diagnostics.length > 0) io.error(io.renderDiagnostics(compiled.diagnostics));
   const ir = compiled.ir;
+  // A resumed seed list continues with the seeds it was started with.
+  const seeds = o.seeds ?? previous?.seeds;
+  if (seeds !== undefined) {
+    const refused = seedListRefusal(ir, o.file, seeds);
+    if (refused !== undefined) return fail(refused);
+  }
   // Chosen before the program was read (its line comes first); a program that reads values on the
   // host mid-step cannot run on webgpu, so it is chosen again without it.
   const host = first.right.name === 'webgpu' ? hostReads(ir) : undefined;
@@ -258,13 +268,14 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   {
     // Before the folder is touched: an absurd length is a typo, not a run.
     const n = totalSteps(ir.run.length, spe, o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {});
-    const k = memberCount(lowered.right);
+    const k = seeds?.length ?? memberCount(lowered.right);
     if (!Number.isSafeInteger(n) || n * k > MAX_STEPS) {
       return fail(`error: the run would take ${n.toLocaleString('en-US')} steps${k > 1 ? ` × ${k} members` : ''}; xreg runs at most ${MAX_STEPS.toLocaleString('en-US')} (is the length a typo?)`);
     }
   }
   let resume: Snapshot | undefined;
-  let seed = o.seed ?? previous?.seed ?? ir.seed;
+  // A seed list's run seed (its checkpoints', its manifest's `seed`) is its first seed.
+  let seed = seeds?.[0] ?? o.seed ?? previous?.seed ?? ir.seed;
   if (o.resume !== undefined) {
     const changed = previous?.sources !== undefined ? identityChanges(previous, { sources, data: dataFiles }) : [];
     if (changed.length > 0) return fail(`error: cannot resume ${o.resume}: ${changed.join('; ')} since the run started; a resumed run must read the same program and data (start a new run with --out)`);
@@ -273,9 +284,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     resume = ck.right.snapshot;
     seed = ck.right.header.seed;
     const misfit = checkSnapshot(lowered.right, resume, seed, {
-      mode: modeOf(lowered.right),
+      mode: seeds !== undefined ? 'seeds' : modeOf(lowered.right),
       // A population's part holds only its own members.
-      members: modeOf(lowered.right) === 'population' && previous?.part !== undefined ? previous.part.length : memberCount(lowered.right),
+      members: modeOf(lowered.right) === 'population' && previous?.part !== undefined ? previous.part.length : (seeds?.length ?? memberCount(lowered.right)),
       splitSizes: Object.fromEntries(Object.entries(data.right.splits).map(([k, d]) => [k, d.size])),
       maxSteps: MAX_STEPS,
     });
@@ -316,8 +327,8 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   const startedAt = new Date().toISOString();
   const length = o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {};
   const total = resume?.total ?? totalSteps(ir.run.length, spe, length);
-  const mode = modeOf(lowered.right);
-  const members = mode === 'ensemble' ? (lowered.right.members ?? ir.ensemble?.size ?? 1) : memberCount(lowered.right);
+  const mode: Mode = seeds !== undefined ? 'seeds' : modeOf(lowered.right);
+  const members = seeds !== undefined ? seeds.length : mode === 'ensemble' ? (lowered.right.members ?? ir.ensemble?.size ?? 1) : memberCount(lowered.right);
   const plan = reportPlan(lowered.right, total);
   // A resumed part continues the members it was started with.
   const part = o.part !== undefined ? partMembers(o.part, mode, members, o.exchange !== undefined) : E.right(previous?.part);
@@ -332,7 +343,13 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   io.info(
     [
       `training: ${plural(total, 'step')} (${plural(spe, 'step')} per epoch of ${data.right.main.key})`,
-      mode === 'single' ? '' : mode === 'ensemble' ? `, an ensemble of ${members} unrolled into one model` : `, ${plural(members, `${mode} member`)}`,
+      mode === 'single'
+        ? ''
+        : mode === 'ensemble'
+          ? `, an ensemble of ${members} unrolled into one model`
+          : mode === 'seeds'
+            ? `, once per seed: ${plural(members, 'seed')} (${showSeeds(seeds ?? [])})${lowered.right.members !== undefined ? `, each an ensemble of ${lowered.right.members} unrolled into one model` : ''}`
+            : `, ${plural(members, `${mode} member`)}`,
       only !== undefined ? ` (this part: ${only.length === 1 ? 'member' : 'members'} ${only.join(', ')})` : '',
       plan.items.length > 0 ? `; report every ${showDuration(plan.every)}: ${reportNames(plan.items.map((i) => i.name))}` : '',
       evalLimit !== undefined ? `; whole-split metrics on at most ${evalLimit} examples (--eval-limit)` : '',
@@ -365,6 +382,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
       ? { exploit: { every: ir.population.every !== undefined ? Math.max(1, toSteps(ir.population.every, spe)) : total, direction: ir.population.exploit.direction } }
       : {}),
     ...(ir.sweep?.select !== undefined ? { select: { metric: ir.sweep.select.metric, direction: ir.sweep.select.direction } } : {}),
+    ...(seeds !== undefined ? { seeds: [...seeds] } : {}),
     ...(previous?.resumedFrom !== undefined || resume !== undefined
       ? { resumedFrom: [...(previous?.resumedFrom ?? []), ...(resume !== undefined ? [{ step: resume.live[0]?.state.step ?? 0, at: startedAt }] : [])] }
       : {}),
@@ -390,6 +408,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   try {
     result = await execute(lowered.right, data.right, {
       seed,
+      ...(seeds !== undefined ? { seeds } : {}),
       length,
       checkpointEvery: o.checkpointEvery,
       ...(evalLimit !== undefined ? { evalLimit: evalLimit } : {}),
@@ -440,7 +459,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
       // learning rate too high) and the others go on.
       onDiverge: (d) => {
         divergences.push(d);
-        if (o.allowDivergence !== true && mode !== 'sweep' && mode !== 'population') return true;
+        if (o.allowDivergence !== true && mode !== 'sweep' && mode !== 'population' && mode !== 'seeds') return true;
         io.error(`warning: ${describeDivergence(d)}; going on${o.allowDivergence === true ? ' (--allow-divergence)' : ' with the other members'}`);
         return false;
       },
@@ -488,6 +507,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     ...(result.selected !== undefined ? { selected: result.selected } : {}),
     ...(result.exploits !== undefined ? { exploits: [...result.exploits] } : {}),
     results: [...result.members],
+    ...(mode === 'seeds' && result.outcome === 'completed' ? { seedSummary: seedSummary(result.members) } : {}),
   };
   await writeManifest(out, manifest);
 
@@ -499,7 +519,8 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     io.error(`interrupted: checkpoint saved in ${out}; continue with: xreg run ${o.file} --resume ${out}`);
     return 130;
   }
-  if (result.members.length > 0) io.info(summaryTable(result.members, result.selected));
+  if (result.members.length > 0) io.info(summaryTable(result.members, result.selected, mode === 'seeds'));
+  if (manifest.seedSummary !== undefined) io.info(seedSummaryText(result.members.map((m) => m.seed), manifest.seedSummary));
   if (result.selected !== undefined && result.finalSaveError === undefined) io.info(`the selected member's parameters: ${path.join(out, SELECTED_DIR)} (a checkpoint)`);
   io.info(`done: ${plural(result.stepsRun, 'step')} in ${result.seconds.toFixed(1)} s; results in ${out} (${METRICS_FILE}, manifest.json)`);
   io.info(`next: xreg plot ${out}`);

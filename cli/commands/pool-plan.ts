@@ -27,14 +27,17 @@ export const poolPlan = (o: Omit<RunOptions, 'registry'> & { readonly workers: n
   }
   const ir = compileText(text, o.file, { readFile: readTextSync, overrides: o.set, registry }).ir;
   if (ir === undefined) return one('one process');
+  // A seed list over a sweep or population is refused by the run itself, in one process.
+  if (o.seeds !== undefined && (ir.sweep !== undefined || ir.population !== undefined)) return one('one process');
   if (ir.population !== undefined) return one(`a population's members exchange parameters at every exploit, so they train in one process`);
-  const members = ir.sweep?.values.length ?? 1;
+  const members = o.seeds?.length ?? ir.sweep?.values.length ?? 1;
   if (members <= 1) return one('one model');
+  const what = o.seeds !== undefined ? 'seeds' : 'sweep members';
   const workers = Math.min(o.workers, members);
-  if (workers <= 1) return { workers: 1, members, line: `workers: 1 (--workers 1: the ${members} sweep members one after another)` };
+  if (workers <= 1) return { workers: 1, members, line: `workers: 1 (--workers 1: the ${members} ${what} one after another)` };
   return {
     workers,
     members,
-    line: `workers: ${workers} (the ${members} sweep members in ${workers} processes, each with its own backend; --workers 1 for one)`,
+    line: `workers: ${workers} (the ${members} ${what} in ${workers} processes, each with its own backend; --workers 1 for one)`,
   };
 };

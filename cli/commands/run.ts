@@ -23,6 +23,7 @@ import {
   type RateSample,
 } from '../../runtime/results/progress.js';
 import { parseShard } from '../../runtime/parts.js';
+import { parseSeeds, SeedCodes, usageError } from '../../runtime/seeds.js';
 import { DEFAULT_CHECKPOINT_EVERY, defaultOutDir, runProgram, type RunIO, type RunOptions, type SetValue } from '../../runtime/run.js';
 import { standardLibrary } from '../../stdlib/registry.js';
 import { readTextSync } from '../check.js';
@@ -75,6 +76,7 @@ const RawOptions = t.partial({
   force: t.boolean,
   allowDivergence: t.boolean,
   workers: PositiveInt,
+  seeds: t.string,
 });
 
 /** `name=value` with the value read as a number, a boolean or else a string. */
@@ -108,6 +110,11 @@ export const decodeRunOptions = (
     E.chain((o) => {
       if (o.steps !== undefined && o.epochs !== undefined) return E.left('--steps and --epochs are alternatives: give one');
       if (o.member !== undefined && o.shard !== undefined) return E.left('--member and --shard are alternatives: give one');
+      if (o.seeds !== undefined && o.seed !== undefined) {
+        return E.left(usageError(SeedCodes.withSeed, `--seed ${o.seed} and --seeds ${o.seeds} are alternatives`, `--seed trains one model; --seeds trains one per seed of the list (add ${o.seed} to the list if you want it)`));
+      }
+      const seeds = o.seeds !== undefined ? parseSeeds(o.seeds) : E.right(undefined);
+      if (E.isLeft(seeds)) return seeds;
       const part = o.shard !== undefined ? parseShard(o.shard) : E.right(o.member !== undefined ? ({ kind: 'member', index: o.member } as const) : undefined);
       if (E.isLeft(part)) return part;
       const set: Record<string, SetValue> = {};
@@ -128,6 +135,7 @@ export const decodeRunOptions = (
         ...(o.steps !== undefined ? { steps: o.steps } : {}),
         ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
         ...(o.seed !== undefined ? { seed: o.seed } : {}),
+        ...(seeds.right !== undefined ? { seeds: seeds.right } : {}),
         ...(o.backend !== undefined ? { backend: o.backend } : {}),
         ...(o.resume !== undefined ? { resume: o.resume } : {}),
         ...(part.right !== undefined ? { part: part.right } : {}),
@@ -236,11 +244,12 @@ export const registerRun = (program: Command): Command =>
     .option('--steps <n>', 'run this many steps instead of the program length')
     .option('--epochs <n>', 'run this many epochs instead of the program length')
     .option('--seed <s>', 'random seed (default: the program seed)')
+    .option('--seeds <list>', 'train once per seed, each seed a member (0,1,2 or 0..4); the summary gives mean ± sd over seeds')
     .option('--backend <name>', 'webgpu, tensorflow-gpu, tensorflow, wasm or cpu (default: fastest available)')
     .option('--set <name=value...>', 'override a let constant')
     .option('--resume <dir>', 'continue the run saved in this folder')
-    .option('--member <i>', 'train only member i of the sweep or population (from 0), into its own folder; join the parts with xreg merge')
-    .option('--shard <i/n>', 'train members i, i+n, i+2n, … of the sweep or population (part i of n, from 0), into its own folder')
+    .option('--member <i>', 'train only member i of the sweep, population or seed list (from 0), into its own folder; join the parts with xreg merge')
+    .option('--shard <i/n>', 'train members i, i+n, i+2n, … of the sweep, population or seed list (part i of n, from 0), into its own folder')
     .option('--exchange <dir>', "a population's parts: the shared folder they exploit through (see docs/distributed.md)")
     .option('--exploit-timeout <s>', 'with --exchange: seconds to wait at an exploit for the other members before deciding without them (default 600)')
     .option('--checkpoint-every <n>', `save a checkpoint every n steps (default ${DEFAULT_CHECKPOINT_EVERY})`)
@@ -253,7 +262,7 @@ export const registerRun = (program: Command): Command =>
     .action(async (file: string, raw: unknown) => {
       const o = decodeRunOptions(file, raw, process.argv.slice(2));
       if (E.isLeft(o)) {
-        process.stderr.write(`xreg run: ${o.left}\n`);
+        process.stderr.write(o.left.startsWith('error[') ? `${o.left}\n` : `xreg run: ${o.left}\n`);
         process.exitCode = 2;
         return;
       }

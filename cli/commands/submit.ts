@@ -25,6 +25,7 @@ export const registerSubmit = (program: Command): Command =>
     .option('--steps <n>', 'run this many steps instead of the program length')
     .option('--epochs <n>', 'run this many epochs instead of the program length')
     .option('--seed <s>', 'random seed (default: the program seed)')
+    .option('--seeds <list>', 'train the program once per seed (0,1,2 or 0..4), one member per seed')
     .option('--backend <name>', 'tensorflow-gpu, tensorflow, wasm or cpu (default: fastest available on each worker)')
     .option('--set <name=value...>', 'override a let constant')
     .option('--checkpoint-every <n>', 'save a member checkpoint every n steps: a lost worker costs at most this many steps')
@@ -35,7 +36,8 @@ export const registerSubmit = (program: Command): Command =>
       const o = decodeRunOptions(file, raw, argv);
       const q = decodeQueueOptions(raw);
       if (E.isLeft(o) || E.isLeft(q)) {
-        process.stderr.write(`xreg submit: ${E.isLeft(o) ? o.left : E.isLeft(q) ? q.left : ''}\n`);
+        const msg = E.isLeft(o) ? o.left : E.isLeft(q) ? q.left : '';
+        process.stderr.write(msg.startsWith('error[') ? `${msg}\n` : `xreg submit: ${msg}\n`);
         process.exitCode = 2;
         return;
       }

@@ -30,7 +30,8 @@ export interface Env {
 export type Ev = (env: Env) => tf.Tensor;
 
 /** Values of `sweep` variables for the member being lowered. */
-export type SweepValues = Readonly<Record<string, number>>;
+export type { SweepValues } from '../sweep-arith.js';
+import type { SweepValues } from '../sweep-arith.js';
 
 type Result = E.Either<Diagnostic[], Ev>;
 

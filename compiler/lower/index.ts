@@ -14,6 +14,7 @@ import { children as childrenOf, type IRBody, type IRDuration, type IRExpr, type
 import { APPLIED } from './applied.js';
 import { LowerCodes } from './codes.js';
 import { unrollEnsemble } from './ensemble.js';
+import { bindSweepMember, hasSweptConstants } from './bind-sweep.js';
 import { compileExpr, type Ev, type HelperState, statefulNodes, type SweepValues } from './eval.js';
 import { lowerFigures } from './figures.js';
 import { initParam } from './init.js';
@@ -186,7 +187,9 @@ const appliedPaths = (ir: IRProgram): Set<string> => {
 export const lowerProgram = (source: IRProgram, registry: Registry, options: LowerOptions = {}): Lowered<LoweredProgram> => {
   const refused = unsupportedForms(source);
   if (refused.length > 0) return E.left(refused);
-  const { ir, members } = unrollEnsemble(source);
+  const bound = options.sweep !== undefined && source.sweep !== undefined && hasSweptConstants(source) ? bindSweepMember(source, registry, options.sweep) : E.right(source);
+  if (E.isLeft(bound)) return bound;
+  const { ir, members } = unrollEnsemble(bound.right);
   const c: Ctx = { ir, registry, sweep: options.sweep ?? {}, options, params: new Map(ir.params.map((p) => [p.path, p])), recorded: appliedPaths(ir) };
   const body = bodyOf(ir);
   const rules = collect(body.rules.map((r) => lowerRule(c, r, ir.run.length)));
@@ -238,7 +241,7 @@ export const lowerProgram = (source: IRProgram, registry: Registry, options: Low
     return { step: 0, params, opt, helpers };
   };
   const figures = lowerFigures({
-    source: source.figures,
+    source: bound.right.figures,
     lowered: ir.figures,
     params: c.params,
     ...(source.ensemble === undefined ? {} : { members }),

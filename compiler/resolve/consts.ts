@@ -12,8 +12,11 @@ import { Codes } from '../codes.js';
  */
 export const FOLLOW_ON = 'follows an error already reported';
 
+/** Why a name is not a constant: a message, or a message with its own code and hint. */
+export type NotConstant = string | { readonly code: string; readonly message: string; readonly hint: string };
+
 /** How a name reads as a constant: its value, or a reason it is not one. */
-export type ConstLookup = (name: string) => E.Either<string, ConstValue>;
+export type ConstLookup = (name: string) => E.Either<NotConstant, ConstValue>;
 
 const num = (v: ConstValue): number | undefined => (typeof v === 'number' ? v : undefined);
 
@@ -45,7 +48,9 @@ export const evalConst = (e: Expr, lookup: ConstLookup): E.Either<Diagnostic, Co
     }
     case 'Name': {
       const v = lookup(e.name);
-      return E.isLeft(v) ? E.left(error(Codes.notConstant, v.left, e.span)) : v;
+      if (E.isRight(v)) return v;
+      const why = v.left;
+      return E.left(typeof why === 'string' ? error(Codes.notConstant, why, e.span) : error(why.code, why.message, e.span, why.hint));
     }
     case 'Unary': {
       const v = evalConst(e.operand, lookup);

@@ -8,12 +8,20 @@ import type { Decl, Program } from '../../dsl/ast.js';
 import { error, type Diagnostic } from '../../dsl/diagnostic.js';
 import { Codes } from '../codes.js';
 
+/** The block a declaration stands in; `parent` is the block around that one (an ensemble inside a sweep). */
 export type Container =
   | { readonly kind: 'top' }
-  | { readonly kind: 'phase'; readonly index: number; readonly name: string }
-  | { readonly kind: 'sweep' }
-  | { readonly kind: 'ensemble' }
-  | { readonly kind: 'population' };
+  | { readonly kind: 'phase'; readonly index: number; readonly name: string; readonly parent?: Container }
+  | { readonly kind: 'sweep'; readonly variable: string; readonly parent?: Container }
+  | { readonly kind: 'ensemble'; readonly parent?: Container }
+  | { readonly kind: 'population'; readonly parent?: Container };
+
+/** The sweep variables a declaration in `c` may read: those of every sweep around it, outermost first. */
+export const sweepVariables = (c: Container): string[] =>
+  c.kind === 'top' ? [] : [...(c.parent === undefined ? [] : sweepVariables(c.parent)), ...(c.kind === 'sweep' ? [c.variable] : [])];
+
+/** Whether `c` is `kind` or lies inside a block of that kind. */
+export const within = (c: Container, kind: Container['kind']): boolean => c.kind === kind || (c.kind !== 'top' && c.parent !== undefined && within(c.parent, kind));
 
 export interface PlacedDecl {
   readonly decl: Decl;
@@ -85,7 +93,7 @@ export const gatherDecls = (
           break;
         }
         case 'Phase': {
-          const c: Container = { kind: 'phase', index: phaseIndex++, name: d.name.name };
+          const c: Container = { kind: 'phase', index: phaseIndex++, name: d.name.name, ...(container.kind === 'top' ? {} : { parent: container }) };
           decls.push({ decl: d, ns, container });
           place(d.body, file, ns, c, stack);
           break;
@@ -94,8 +102,10 @@ export const gatherDecls = (
         case 'Ensemble':
         case 'Population': {
           decls.push({ decl: d, ns, container });
-          const kind = d.kind === 'Sweep' ? 'sweep' : d.kind === 'Ensemble' ? 'ensemble' : 'population';
-          place(d.body, file, ns, { kind }, stack);
+          const parent = container.kind === 'top' ? {} : { parent: container };
+          const inner: Container =
+            d.kind === 'Sweep' ? { kind: 'sweep', variable: d.variable.name, ...parent } : { kind: d.kind === 'Ensemble' ? 'ensemble' : 'population', ...parent };
+          place(d.body, file, ns, inner, stack);
           break;
         }
         default:

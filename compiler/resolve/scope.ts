@@ -68,6 +68,9 @@ export const languageForms = [
   'y',
 ] as const;
 
+/** A declaration's kind as the user says it. */
+export const kindWords = (kind: Global['kind']): string => (kind === 'sweepVar' ? 'sweep variable' : kind === 'ensemble' ? 'ensemble average' : kind);
+
 const qualified = (ns: string, name: string): string => (ns === '' ? name : `${ns}.${name}`);
 
 export const buildGlobals = (decls: readonly PlacedDecl[], diags: Diagnostic[]): Map<string, GlobalEntry> => {
@@ -155,7 +158,7 @@ export const evalLets = (
         later = g;
         return E.left(`'${n}' is used before its 'let': a 'let' may use only the lets above it`);
       }
-      return E.left(g === undefined ? `unknown constant '${n}'` : `'${n}' is a ${g.global.kind}, not a constant`);
+      return E.left(g === undefined ? `unknown constant '${n}'` : `'${n}' is a ${kindWords(g.global.kind)}, not a constant`);
     });
     if (E.isLeft(v)) {
       const at = later;

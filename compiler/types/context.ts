@@ -43,11 +43,18 @@ export interface Ctx {
   readonly stack: string[];
   /** Instance names of layer calls, per scope body. */
   readonly naming: WeakMap<Expr, Map<Expr, string>>;
+  /** Each sweep variable's values, in the order of its sweep's list. */
+  readonly sweeps: Map<string, readonly number[]>;
 }
 
 export type LocalVar =
   | { readonly kind: 'tensor'; readonly expr: IRExpr }
-  | { readonly kind: 'const'; readonly value: ConstValue }
+  /**
+   * A constant argument of a user layer; `sweep` when it reads a sweep variable: `value` is then
+   * the first member's, and `sweep` the expression each member evaluates (constants and sweep
+   * variables under arithmetic).
+   */
+  | { readonly kind: 'const'; readonly value: ConstValue; readonly sweep?: IRExpr }
   | { readonly kind: 'params'; readonly paths: readonly string[] };
 
 export interface Local {

@@ -12,9 +12,10 @@ import type { FnDef, Shape, StatefulFnDef } from '../../stdlib/types.js';
 import { Codes } from '../codes.js';
 import { BATCH, type IRExpr } from '../ir.js';
 import { bindConstArgs } from '../resolve/args.js';
-import type { ConstLookup } from '../resolve/consts.js';
+import type { ConstLookup, NotConstant } from '../resolve/consts.js';
+import { sweepVariables } from '../resolve/imports.js';
 import { evalConst, FOLLOW_ON } from '../resolve/consts.js';
-import { languageForms, type GlobalEntry } from '../resolve/scope.js';
+import { kindWords, languageForms, type GlobalEntry } from '../resolve/scope.js';
 import { overlay } from '../partitions/param-table.js';
 import { dotted, roleSelectors, selectParams } from '../partitions/selectors.js';
 import type { Ctx, Local, LocalVar, Val } from './context.js';
@@ -22,21 +23,47 @@ import { isParamSet } from './context.js';
 import { broadcast, formatShape, matmul, resolveShape } from './shape.js';
 import { applyStage, namingFor } from './stages.js';
 import { elabLambdaMax } from './lambda-max.js';
+import { sweepArgs } from './sweep-args.js';
 
 export const lookupGlobal = (ctx: Ctx, ns: string, name: string): GlobalEntry | undefined =>
   (ns !== '' ? ctx.globals.get(`${ns}.${name}`) : undefined) ?? ctx.globals.get(name);
 
+/** A sweep variable where one number must hold for every member (a list's length, `mean[K]`, a split). */
+const sweepFixed = (name: string): NotConstant => ({
+  code: Codes.sweepFixed,
+  message: `'${name}' is a sweep variable: its value changes from member to member, but this must be one number for the whole run`,
+  hint: 'a sweep variable may set a layer argument, a function option, an optimizer option or a value in an expression; write a number here, or a `let` (`--set` changes it per run)',
+});
+
+/** A sweep variable outside every sweep that declares it. */
+export const sweepOutside = (name: string): NotConstant => ({
+  code: Codes.unknownName,
+  message: `'${name}' is a sweep variable: it exists only inside its sweep's body`,
+  hint: `move this declaration into the body of 'sweep ${name} in ...', or write a number or a \`let\` here`,
+});
+
+/**
+ * Constants by name. `perMember`: the caller keeps, beside the value, the expression each sweep
+ * member evaluates (`sweepArgs`), so a sweep variable reads as its first member's value;
+ * elsewhere a sweep variable is refused (E0225) rather than silently fixed at one value.
+ */
 export const constLookup =
-  (ctx: Ctx, local: Local): ConstLookup =>
+  (ctx: Ctx, local: Local, perMember = false): ConstLookup =>
   (name) => {
     const v = local.vars.get(name);
-    if (v?.kind === 'const') return E.right(v.value);
+    if (v?.kind === 'const') return v.sweep !== undefined && !perMember ? E.left(sweepFixed(name)) : E.right(v.value);
     if (v !== undefined) return E.left(`'${name}' is a tensor, not a constant`);
     const g = lookupGlobal(ctx, local.ns, name);
     if (g?.global.kind === 'let') {
       return g.global.value === undefined ? E.left(FOLLOW_ON) : E.right(g.global.value);
     }
-    if (g !== undefined) return E.left(`'${name}' is a ${g.global.kind}, not a constant`);
+    if (g?.global.kind === 'sweepVar') {
+      if (!sweepVariables(local.container).includes(name)) return E.left(sweepOutside(name));
+      const first = ctx.sweeps.get(name)?.[0];
+      if (first === undefined) return E.left(FOLLOW_ON);
+      return perMember ? E.right(first) : E.left(sweepFixed(name));
+    }
+    if (g !== undefined) return E.left(`'${name}' is a ${kindWords(g.global.kind)}, not a constant`);
     return E.left(`unknown constant '${name}'`);
   };
 
@@ -82,6 +109,7 @@ const fromLocal = (v: LocalVar, span: Span): Val | null => {
     case 'params':
       return { kind: 'paramSet', paths: v.paths, span };
     case 'const':
+      if (v.sweep !== undefined) return v.sweep;
       if (typeof v.value === 'number') return constNode(v.value, span);
       return null;
   }
@@ -235,14 +263,22 @@ const elabName = (ctx: Ctx, name: string, span: Span, local: Local): Val | null 
       return elabRef(ctx, g, name, span, local);
     case 'partition':
       return selectorVal(ctx, local, { kind: 'Name', name, span });
-    case 'sweepVar':
-      if (local.container.kind !== 'sweep')
-        return push(ctx, error(Codes.unknownName, `'${name}' is the sweep variable: it exists only inside the sweep's body`, span));
-      return { kind: 'sweepVar', name, shape: [], span };
+    case 'sweepVar': {
+      if (sweepVariables(local.container).includes(name)) return { kind: 'sweepVar', name, shape: [], span };
+      const why = sweepOutside(name);
+      return push(ctx, typeof why === 'string' ? error(Codes.unknownName, why, span) : error(why.code, why.message, span, why.hint));
+    }
     default:
       return push(ctx, error(Codes.wrongKind, `'${name}' is a ${gl.kind}; ${gl.kind === 'data' ? 'use its fields x, y inside `over`' : 'call it'}`, span));
   }
 };
+
+/**
+ * The block a definition's body is read in: its own when it is declared inside one (a model in a
+ * sweep reads the sweep variable wherever it is applied, a top-level report included), else the
+ * block of its use.
+ */
+const bodyContainer = (g: GlobalEntry, local: Local): Local['container'] => (g.container.kind !== 'top' ? g.container : local.container);
 
 /** A loss or metric referenced by name: its body, inlined (a metric is a constant to gradients). */
 export const elabRef = (ctx: Ctx, g: GlobalEntry, name: string, span: Span, local: Local): IRExpr | null => {
@@ -257,7 +293,7 @@ export const elabRef = (ctx: Ctx, g: GlobalEntry, name: string, span: Span, loca
     prefix: name,
     names: namingFor(ctx, gl.decl.body, g.ns, false),
     declName: name,
-    container: local.container,
+    container: bodyContainer(g, local),
     ...(local.split !== undefined ? { split: local.split } : {}),
     // a metric read by an observed value is observed too; read by a loss, it is differentiated
     ...(gl.kind === 'metric' && local.observed === true ? { observed: true } : {}),
@@ -408,7 +444,7 @@ const inlineFnBody = (ctx: Ctx, g: GlobalEntry, args: readonly Argument[], piped
     if (v === null) return null;
     vars.set(params[i]!.name, isParamSet(v) ? { kind: 'params', paths: v.paths } : { kind: 'tensor', expr: v });
   }
-  const body = elab(ctx, decl.body, { ...local, vars, ns: g.ns, names: namingFor(ctx, decl.body, g.ns, false) });
+  const body = elab(ctx, decl.body, { ...local, vars, ns: g.ns, names: namingFor(ctx, decl.body, g.ns, false), container: bodyContainer(g, local) });
   return body === null ? null : asTensor(ctx, body);
 };
 
@@ -420,6 +456,7 @@ export const applyModel = (ctx: Ctx, g: GlobalEntry, input: IRExpr, local: Local
     ...local,
     vars: new Map([[decl.input.name, { kind: 'tensor', expr: input }]]),
     ns: g.ns,
+    container: bodyContainer(g, local),
     prefix: g.ns === '' ? decl.name.name : `${g.ns}.${decl.name.name}`,
     names: namingFor(ctx, decl.body, g.ns, false),
   }));
@@ -443,7 +480,9 @@ export const callFn = (ctx: Ctx, def: FnDef, piped: IRExpr | undefined, args: re
     else tensors[ti] = asTensor(ctx, v);
   }
   const before = ctx.diags.length;
-  const options = bindConstArgs(`'${def.name}'`, def.options, optionArgs, constLookup(ctx, local), span, ctx.diags);
+  const swept = sweepArgs(ctx, local, def.options, optionArgs, `'${def.name}'`);
+  const sweepOptions = swept.sweep;
+  const options = bindConstArgs(`'${def.name}'`, def.options, swept.args, constLookup(ctx, local), span, ctx.diags);
   // with an argument already reported, inferring the shape would only report it again
   if (!ok || ctx.diags.length > before) return null;
   const missing = def.tensorArgs.filter((_, i) => tensors[i] === undefined);
@@ -455,7 +494,7 @@ export const callFn = (ctx: Ctx, def: FnDef, piped: IRExpr | undefined, args: re
   );
   // Entries' messages often start with their own name already.
   if (E.isLeft(shape)) return push(ctx, error(Codes.inferFailed, shape.left.startsWith(`${def.name}:`) ? shape.left : `${def.name}: ${shape.left}`, span));
-  return { kind: 'call', fn: def.name, args: ts, options, differentiable: def.differentiable, shape: shape.right, span };
+  return { kind: 'call', fn: def.name, args: ts, options, ...(sweepOptions === undefined ? {} : { sweepOptions }), differentiable: def.differentiable, shape: shape.right, span };
 };
 
 export const callStateful = (
@@ -475,7 +514,11 @@ export const callStateful = (
       input = asTensor(ctx, v);
     } else optionArgs.push(a);
   }
-  const options = bindConstArgs(`'${def.name}'`, def.options, optionArgs, constLookup(ctx, local), span, ctx.diags);
+  const swept = sweepArgs(ctx, local, def.options, optionArgs, `'${def.name}'`);
+  const sweepOptions = swept.sweep;
+  const before = ctx.diags.length;
+  const options = bindConstArgs(`'${def.name}'`, def.options, swept.args, constLookup(ctx, local), span, ctx.diags);
+  if (ctx.diags.length > before) return null;
   if (input === undefined) return push(ctx, error(Codes.missingArg, `'${def.name}' needs an input`, span));
   const checked = def.check?.(options);
   if (checked !== undefined && E.isLeft(checked)) return push(ctx, error(Codes.inferFailed, checked.left, span, def.checkHint));
@@ -485,6 +528,7 @@ export const callStateful = (
     fn: def.name,
     input,
     options,
+    ...(sweepOptions === undefined ? {} : { sweepOptions }),
     stateKey: `${local.declName}.${def.name}@${span.start.line}:${span.start.column}`,
     shape,
     span,

@@ -16,6 +16,7 @@ import type { GlobalEntry } from '../resolve/scope.js';
 import type { Ctx, Local, LocalVar } from './context.js';
 import { applyModel, callFn, callStateful, constLookup, expanding, inlineFn, lookupGlobal, unknownName } from './elaborate.js';
 import { formatShape, isStatic, resolveShape } from './shape.js';
+import { readsSweep, sweepArgs, sweepExpr } from './sweep-args.js';
 
 const push = (ctx: Ctx, d: Diagnostic): null => {
   ctx.diags.push(d);
@@ -144,9 +145,11 @@ const applyLayerDecl = (
     const pname = a.name?.name ?? decl.params[pos++]?.name;
     if (pname === undefined || !decl.params.some((p) => p.name === pname))
       return push(ctx, error(Codes.unknownArg, `layer '${decl.name.name}' has no argument '${pname ?? ''}'`, a.span));
-    const v = evalConst(a.value, constLookup(ctx, local));
+    const v = evalConst(a.value, constLookup(ctx, local, true));
     if (E.isLeft(v)) return push(ctx, v.left);
-    vars.set(pname, { kind: 'const', value: v.right });
+    const sweep = readsSweep(ctx, local, a.value) ? sweepExpr(ctx, local, a.value, `argument '${pname}' of layer '${decl.name.name}'`) : undefined;
+    if (sweep === null) return null;
+    vars.set(pname, { kind: 'const', value: v.right, ...(sweep === undefined ? {} : { sweep }) });
   }
   const missing = decl.params.filter((p) => !vars.has(p.name));
   if (missing.length > 0)
@@ -174,7 +177,9 @@ const applyLayerDef = (
   local: Local,
 ): IRExpr | null => {
   const before = ctx.diags.length;
-  const options = bindConstArgs(`layer '${def.name}'`, def.args, args, constLookup(ctx, local), span, ctx.diags);
+  const bound = sweepArgs(ctx, local, def.args, args, `layer '${def.name}'`);
+  const swept = bound.sweep;
+  const options = bindConstArgs(`layer '${def.name}'`, def.args, bound.args, constLookup(ctx, local), span, ctx.diags);
   if (ctx.diags.length > before) return null;
   const full = resolveShape(ctx.dims, input.shape);
   const batched = full[0] === BATCH;
@@ -220,6 +225,7 @@ const applyLayerDef = (
     input: x,
     params: paramPaths,
     args: options,
+    ...(swept === undefined ? {} : { sweep: { args: swept, inShape: per.map(Number) } }),
     stochastic: def.stochastic,
     shape: [batched ? BATCH : 1, ...inferred.right.outShape],
     span,

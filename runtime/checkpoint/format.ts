@@ -83,7 +83,7 @@ export const Header = t.type({
   tensors: t.array(TensorEntry),
   snapshot: t.intersection([
     t.type({
-      mode: t.keyof({ single: null, sweep: null, ensemble: null, population: null }),
+      mode: t.keyof({ single: null, sweep: null, ensemble: null, population: null, seeds: null }),
       total: t.number,
       live: t.array(MemberC),
       finished: t.array(FinishedC),

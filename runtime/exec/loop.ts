@@ -57,6 +57,11 @@ export interface ExecOptions {
   readonly onDiverge?: (d: Divergence) => boolean;
   /** false: no check for non-finite parameters after each update (bench/faults measures its cost). */
   readonly watchFinite?: boolean;
+  /**
+   * A seed list (`--seeds`): member `i` is the program trained from `seeds[i]` instead of `seed`,
+   * exactly as a run with that seed would train it (runtime/seeds.ts).
+   */
+  readonly seeds?: readonly number[];
 }
 
 export type Exchange = (
@@ -203,7 +208,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   const ir = program.ir;
   const spe = stepsPerEpoch(data.main.size, ir.run.batch);
   const total = o.resume?.total ?? totalSteps(ir.run.length, spe, o.length);
-  const mode = modeOf(program);
+  const mode: Mode = o.seeds !== undefined ? 'seeds' : modeOf(program);
   const plan = reportPlan(program, total);
   const ctx: RunContext = {
     program,
@@ -211,16 +216,16 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
     spe,
     total,
     report: plan,
-    multi: mode === 'sweep' || mode === 'population',
+    multi: mode === 'sweep' || mode === 'population' || mode === 'seeds',
     ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
     ...(o.watchFinite === false ? { watchFinite: false } : {}),
   };
   const better = directions(program);
-  const count = memberCount(program);
+  const count = o.seeds?.length ?? memberCount(program);
   const programOf = (i: number): E.Either<string, LoweredProgram> => (o.programFor === undefined ? E.right(program) : o.programFor(i));
   const makeMember = (p: LoweredProgram, i: number): MemberState => {
     const sw = ir.sweep;
-    const seed = mode === 'population' ? memberSeed(o.seed, i) : o.seed;
+    const seed = mode === 'population' ? memberSeed(o.seed, i) : mode === 'seeds' ? (o.seeds?.[i] ?? o.seed) : o.seed;
     return freshMember(p, i, seed, mode === 'sweep' && sw !== undefined ? sw.values[i] : undefined);
   };
 

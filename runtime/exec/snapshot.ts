@@ -2,7 +2,8 @@
 import type { MemberState } from './member.js';
 import type { ExploitEvent } from './pbt.js';
 
-export type Mode = 'single' | 'sweep' | 'ensemble' | 'population';
+/** `seeds`: the program (one model or an unrolled ensemble) trained once per seed of a list (runtime/seeds.ts). */
+export type Mode = 'single' | 'sweep' | 'ensemble' | 'population' | 'seeds';
 
 export interface FinishedMember {
   readonly index: number;

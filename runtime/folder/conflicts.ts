@@ -11,6 +11,7 @@ export interface ResumeAsked {
   readonly epochs?: number;
   readonly evalLimit?: number;
   readonly force?: boolean;
+  readonly seeds?: readonly number[];
 }
 
 /** The conflicting options as one sentence, or undefined when there are none. */
@@ -25,6 +26,9 @@ export const resumeConflicts = (o: ResumeAsked, dir: string, previous: Manifest 
     bad.push(`--eval-limit ${o.evalLimit} (the run ${previous?.evalLimit !== undefined ? `used ${previous.evalLimit}` : 'evaluated whole splits'})`);
   }
   if (o.force === true) bad.push('--force (resuming replaces nothing)');
+  if (o.seeds !== undefined && JSON.stringify(o.seeds) !== JSON.stringify(previous?.seeds)) {
+    bad.push(`--seeds ${o.seeds.join(',')} (the run ${previous?.seeds !== undefined ? `has seeds ${previous.seeds.join(',')}` : 'has no seed list'})`);
+  }
   if (bad.length === 0) return undefined;
   return `--resume ${dir} continues the run as it was started; these options would change it: ${bad.join(', ')}. Drop them, or start a new run with --out`;
 };

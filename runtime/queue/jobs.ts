@@ -24,6 +24,8 @@ const Settings = t.intersection([
   }),
   t.partial({
     seed: t.number,
+    /** A seed list: member I is trained with seeds[I]. */
+    seeds: t.array(t.number),
     steps: t.number,
     epochs: t.number,
     evalLimit: t.number,

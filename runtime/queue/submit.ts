@@ -10,6 +10,7 @@ import { compileText } from '../../compiler/compile.js';
 import { hasErrors, type Diagnostic } from '../../dsl/diagnostic.js';
 import { sha256Text } from '../results/manifest.js';
 import { defaultOutDir, type SetValue } from '../run.js';
+import { seedListRefusal } from '../seeds.js';
 import type { BackendRequest } from '../backend/select.js';
 import type { Registry } from '../../stdlib/registry.js';
 import { connectionOf, memberJobId, mergeJobId, runId, type MemberJob, type MergeJob, type Settings } from './jobs.js';
@@ -22,6 +23,8 @@ export interface SubmitOptions {
   readonly set: Readonly<Record<string, SetValue>>;
   readonly checkpointEvery: number;
   readonly seed?: number;
+  /** A seed list: one member per seed (runtime/seeds.ts). */
+  readonly seeds?: readonly number[];
   readonly steps?: number;
   readonly epochs?: number;
   readonly evalLimit?: number;
@@ -60,10 +63,14 @@ export const submitRun = async (o: SubmitOptions, render: (ds: readonly Diagnost
   const compiled = compileText(text.right, file, { readFile: readText, overrides: o.set, registry: o.registry });
   if (hasErrors(compiled.diagnostics) || compiled.ir === undefined) return E.left(render(compiled.diagnostics));
   const ir = compiled.ir;
-  const members = ir.sweep?.values.length ?? ir.population?.size;
+  if (o.seeds !== undefined) {
+    const refused = seedListRefusal(ir, o.file, o.seeds);
+    if (refused !== undefined) return E.left(refused);
+  }
+  const members = o.seeds?.length ?? ir.sweep?.values.length ?? ir.population?.size;
   if (members === undefined) {
     const what = ir.ensemble !== undefined ? 'an ensemble (trained as one model)' : 'a single model';
-    return E.left(`${o.file} is ${what}: only the members of a sweep or a population are spread over workers; run it with xreg run`);
+    return E.left(`${o.file} is ${what}: only the members of a sweep, a population or a seed list (--seeds 0..4) are spread over workers; run it with xreg run`);
   }
   const out = path.resolve(o.out ?? defaultOutDir(file, now));
   if (existsSync(path.join(out, 'manifest.json'))) return E.left(`${out} already holds a run: give another --out`);
@@ -84,6 +91,7 @@ export const submitRun = async (o: SubmitOptions, render: (ds: readonly Diagnost
       out,
       members,
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
+      ...(o.seeds !== undefined ? { seeds: [...o.seeds] } : {}),
       ...(o.steps !== undefined ? { steps: o.steps } : {}),
       ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
       ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),

@@ -93,6 +93,7 @@ export const startWorker = (o: WorkerOptions): { readonly worker: Worker; readon
       // Without a checkpoint, an earlier attempt's records are replaced (--force).
       ...(resume ? { resume: dir } : { out: dir, part: { kind: 'member', index: d.index }, force: true }),
       ...(d.seed !== undefined ? { seed: d.seed } : {}),
+      ...(d.seeds !== undefined ? { seeds: d.seeds } : {}),
       ...(d.steps !== undefined ? { steps: d.steps } : {}),
       ...(d.epochs !== undefined ? { epochs: d.epochs } : {}),
       ...(d.evalLimit !== undefined ? { evalLimit: d.evalLimit } : {}),

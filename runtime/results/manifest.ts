@@ -4,7 +4,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as t from 'io-ts';
-import { ExploitC, FinishedC } from '../checkpoint/format.js';
+import { AnyNumber, ExploitC, FinishedC } from '../checkpoint/format.js';
 import { writeAtomic } from '../checkpoint/store.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -42,9 +42,9 @@ export const Manifest = t.intersection([
       t.intersection([t.type({ step: t.number, rule: t.string, at: t.string }), t.partial({ loss: t.string, parameter: t.string, value: t.string, member: t.number })]),
     ),
     selected: t.number,
-    /** How the executor ran the program: one model, a sweep, an (unrolled) ensemble, a population. */
-    mode: t.keyof({ single: null, sweep: null, ensemble: null, population: null }),
-    /** Members trained: sweep values, population size, or ensemble size (unrolled into one model). */
+    /** How the executor ran the program: one model, a sweep, an (unrolled) ensemble, a population, a seed list. */
+    mode: t.keyof({ single: null, sweep: null, ensemble: null, population: null, seeds: null }),
+    /** Members trained: sweep values, population size, seeds, or ensemble size (unrolled into one model). */
     members: t.number,
     /** The program's loss names: `xreg plot` draws them on one chart. */
     losses: t.array(t.string),
@@ -68,6 +68,10 @@ export const Manifest = t.intersection([
     exploit: t.type({ every: t.number, direction: t.keyof({ lowest: null, highest: null }) }),
     /** A merged run: the folders it was merged from. */
     mergedFrom: t.array(t.string),
+    /** A seed list (`--seeds`): member i was trained with seed `seeds[i]` (runtime/seeds.ts). */
+    seeds: t.array(t.number),
+    /** A seed list: mean and sample standard deviation over the seeds of each final value. */
+    seedSummary: t.record(t.string, t.type({ mean: AnyNumber, sd: AnyNumber, n: t.number })),
   }),
 ]);
 export type Manifest = t.TypeOf<typeof Manifest>;

@@ -8,8 +8,11 @@ const table = (rows: readonly (readonly string[])[]): string => {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd()).join('\n');
 };
 
-/** One row per (member, value); members are labelled by sweep value or index when there are several. */
-export const summaryTable = (members: readonly FinishedMember[], selected?: number): string => {
+/**
+ * One row per (member, value); members are labelled by sweep value, or seed (`bySeed`: a seed
+ * list), or index when there are several.
+ */
+export const summaryTable = (members: readonly FinishedMember[], selected?: number, bySeed = false): string => {
   const rows: string[][] = [];
   const many = members.length > 1;
   // A 1000-member sweep would print 1000 blocks: show the first, the selected and the last few.
@@ -19,7 +22,7 @@ export const summaryTable = (members: readonly FinishedMember[], selected?: numb
   const perMember = (name: string): boolean => /@m\d+$/.test(name);
   let hidden = 0;
   for (const m of shown) {
-    const label = `${m.sweepValue !== undefined ? `${m.index} (=${fmt(m.sweepValue)})` : String(m.index)}${m.index === selected ? ' *' : ''}`;
+    const label = `${m.sweepValue !== undefined ? `${m.index} (=${fmt(m.sweepValue)})` : bySeed ? `${m.index} (seed ${m.seed})` : String(m.index)}${m.index === selected ? ' *' : ''}`;
     for (const name of Object.keys(m.final)) {
       if (perMember(name)) {
         hidden++;

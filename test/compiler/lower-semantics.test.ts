@@ -256,7 +256,7 @@ sweep lam in [0.1, 0.2] {
   it('are still refused when they read anything else (a parameter), and checked per member', () => {
     expect(errors(compile(text('w'))).map((x) => x.code)).toContain('E0209');
     // only numeric options follow a sweep variable: a bool one stays a compile-time constant
-    expect(errors(compile(text('0.1, nesterov: lam'))).map((x) => x.code)).toEqual(['E0209']);
+    expect(errors(compile(text('0.1, nesterov: lam'))).map((x) => x.code)).toEqual(['E0225']);
     // lr = 0.15 − lam is negative for the second member only: lowering the first (as xreg check
     // does) already says so, naming the member; lowering the second refuses its own.
     const ir = irOf(text('0.15 - lam'));
@@ -267,7 +267,7 @@ sweep lam in [0.1, 0.2] {
     expect(E.isRight(lowerProgram(irOf(text('lam + 0.15')), standardLibrary, { sweep: { lam: 0.1 } }))).toBe(true);
     // More than arithmetic on the sweep variable is refused where it is written.
     const fn = errors(compile(text('exp(lam)')));
-    expect(fn.map((x) => [x.code, x.message])).toEqual([['E0209', "option 'lr' of sgd reads a sweep variable through more than arithmetic"]]);
+    expect(fn.map((x) => [x.code, x.message])).toEqual([['E0226', "option 'lr' of sgd reads a sweep variable through more than arithmetic: each member needs one number here"]]);
   });
 
   it('a sweep around a population is refused at lowering (the population would run its first value only)', () => {

@@ -3,30 +3,16 @@
  * run in one process, member by member; a failing worker fails the run naming its members and
  * leaves no run folder and no parts behind.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPool, workerArgs, workerMembers, type SpawnWorker } from '../../cli/commands/run-pool.js';
 import { go, workspace } from '../helpers/run-program.js';
+import { quietIO, tsxWorker } from '../helpers/tsx-worker.js';
 import { manifestOf, metricLines as lines, sweepProgram } from '../helpers/sweep-parts.js';
 
 const text = sweepProgram(30, 10);
 
-const root = path.join(import.meta.dirname, '..', '..');
-/** Workers as `xreg` from the sources (tsx), as bin/xreg.js runs the build. */
-const tsxWorker: SpawnWorker = (args) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'cli', 'xreg.ts'), ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => void (stderr += d.toString('utf8')));
-  return { done: new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, stderr }))), kill: () => void child.kill() };
-};
-
-const quietIO = () => {
-  const info: string[] = [];
-  const errors: string[] = [];
-  return { info, errors, io: { info: (l: string) => void info.push(l), error: (l: string) => void errors.push(l) } };
-};
 
 describe('xreg run --workers', () => {
   it('2 workers give the records of the one-process run, member by member, and the same selected member', async () => {

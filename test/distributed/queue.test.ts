@@ -16,7 +16,7 @@ import { queueStatus, showStatus } from '../../runtime/queue/status.js';
 import { submitRun, type SubmitOptions } from '../../runtime/queue/submit.js';
 import { standardLibrary } from '../../stdlib/registry.js';
 import { go, workspace } from '../helpers/run-program.js';
-import { manifestOf, metricLines, populationProgram, selectedW, sweepProgram } from '../helpers/sweep-parts.js';
+import { manifestOf, metricLines, populationProgram, seededProgram, selectedW, sweepProgram } from '../helpers/sweep-parts.js';
 import { exited, startRedis, type RedisServer } from '../helpers/redis.js';
 
 const text = sweepProgram(400, 50);
@@ -51,8 +51,8 @@ const worker = (queue: string, name: string, concurrency = 1): ChildProcess => {
   return p;
 };
 
-const submit = async (queue: string, out: string, program = 'p.xreg', members = 3): Promise<void> => {
-  const o: SubmitOptions = { file: path.join(dir, program), redis: redis.url, queue, out, set: {}, checkpointEvery: 25, attempts: 3, argv: ['submit'], plugins: [], registry: standardLibrary, exploitTimeoutMs: 120_000 };
+const submit = async (queue: string, out: string, program = 'p.xreg', members = 3, more: Partial<SubmitOptions> = {}): Promise<void> => {
+  const o: SubmitOptions = { file: path.join(dir, program), redis: redis.url, queue, out, set: {}, checkpointEvery: 25, attempts: 3, argv: ['submit'], plugins: [], registry: standardLibrary, exploitTimeoutMs: 120_000, ...more };
   const r = await submitRun(o, renderAll);
   if (E.isLeft(r)) throw new Error(r.left);
   expect(r.right.members).toBe(members);
@@ -69,7 +69,7 @@ const expectSameAsWhole = async (out: string): Promise<void> => {
 
 beforeAll(async () => {
   redis = await startRedis();
-  dir = workspace({ 'p.xreg': text, 'pop.xreg': populationProgram(30, 10) });
+  dir = workspace({ 'p.xreg': text, 'pop.xreg': populationProgram(30, 10), 'seeded.xreg': seededProgram });
   whole = path.join(dir, 'whole');
   const r = await go({ file: path.join(dir, 'p.xreg'), out: whole });
   expect(r.code).toBe(0);
@@ -139,5 +139,20 @@ describe('xreg submit / worker / status on a real Redis', () => {
     expect(manifestOf(out).results).toEqual(manifestOf(alone).results);
     expect(manifestOf(out).exploits).toEqual(manifestOf(alone).exploits);
     expect(manifestOf(alone).exploits?.length).toBe(2);
+  });
+
+  it('a seed list: one member per seed on two workers; the merge equals the seed list run on one machine', async () => {
+    const file = path.join(dir, 'seeded.xreg');
+    const alone = path.join(dir, 'seeds-whole');
+    expect((await go({ file, out: alone, seeds: [3, 1, 4, 5] })).code).toBe(0);
+    const out = path.join(dir, 'seeds-queued');
+    await submit('seeds', out, 'seeded.xreg', 4, { seeds: [3, 1, 4, 5] });
+    worker('seeds', 's1');
+    worker('seeds', 's2');
+    await until('the seed list merge', merged(out), 90_000);
+    expect(metricLines(out)).toEqual(metricLines(alone));
+    expect(manifestOf(out).results).toEqual(manifestOf(alone).results);
+    expect(manifestOf(out).seedSummary).toEqual(manifestOf(alone).seedSummary);
+    expect(manifestOf(memberDir(out, 2)).seeds).toEqual([3, 1, 4, 5]);
   });
 });

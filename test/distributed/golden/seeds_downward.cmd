@@ -1,0 +1,1 @@
+run test/distributed/golden/single.xreg --seeds 4..1

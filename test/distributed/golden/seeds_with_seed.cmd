@@ -1,0 +1,1 @@
+run test/distributed/golden/single.xreg --seed 3 --seeds 0..2
