@@ -63,6 +63,8 @@ export const GROUPS: Readonly<Record<string, readonly Row[]>> = {
   more_baselines: MORE_BASELINES,
   online: SRN_ONLINE,
   exact: SRN_EXACT,
+  // the exact rows' second half alone, for a second process beside `curvature` (which runs the first)
+  exact_signed_frozen: SRN_EXACT.slice(1),
   two_phase: SRN_TWO_PHASE,
   curvature: CURVATURE,
 };
