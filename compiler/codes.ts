@@ -32,6 +32,7 @@ export const Codes = {
   badBatch: 'E0241',
   tensorTooLarge: 'E0242',
   importNotXreg: 'E0243',
+  badOnClause: 'E0244',
   // types and shapes
   broadcast: 'E0301',
   matmul: 'E0302',

@@ -33,6 +33,7 @@ import { elabData, elabSplit, toIRData, type DataDraft, type SplitDraft } from '
 import { asTensor, constLookup, elab, elabRef, lookupGlobal, unknownName } from './types/elaborate.js';
 import { evalConst, FOLLOW_ON } from './resolve/consts.js';
 import { declareParam } from './types/params.js';
+import { onDivergence } from './checks/on-divergence.js';
 
 export const DEFAULT_BATCH = 32;
 /** A program without `run` trains for this long. */
@@ -289,6 +290,7 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
   const runLength: IRDuration | undefined = run?.kind === 'Run' ? { n: run.length.amount.value, unit: run.length.unit } : undefined;
   const runBatch = run?.kind === 'Run' ? run.batch?.value : undefined;
   const batch = runBatch ?? DEFAULT_BATCH;
+  const divergence = onDivergence(run?.kind === 'Run' ? run : undefined, diags);
 
   const checked: (CheckedRule & { draft: RuleDraft })[] = [];
   for (const r of drafts.rules) {
@@ -417,7 +419,8 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     );
   const sorted = dedupe(sortDiagnostics(diags.filter((d) => d.message !== FOLLOW_ON)));
   if (hasErrors(sorted)) return { diagnostics: sorted };
-  const ir = buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, runLength, batch, sweepValues);
+  const irRun = { length: runLength ?? DEFAULT_RUN, batch, ...(divergence !== undefined ? { onDivergence: divergence } : {}) };
+  const ir = buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, irRun, sweepValues);
   const members = memberErrors(ir, registry);
   return members.length > 0 ? { diagnostics: sortDiagnostics([...sorted, ...members]) } : { ir, diagnostics: sorted };
 };
@@ -495,8 +498,7 @@ const buildIR = (
   frozen: ReadonlySet<string>,
   data: readonly DataDraft[],
   splits: readonly SplitDraft[],
-  runLength: IRDuration | undefined,
-  batch: number,
+  run: IRProgram['run'],
   sweepValues: readonly number[],
 ): IRProgram => {
   const rulesIn = (pred: (c: Container) => boolean): IRRule[] => checked.filter((c) => pred(c.draft.container)).map((c) => c.rule);
@@ -546,7 +548,7 @@ const buildIR = (
     params,
     partitions: assigned.partitions,
     ...topBody,
-    run: { length: runLength ?? DEFAULT_RUN, batch },
+    run,
     ...(report?.kind === 'Report' ? { report: { every: { n: report.every.amount.value, unit: report.every.unit }, items: drafts.report } } : {}),
     figures: drafts.figures,
     phases,

@@ -333,7 +333,12 @@ export interface IRProgram extends IRBody {
   readonly params: readonly IRParam[];
   /** Partition name → parameter paths (frozen parameters are in 'frozen'). */
   readonly partitions: Readonly<Record<string, readonly string[]>>;
-  readonly run: { readonly length: IRDuration; readonly batch: number };
+  /**
+   * `onDivergence`: `run … on divergence continue|stop`. Absent: one model stops at its first
+   * non-finite loss or parameter, while a sweep or population goes on with its other members;
+   * `continue` goes on in every case (as `--allow-divergence`), `stop` ends any run there.
+   */
+  readonly run: { readonly length: IRDuration; readonly batch: number; readonly onDivergence?: 'continue' | 'stop' };
   readonly report?: { readonly every: IRDuration; readonly items: readonly IRNamedExpr[] };
   readonly figures: readonly IRFigure[];
   readonly phases: readonly IRPhase[];

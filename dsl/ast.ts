@@ -335,11 +335,16 @@ export interface PartitionDecl extends Node {
   readonly target: Expr;
 }
 
-/** `run 6000 steps` or `run 2000 epochs batch 512`. */
+/** `run 6000 steps` or `run 2000 epochs batch 512`, optionally `on divergence continue`. */
 export interface RunDecl extends Node {
   readonly kind: 'Run';
   readonly length: Duration;
   readonly batch?: NumberLit;
+  /**
+   * `on divergence continue` / `on divergence stop`: what a non-finite loss or parameter does to the
+   * run. Both words are plain names here (the compiler checks them, E0244), so neither is reserved.
+   */
+  readonly on?: { readonly event: Identifier; readonly action: Identifier; readonly span: Span };
 }
 
 /** One reported value: a name, or `test_mse = mse(predict(x), y) over test`. */

@@ -727,9 +727,19 @@ export class XregParser extends EmbeddedActionsParser {
       this.CONSUME(L.Batch);
       batch = this.CONSUME(L.NumberTok, { ERR_MSG: m('E0105', "expected a batch size after 'batch'") });
     });
+    let on: { kw: IToken; event: IToken; action: IToken } | undefined;
+    this.OPTION2(() => {
+      const onKw = this.CONSUME(L.On);
+      const event = this.CONSUME2(L.Identifier, { ERR_MSG: m('E0104', "expected 'divergence' after 'on'", 'e.g. run 100 epochs on divergence continue') });
+      const action = this.CONSUME3(L.Identifier, { ERR_MSG: m('E0104', "expected 'continue' or 'stop' after 'on divergence'") });
+      on = { kw: onKw, event, action };
+    });
     return this.ACTION(() => {
       const base = { kind: 'Run' as const, length, span: this.from(kw) };
-      return batch === undefined ? base : { ...base, batch: this.int(batch, 'a batch size') };
+      const withBatch = batch === undefined ? base : { ...base, batch: this.int(batch, 'a batch size') };
+      if (on === undefined) return withBatch;
+      const clause = { event: this.ident(on.event), action: this.ident(on.action), span: spanUnion(this.sp(on.kw), this.sp(on.action)) };
+      return { ...withBatch, on: clause };
     });
   });
 

@@ -15,6 +15,7 @@ import { readManifest, writeManifest, type Manifest } from './results/manifest.j
 import { isEventLine, METRICS_FILE } from './results/metrics.js';
 import { decodeNumber } from './results/numbers.js';
 import { summaryTable } from './results/summary.js';
+import { standardLibrary, type Registry } from '../stdlib/registry.js';
 import { SeedCodes, seedSummary, seedSummaryText, showSeeds, usageError } from './seeds.js';
 
 export interface PartFolder {
@@ -40,7 +41,7 @@ const ranges = (xs: readonly number[]): string => {
   return out.join(', ');
 };
 
-const sameSettings = (a: Manifest, b: Manifest): string | undefined => {
+export const sameSettings = (a: Manifest, b: Manifest): string | undefined => {
   if (a.program.sha256 !== b.program.sha256) return 'another program (or the program file changed between the parts)';
   if (a.seed !== b.seed) return `seed ${b.seed}, not ${a.seed}`;
   if (a.totalSteps !== b.totalSteps) return `${b.totalSteps} steps per member, not ${a.totalSteps}`;
@@ -163,8 +164,20 @@ export interface MergeIO {
   readonly error: (line: string) => void;
 }
 
+/**
+ * The functions a program may call (the standard library and its plugins): an ensemble's merge
+ * evaluates the joined ensemble, so it compiles the program.
+ */
+export type RegistryFor = (file: string) => Promise<E.Either<string, Registry>>;
+
 /** Merges part folders into `out`; resolves to the exit code (0 merged, 1 refused or failed). */
-export const mergeRuns = async (dirs: readonly string[], out: string, argv: readonly string[], io: MergeIO): Promise<number> => {
+export const mergeRuns = async (
+  dirs: readonly string[],
+  out: string,
+  argv: readonly string[],
+  io: MergeIO,
+  registryFor: RegistryFor = () => Promise.resolve(E.right(standardLibrary)),
+): Promise<number> => {
   const fail = (msg: string): number => {
     io.error(msg.startsWith('error[') ? msg : `error: ${msg}`);
     return 1;
@@ -174,6 +187,13 @@ export const mergeRuns = async (dirs: readonly string[], out: string, argv: read
     const manifest = await readManifest(dir);
     if (manifest === undefined) return fail(`${dir}: no readable manifest.json (not a run folder, or the run never started)`);
     parts.push({ dir, manifest });
+  }
+  if (parts[0]?.manifest.mode === 'ensemble') {
+    const registry = await registryFor(parts[0].manifest.program.path);
+    if (E.isLeft(registry)) return fail(registry.left);
+    // Loaded only here: it evaluates the ensemble, with TensorFlow.js.
+    const { mergeEnsemble } = await import('./ensemble-merge.js');
+    return mergeEnsemble(parts, out, argv, io, registry.right, sameSettings);
   }
   const plan = planMerge(parts);
   if (E.isLeft(plan)) return fail(plan.left);

@@ -20,9 +20,8 @@ export const parseShard = (text: string): E.Either<string, Part> => {
   return E.right({ kind: 'shard', index, of });
 };
 
-const whyWhole: Readonly<Record<Exclude<Mode, 'sweep' | 'population' | 'seeds'>, string>> = {
-  single: 'this program has no sweep: it is a single member; run it without',
-  ensemble: "an ensemble is trained as one model (its members share each step's batches); run it whole",
+const whyWhole: Readonly<Record<Exclude<Mode, 'sweep' | 'population' | 'seeds' | 'ensemble'>, string>> = {
+  single: 'this program has no sweep, ensemble or population: it is a single model (a seed list, --seeds 0..4, has a member per seed); run it without',
 };
 
 /** The member indices a part trains, in order, or why the program cannot be split this way. */
@@ -30,7 +29,7 @@ export const partMembers = (p: Part, mode: Mode, count: number, exchange = false
   if (mode === 'population' && !exchange) {
     return E.left(`${showPart(p)}: the members of a population exchange parameters at every exploit; run it whole, or give the parts a shared folder to exploit through (--exchange DIR; xreg submit does)`);
   }
-  if (mode !== 'sweep' && mode !== 'population' && mode !== 'seeds') return E.left(`${showPart(p)}: ${whyWhole[mode]}`);
+  if (mode === 'single') return E.left(`${showPart(p)}: ${whyWhole[mode]}`);
   // A seed list's members are its seeds, counted by position: --member 1 of --seeds 10,20 is seed 20.
   const what = mode === 'seeds' ? 'seed list' : mode;
   const them = mode === 'seeds' ? 'seeds' : 'members';

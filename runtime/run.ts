@@ -39,10 +39,13 @@ import { reserveSpace } from './folder/reserve.js';
 import { trimPartialLine } from './results/metrics.js';
 import { dataIds, identityChanges, identityHash, tokenHash, type SourceId } from './results/identity.js';
 import { describeDivergence, type Divergence } from './exec/diverge.js';
-import { partMembers, type Part } from './parts.js';
+import { type TrainingFailure, trainingFailure } from './exec/failure.js';
+import { goesOn } from './exec/on-divergence.js';
+import { partMembers, showPart, type Part } from './parts.js';
+import { EnsembleCodes, ensembleScope } from './ensemble-parts.js';
 import { folderExchange } from './exchange.js';
 import type { Mode } from './exec/snapshot.js';
-import { seedListRefusal, seedSummary, seedSummaryText, showSeeds } from './seeds.js';
+import { seedListRefusal, seedSummary, seedSummaryText, showSeeds, usageError } from './seeds.js';
 
 export type SetValue = number | boolean | string;
 
@@ -295,6 +298,19 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     held.savedStep = ck.right.header.step;
   }
 
+  // Before the folder is touched: a part that does not exist, or cannot be trained alone.
+  const length = o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {};
+  const total = resume?.total ?? totalSteps(ir.run.length, spe, length);
+  const mode: Mode = seeds !== undefined ? 'seeds' : modeOf(lowered.right);
+  const members = seeds !== undefined ? seeds.length : mode === 'ensemble' ? (lowered.right.members ?? ir.ensemble?.size ?? 1) : memberCount(lowered.right);
+  const plan = reportPlan(lowered.right, total);
+  // A resumed part continues the members it was started with.
+  const part = o.part !== undefined ? partMembers(o.part, mode, members, o.exchange !== undefined) : E.right(previous?.part);
+  if (E.isLeft(part)) return fail(`error: ${part.left}`);
+  const only = part.right;
+  // An ensemble's part trains its members' rules alone (runtime/ensemble-parts.ts).
+  const scope = only !== undefined && mode === 'ensemble' ? ensembleScope(lowered.right, only) : undefined;
+  if (scope !== undefined && E.isLeft(scope)) return fail(usageError(EnsembleCodes.coupled, `${o.part !== undefined ? showPart(o.part) : '--member'}: ${scope.left}`));
   const out = o.resume ?? o.out ?? defaultOutDir(o.file, (io.now ?? (() => new Date()))());
   const made = await makeFolder(out);
   if (E.isLeft(made)) return fail(`error: ${made.left}`);
@@ -325,15 +341,6 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   if (resume !== undefined) await truncateRecords(metricsFile, resume.records);
 
   const startedAt = new Date().toISOString();
-  const length = o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {};
-  const total = resume?.total ?? totalSteps(ir.run.length, spe, length);
-  const mode: Mode = seeds !== undefined ? 'seeds' : modeOf(lowered.right);
-  const members = seeds !== undefined ? seeds.length : mode === 'ensemble' ? (lowered.right.members ?? ir.ensemble?.size ?? 1) : memberCount(lowered.right);
-  const plan = reportPlan(lowered.right, total);
-  // A resumed part continues the members it was started with.
-  const part = o.part !== undefined ? partMembers(o.part, mode, members, o.exchange !== undefined) : E.right(previous?.part);
-  if (E.isLeft(part)) return fail(`error: ${part.left}`);
-  const only = part.right;
   // Alone, a population's part would exploit among its own members only: not the run it is part of.
   if (only !== undefined && mode === 'population' && o.exchange === undefined) {
     return fail(`error: ${out} holds part of a population (members ${only.join(', ')}): continue it with --exchange DIR, the folder its parts exploit through`);
@@ -402,7 +409,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     seconds: before.seconds + (Date.now() - segmentStart) / 1000,
   });
   let result: ExecResult | undefined;
-  let crash: string | undefined;
+  let crash: TrainingFailure | undefined;
   let lastStep = resume?.live[0]?.state.step ?? 0;
   const divergences: Divergence[] = [];
   try {
@@ -414,6 +421,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
       ...(evalLimit !== undefined ? { evalLimit: evalLimit } : {}),
       ...(resume !== undefined ? { resume } : {}),
       ...(only !== undefined ? { only } : {}),
+      ...(scope !== undefined ? { scope: scope.right } : {}),
       ...(only !== undefined && mode === 'population' && o.exchange !== undefined
         ? {
             exchange: folderExchange({
@@ -459,8 +467,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
       // learning rate too high) and the others go on.
       onDiverge: (d) => {
         divergences.push(d);
-        if (o.allowDivergence !== true && mode !== 'sweep' && mode !== 'population' && mode !== 'seeds') return true;
-        io.error(`warning: ${describeDivergence(d)}; going on${o.allowDivergence === true ? ' (--allow-divergence)' : ' with the other members'}`);
+        const go = goesOn(o.allowDivergence === true, ir.run.onDivergence, mode);
+        if (go === undefined) return true;
+        io.error(`warning: ${describeDivergence(d)}; going on${go}`);
         return false;
       },
       ...(ir.sweep !== undefined
@@ -473,19 +482,23 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
       await metrics.close().catch(() => undefined);
       throw e;
     }
-    // A tensor op failing mid-run (a shape the checks above could not see) is a failed run, not a crash.
-    crash = `training failed at step ${lastStep}: ${e instanceof Error ? e.message : String(e)}`;
+    // A tensor op failing mid-run (a shape the checks above could not see) is a failed run, not a
+    // crash, named at the expression that failed when a compiled node caught it.
+    crash = trainingFailure(e, lastStep);
   } finally {
     io.onEnd?.();
   }
   await metrics.close();
   if (crash !== undefined || result === undefined) {
-    const reason = crash ?? 'training ended without a result';
+    const reason = crash?.line ?? 'training ended without a result';
     await writeManifest(out, { ...manifest, outcome: 'failed', ended: new Date().toISOString(), error: reason });
-    return fail(`error: ${reason}`);
+    if (crash?.diagnostic === undefined) return fail(`error: ${reason}`);
+    io.error(io.renderDiagnostics([crash.diagnostic]));
+    return fail(`error: training failed at step ${crash.step}; the run is marked failed`);
   }
   // A declared reliability figure needs the final model's predictions, not logged scalars.
-  const finalState = result.outcome === 'completed' && result.states.length === 1 ? result.states[0] : undefined;
+  // An ensemble's part holds some members only: its figure is drawn by the merge.
+  const finalState = result.outcome === 'completed' && result.states.length === 1 && scope === undefined ? result.states[0] : undefined;
   const figureNote =
     finalState !== undefined ? await writeReliability(out, lowered.right, finalState, data.right, seed, evalLimit) : E.right(undefined);
   for (const s of result.states) disposeState(s);
@@ -513,7 +526,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
 
   if (result.outcome === 'failed') return fail(`error: ${result.error ?? 'the run failed'}`);
   if (result.outcome === 'diverged') {
-    return fail(`error: ${result.error ?? 'diverged'}; the run is marked diverged (a smaller learning rate may help; --allow-divergence goes on past it)`);
+    return fail(`error: ${result.error ?? 'diverged'}; the run is marked diverged (a smaller learning rate may help; 'on divergence continue' after the program's run, or --allow-divergence, goes on past it)`);
   }
   if (result.outcome === 'interrupted') {
     io.error(`interrupted: checkpoint saved in ${out}; continue with: xreg run ${o.file} --resume ${out}`);

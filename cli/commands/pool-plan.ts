@@ -7,6 +7,8 @@ import { compileText } from '../../compiler/compile.js';
 import type { RunOptions } from '../../runtime/run.js';
 import type { Registry } from '../../stdlib/registry.js';
 import { readTextSync } from '../check.js';
+import { unrollEnsemble } from '../../compiler/lower/ensemble.js';
+import { coupledRule } from '../../runtime/ensemble-parts.js';
 
 export interface PoolPlan {
   readonly workers: number;
@@ -30,9 +32,17 @@ export const poolPlan = (o: Omit<RunOptions, 'registry'> & { readonly workers: n
   // A seed list over a sweep or population is refused by the run itself, in one process.
   if (o.seeds !== undefined && (ir.sweep !== undefined || ir.population !== undefined)) return one('one process');
   if (ir.population !== undefined) return one(`a population's members exchange parameters at every exploit, so they train in one process`);
-  const members = o.seeds?.length ?? ir.sweep?.values.length ?? 1;
+  if (o.seeds === undefined && ir.ensemble !== undefined) {
+    // Split, an ensemble's own values (the average over members) are evaluated at the end only.
+    if (!o.argv.some((a) => a === '--workers' || a.startsWith('--workers='))) {
+      return one(`an ensemble trains in one process, so that every report holds the ensemble's values; --workers N trains its members apart (the ensemble's values at the end only)`);
+    }
+    const coupled = coupledRule(unrollEnsemble(ir).ir);
+    if (coupled !== undefined) return one(coupled.replace(/; run the ensemble whole$/, ''));
+  }
+  const members = o.seeds?.length ?? ir.sweep?.values.length ?? ir.ensemble?.size ?? 1;
   if (members <= 1) return one('one model');
-  const what = o.seeds !== undefined ? 'seeds' : 'sweep members';
+  const what = o.seeds !== undefined ? 'seeds' : ir.ensemble !== undefined ? 'ensemble members' : 'sweep members';
   const workers = Math.min(o.workers, members);
   if (workers <= 1) return { workers: 1, members, line: `workers: 1 (--workers 1: the ${members} ${what} one after another)` };
   return {

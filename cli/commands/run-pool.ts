@@ -15,7 +15,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import { mergeRuns } from '../../runtime/merge.js';
+import { mergeRuns, type RegistryFor } from '../../runtime/merge.js';
 
 export interface PoolIO {
   readonly info: (line: string) => void;
@@ -86,6 +86,8 @@ export interface PoolRun {
   readonly force: boolean;
   /** Ctrl-C reached the workers too (one process group): they checkpoint their parts and stop. */
   readonly interrupted: () => boolean;
+  /** The program's functions, for the merge of an ensemble (it evaluates the joined ensemble). */
+  readonly registryFor?: RegistryFor;
 }
 
 /** Trains the sweep's members in `workers` processes and merges them into `out`; the exit code. */
@@ -132,7 +134,7 @@ export const runPool = async (r: PoolRun, io: PoolIO, spawnWorker: SpawnWorker =
     return 1;
   }
   if (r.force) await fs.rm(r.out, { recursive: true, force: true });
-  const code = await mergeRuns(dirs, r.out, r.argv, io);
+  const code = await mergeRuns(dirs, r.out, r.argv, io, r.registryFor);
   await fs.rm(parts, { recursive: true, force: true });
   return code;
 };

@@ -258,7 +258,7 @@ export const registerRun = (program: Command): Command =>
     .option('--quiet', 'no progress output')
     .option('--plugin <path...>', 'load a plugin module besides those the program and xreg.config.json name')
     .option('--force', 'replace the run already in the --out folder (its results are deleted)')
-    .option('--allow-divergence', 'go on after a parameter becomes NaN or infinite (default: stop, outcome "diverged", exit 1)')
+    .option('--allow-divergence', 'go on after a parameter becomes NaN or infinite, whatever the program\'s \'on divergence\' says (default: stop, outcome "diverged", exit 1)')
     .action(async (file: string, raw: unknown) => {
       const o = decodeRunOptions(file, raw, process.argv.slice(2));
       if (E.isLeft(o)) {
@@ -293,6 +293,7 @@ export const registerRun = (program: Command): Command =>
                   argv: process.argv.slice(2),
                   force: o.right.force === true,
                   interrupted: () => interrupted,
+                  registryFor: () => Promise.resolve(E.right(registry.right)),
                 },
                 io,
               )

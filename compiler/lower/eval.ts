@@ -13,6 +13,7 @@ import { type Batches, batchKey } from './types.js';
 import { binary, stopGradient } from './tensor-ops.js';
 import { mixupEv } from './mixup.js';
 import { lambdaMaxEv } from './lambda-max.js';
+import { at, opWords, shapesText, shapeText } from './located.js';
 
 export type HelperState = Readonly<Record<string, tf.Tensor>>;
 
@@ -63,9 +64,25 @@ const entry = <K extends 'fn' | 'layer' | 'stateful'>(
 const numericShape = (e: IRExpr): number[] | undefined =>
   e.shape.every((d): d is number => typeof d === 'number') ? [...e.shape] : undefined;
 
-/** The closure computing `e`. */
-export const compileExpr = (e: IRExpr, registry: Registry, sweep: SweepValues): Result => {
-  const sub = (x: IRExpr): Result => compileExpr(x, registry, sweep);
+/** Sees every node's value right after it is computed (children before parents). */
+export type Probe = (node: IRExpr, value: tf.Tensor) => void;
+
+/**
+ * The closure computing `e`. With a `probe` (only when looking for the first non-finite value,
+ * nonfinite.ts) every node hands it its value; without one nothing is added to any node.
+ */
+export const compileExpr = (e: IRExpr, registry: Registry, sweep: SweepValues, probe?: Probe): Result => {
+  const r = compileNode(e, registry, sweep, probe);
+  if (probe === undefined) return r;
+  return E.map((ev: Ev): Ev => (env) => {
+    const v = ev(env);
+    probe(e, v);
+    return v;
+  })(r);
+};
+
+const compileNode = (e: IRExpr, registry: Registry, sweep: SweepValues, probe: Probe | undefined): Result => {
+  const sub = (x: IRExpr): Result => compileExpr(x, registry, sweep, probe);
   switch (e.kind) {
     case 'const': {
       const v = e.value;
@@ -90,7 +107,8 @@ export const compileExpr = (e: IRExpr, registry: Registry, sweep: SweepValues): 
     }
     case 'flatParams': {
       const paths = e.paths;
-      return E.right((env) => tf.concat(paths.map((p) => tf.reshape(need(env.params, p, 'parameter'), [-1]))));
+      const span = e.span;
+      return E.right((env) => at(span, () => "the flattened parameters 'flat(…)'", () => tf.concat(paths.map((p) => tf.reshape(need(env.params, p, 'parameter'), [-1])))));
     }
     case 'sweepVar': {
       const v = sweep[e.name];
@@ -107,40 +125,59 @@ export const compileExpr = (e: IRExpr, registry: Registry, sweep: SweepValues): 
       return E.right(() => tf.scalar(v));
     }
     case 'call': {
-      const options = e.options;
+      const { options, span, fn } = e;
       return E.chain(([def, args]: readonly [FnDef, Ev[]]) =>
-        E.right<Diagnostic[], Ev>((env) => def.apply(args.map((a) => a(env)), options)),
+        E.right<Diagnostic[], Ev>((env) => {
+          const xs = args.map((a) => a(env));
+          return at(span, () => `the call ${fn}(…) on ${xs.length === 1 ? 'an argument of shape' : 'arguments of shapes'} ${shapesText(xs)}`, () => def.apply(xs, options));
+        }),
       )(
         E.chain((def: FnDef) => E.map((args: Ev[]) => [def, args] as const)(all(e.args.map(sub))))(entry(registry, e.fn, 'fn', e)),
       );
     }
     case 'layer': {
       const leaves = Object.entries(e.params);
-      const args = e.args;
+      const { args, span, layer } = e;
       return E.chain((def: LayerDef) =>
         E.map(
           (input: Ev): Ev =>
             (env) => {
               const p: Record<string, tf.Tensor> = {};
               for (const [leaf, path] of leaves) p[leaf] = need(env.params, path, 'parameter');
-              return def.apply(p, input(env), args, { stochastic: env.stochastic, nextSeed: env.nextSeed });
+              const x = input(env);
+              return at(span, () => `the layer ${layer} on an input of shape ${shapeText(x)}`, () =>
+                def.apply(p, x, args, { stochastic: env.stochastic, nextSeed: env.nextSeed }),
+              );
             },
         )(sub(e.input)),
       )(entry(registry, e.layer, 'layer', e));
     }
     case 'binary': {
-      const op = e.op;
-      return E.map(([l, r]: Ev[]): Ev => (env) => binary(op, (l as Ev)(env), (r as Ev)(env)))(all([sub(e.left), sub(e.right)]));
+      const { op, span } = e;
+      return E.map(([l, r]: Ev[]): Ev => (env) => {
+        const a = (l as Ev)(env);
+        const b = (r as Ev)(env);
+        return at(span, () => `${opWords(op)} of shapes ${shapesText([a, b])}`, () => binary(op, a, b));
+      })(all([sub(e.left), sub(e.right)]));
     }
-    case 'neg':
-      return E.map((x: Ev): Ev => (env) => tf.neg(x(env)))(sub(e.operand));
+    case 'neg': {
+      const span = e.span;
+      return E.map((x: Ev): Ev => (env) => {
+        const v = x(env);
+        return at(span, () => `the negation of a value of shape ${shapeText(v)}`, () => tf.neg(v));
+      })(sub(e.operand));
+    }
     case 'reshape': {
       // The batch is the one dimension a compiler-inserted reshape may leave open.
       const target = e.shape.map((d) => (typeof d === 'number' ? d : -1));
       if (target.filter((d) => d === -1).length > 1) {
         return E.left([error(LowerCodes.reshape, `lowering: cannot reshape to [${e.shape.join(', ')}] (more than one open dimension)`, e.span)]);
       }
-      return E.map((x: Ev): Ev => (env) => tf.reshape(x(env), target))(sub(e.operand));
+      const span = e.span;
+      return E.map((x: Ev): Ev => (env) => {
+        const v = x(env);
+        return at(span, () => `the model applied to one example of shape ${shapeText(v)}`, () => tf.reshape(v, target));
+      })(sub(e.operand));
     }
     case 'mean': {
       const k = e.samples;
@@ -156,13 +193,14 @@ export const compileExpr = (e: IRExpr, registry: Registry, sweep: SweepValues): 
       // Fields name their split; the body's losses already average over the batch.
       return sub(e.body);
     case 'stateful': {
-      const options = e.options;
+      const { options, span, fn } = e;
       const key = e.stateKey;
       return E.chain((def: StatefulFnDef) =>
         E.map(
           (input: Ev): Ev =>
             (env) => {
-              const r = def.apply(need(env.helpers, key, 'helper state'), input(env), options);
+              const x = input(env);
+              const r = at(span, () => `the call ${fn}(…) on an argument of shape ${shapeText(x)}`, () => def.apply(need(env.helpers, key, 'helper state'), x, options));
               env.helpers[key] = r.state;
               return r.value;
             },

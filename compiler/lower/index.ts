@@ -14,6 +14,7 @@ import { children as childrenOf, type IRBody, type IRDuration, type IRExpr, type
 import { APPLIED } from './applied.js';
 import { LowerCodes } from './codes.js';
 import { unrollEnsemble } from './ensemble.js';
+import { firstNonFinite } from './nonfinite.js';
 import { bindSweepMember, hasSweptConstants } from './bind-sweep.js';
 import { compileExpr, type Ev, type HelperState, statefulNodes, type SweepValues } from './eval.js';
 import { lowerFigures } from './figures.js';
@@ -137,7 +138,7 @@ const lowerRule = (c: Ctx, r: IRRule, length: IRDuration): Lowered<LoweredRule> 
 };
 
 const lowerObservable = (c: Ctx, n: IRNamedExpr, batch: number | 'all', what: string): Lowered<LoweredObservable> =>
-  E.map((ev: Ev) => observable(n.name, needsOf([n.expr], batch), ev))(
+  E.map((ev: Ev) => observable(n.name, needsOf([n.expr], batch), ev, firstNonFinite(n.expr, c.registry, c.sweep)))(
     E.chain((e: IRExpr) => compileExpr(e, c.registry, c.sweep))(scalar(n.expr, `${what} '${n.name}'`)),
   );
 

@@ -1,6 +1,7 @@
 /** Observed values (losses for the log, metrics, report items) as closures returning numbers. */
 import { tf } from '../../stdlib/tf.js';
-import type { Ev, HelperState } from './eval.js';
+import type { Env, Ev, HelperState } from './eval.js';
+import type { NonFiniteOrigin } from './nonfinite.js';
 import { keepNewHelpers, makeEnv } from './rule.js';
 import { Salt } from './seeds.js';
 import type { BatchNeed, Batches, LoweredObservable, RunState } from './types.js';
@@ -9,7 +10,12 @@ import type { BatchNeed, Batches, LoweredObservable, RunState } from './types.js
  * Evaluated under tf.tidy, with a stop on every gradient path (nothing is differentiated here).
  * Helper states advance (a running z-score sees each observation once); everything else is shared.
  */
-export const observable = (name: string, needs: readonly BatchNeed[], ev: Ev): LoweredObservable => {
+export const observable = (
+  name: string,
+  needs: readonly BatchNeed[],
+  ev: Ev,
+  locate?: (env: Env) => Promise<NonFiniteOrigin | undefined>,
+): LoweredObservable => {
   const compute = (state: RunState, batches: Batches, key: number): { v: tf.Tensor; state: RunState } => {
     const helpers: Record<string, HelperState> = { ...state.helpers };
     const v = tf.tidy(() => {
@@ -23,6 +29,8 @@ export const observable = (name: string, needs: readonly BatchNeed[], ev: Ev): L
   return {
     name,
     needs,
+    // The same draws as `compute` (same key and salt), on a copy of the helper states.
+    ...(locate !== undefined ? { firstNonFinite: (state: RunState, batches: Batches, key: number) => locate(makeEnv(state, batches, key, Salt.observe, { ...state.helpers })) } : {}),
     evaluate: (state: RunState, batches: Batches, key: number) => {
       const r = compute(state, batches, key);
       const value = r.v.dataSync()[0] ?? Number.NaN;

@@ -9,6 +9,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ConstArgs, OptState } from '../../stdlib/types.js';
 import type { IRDuration, IRProgram, IRRule } from '../ir.js';
+import type { NonFiniteOrigin } from './nonfinite.js';
 
 export interface RunState {
   /** Updates applied so far (the global step counter). */
@@ -62,6 +63,11 @@ export interface LoweredObservable {
   readonly evaluate: (state: RunState, batches: Batches, key: number) => { readonly value: number; readonly state: RunState };
   /** The same, read back asynchronously: a GPU backend under Node (webgpu) has no synchronous read. */
   readonly evaluateAsync: (state: RunState, batches: Batches, key: number) => Promise<{ readonly value: number; readonly state: RunState }>;
+  /**
+   * The first expression whose value is not finite, evaluated as `evaluate` would (a loss that came
+   * out NaN or ±Infinity: where it came from). Losses and metrics have it; it costs nothing until called.
+   */
+  readonly firstNonFinite?: (state: RunState, batches: Batches, key: number) => Promise<NonFiniteOrigin | undefined>;
 }
 
 export interface LoweredPhase {

@@ -17,6 +17,8 @@ export interface Divergence {
   readonly value?: string;
   /** `file:line:column` of the rule. */
   readonly at: string;
+  /** A non-finite reported loss: the first expression in it whose value was not finite, and where. */
+  readonly first?: { readonly what: string; readonly at: string };
   readonly member?: number;
 }
 
@@ -74,6 +76,9 @@ export const lossDivergence = (rules: readonly LoweredRule[], values: Readonly<R
 
 export const describeDivergence = (d: Divergence): string => {
   const where = `diverged at step ${d.step}${d.member !== undefined ? ` of member ${d.member}` : ''}`;
-  if (d.parameter === undefined) return `${where}: the loss ${d.loss ?? d.rule} is ${d.value ?? 'not finite'}${d.at !== '' ? ` (its update is at ${d.at})` : ''}`;
+  if (d.parameter === undefined) {
+    const first = d.first !== undefined ? `; the first value that is not finite: ${d.first.what} at ${d.first.at}` : '';
+    return `${where}: the loss ${d.loss ?? d.rule} is ${d.value ?? 'not finite'}${d.at !== '' ? ` (its update is at ${d.at})` : ''}${first}`;
+  }
   return `${where}: the update at ${d.at}${d.loss !== undefined ? ` (on loss ${d.loss})` : ''} made ${d.parameter} NaN or infinite`;
 };

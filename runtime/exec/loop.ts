@@ -14,6 +14,7 @@ import { stepsPerEpoch, toSteps, totalSteps, type LengthOverride } from './sched
 import type { FinishedMember, Mode, Snapshot } from './snapshot.js';
 import { disposeState } from './state.js';
 import { describeDivergence, type Divergence } from './diverge.js';
+import type { Scope } from '../ensemble-parts.js';
 
 export interface ExecOptions {
   readonly seed: number;
@@ -62,6 +63,8 @@ export interface ExecOptions {
    * exactly as a run with that seed would train it (runtime/seeds.ts).
    */
   readonly seeds?: readonly number[];
+  /** An ensemble trained in parts (`only` its members): the rules and report items of this part. */
+  readonly scope?: Scope;
 }
 
 export type Exchange = (
@@ -219,6 +222,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
     multi: mode === 'sweep' || mode === 'population' || mode === 'seeds',
     ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
     ...(o.watchFinite === false ? { watchFinite: false } : {}),
+    ...(o.scope !== undefined ? { scope: o.scope } : {}),
   };
   const better = directions(program);
   const count = o.seeds?.length ?? memberCount(program);
@@ -301,7 +305,8 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   if (mode !== 'population') {
     let last: RunState | undefined;
     const done = new Set(finished.map((f) => f.index));
-    const todo = (o.only ?? [...Array(count).keys()]).filter((i) => !done.has(i));
+    // An ensemble's part is still one model: `only` names the ensemble members it trains (scope).
+    const todo = (mode === 'ensemble' ? [0] : (o.only ?? [...Array(count).keys()])).filter((i) => !done.has(i));
     for (const [k, i] of todo.entries()) {
       const p = programOf(i);
       if (E.isLeft(p)) return result('failed', last !== undefined ? [last] : [], p.left);

@@ -6,6 +6,9 @@ import { drawBatches, type Cursors } from './batches.js';
 import type { PreparedData } from './data.js';
 import { epochOf, fires, phaseAt, reportDue } from './schedule.js';
 import { releaseOld } from '../../compiler/lower/release.js';
+import type { Scope } from '../ensemble-parts.js';
+import { locatedIn, ReportFailure } from './failure.js';
+import { formatSpan } from '../../dsl/span.js';
 import { divergenceOf, type FiniteCheck, finiteCheck, firstNonFinite, lossDivergence, type Divergence } from './diverge.js';
 
 export interface MemberState {
@@ -38,6 +41,11 @@ export interface RunContext {
   readonly evalLimit?: number;
   /** Look for non-finite parameters after every update (off once a run chose to go on past one). */
   readonly watchFinite?: boolean;
+  /**
+   * An ensemble's members trained in parts (runtime/ensemble-parts.ts): the rules and report items
+   * of this part. The others keep their places (random keys, batches drawn) but do not run.
+   */
+  readonly scope?: Scope;
 }
 
 export interface StepHooks {
@@ -65,20 +73,6 @@ export const firingRules = (p: LoweredProgram, step: number, spe: number): Lower
 /** The random key of rule `rule` at `step`: a hash, so that a resumed run draws the same noise. */
 export const stepKey = (seed: number, step: number, rule: number): number => mixSeeds(seed, step, rule) | 0;
 
-/**
- * Runs a rule's step so that a failure inside it (a TensorFlow.js error on a shape the checks could
- * not see) names the rule's place in the program, not only the library's message.
- */
-export const locatedIn = <T,>(r: LoweredRule, f: () => T): T => {
-  try {
-    return f();
-  } catch (e) {
-    const sp = r.ir.span;
-    const where = `the update at ${sp.file}:${sp.start.line}:${sp.start.column}${r.ir.lossName !== undefined ? ` (on loss ${r.ir.lossName})` : ''}`;
-    throw new Error(`${where} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
-};
-
 /** One step of one member: every firing rule in order, batches disposed, step advanced. */
 export const runStep = (
   ctx: RunContext,
@@ -91,6 +85,7 @@ export const runStep = (
   const checks: { rule: LoweredRule; check: FiniteCheck }[] = [];
   try {
     rules.forEach((r, i) => {
+      if (ctx.scope !== undefined && !ctx.scope.rule(r)) return;
       const next = locatedIn(r, () => r.step(state, drawn.batches[i] ?? {}, stepKey(m.seed, s, i)));
       const check = ctx.watchFinite !== false ? finiteCheck(state, next) : undefined;
       if (check !== undefined) checks.push({ rule: r, check });
@@ -113,14 +108,41 @@ const divergenceIn = async (ctx: RunContext, m: MemberState, step: number, check
   return found;
 };
 
+/** The batches of a report at `m` (each item's, drawn from the member's eval cursors). */
+const reportBatches = (ctx: RunContext, m: MemberState) =>
+  drawBatches(ctx.report.items.map((o) => o.needs), ctx.data, m.cursors, m.seed, epochOf(m.state.step, ctx.spe), 'eval', ctx.evalLimit);
+
+/** The random key of report item `i` at `m`'s step. */
+const reportKey = (m: MemberState, i: number): number => mixSeeds(m.seed, m.state.step, 0x7e9047, i) | 0;
+
+/**
+ * Where the reported loss `loss` stopped being finite: the report evaluated again for that item
+ * alone, from the same cursors and key, with every node's value checked. Once per divergence; a
+ * failure to find it is no reason to fail the run.
+ */
+const firstNonFiniteIn = async (ctx: RunContext, m: MemberState, loss: string): Promise<Divergence['first']> => {
+  const i = ctx.report.items.findIndex((o) => o.name === loss);
+  const locate = ctx.report.items[i]?.firstNonFinite;
+  if (locate === undefined) return undefined;
+  const drawn = reportBatches(ctx, m);
+  try {
+    const f = await locate(m.state, drawn.batches[i] ?? {}, reportKey(m, i));
+    return f === undefined ? undefined : { what: f.what, at: formatSpan(f.span) };
+  } catch {
+    return undefined;
+  } finally {
+    drawn.dispose();
+  }
+};
+
 /** Values of the report items at the member's current state; helper states advanced by observing are dropped. */
 export const evaluateReport = async (ctx: RunContext, m: MemberState): Promise<{ values: Record<string, number>; cursors: Cursors }> => {
-  const s = m.state.step;
-  const drawn = drawBatches(ctx.report.items.map((o) => o.needs), ctx.data, m.cursors, m.seed, epochOf(s, ctx.spe), 'eval', ctx.evalLimit);
+  const drawn = reportBatches(ctx, m);
   const values: Record<string, number> = {};
   try {
     for (const [i, o] of ctx.report.items.entries()) {
-      const r = await o.evaluateAsync(m.state, drawn.batches[i] ?? {}, mixSeeds(m.seed, s, 0x7e9047, i) | 0);
+      if (ctx.scope !== undefined && !ctx.scope.item(o)) continue;
+      const r = await o.evaluateAsync(m.state, drawn.batches[i] ?? {}, reportKey(m, i));
       releaseOld(r.state, m.state);
       values[o.name] = r.value;
     }
@@ -166,12 +188,16 @@ export const runMember = async (
     }
     const done = m.state.step;
     if (ctx.report.items.length > 0 && (reportDue(ctx.report.every, done, ctx.spe) || done === ctx.total)) {
-      const r = await evaluateReport(ctx, m);
+      const pre = m;
+      const r = await evaluateReport(ctx, m).catch((e: unknown) => {
+        throw new ReportFailure(done, e);
+      });
       m = { ...m, cursors: r.cursors };
       hooks.onReport?.(makeRecord(ctx, m, r.values));
       const bad = watch.watchFinite !== false ? lossDivergence(ctx.program.rules, r.values, ctx.program.losses.map((l) => l.name), done) : undefined;
       if (bad !== undefined) {
-        const d = { ...bad, ...(ctx.multi ? { member: m.index } : {}) };
+        const first = bad.loss !== undefined ? await firstNonFiniteIn(ctx, pre, bad.loss) : undefined;
+        const d = { ...bad, ...(first !== undefined ? { first } : {}), ...(ctx.multi ? { member: m.index } : {}) };
         if (hooks.onDiverge?.(d) ?? true) return { member: m, reason: 'diverged', divergence: d };
         watch = { ...ctx, watchFinite: false };
       }

@@ -10,7 +10,9 @@ import { compileText } from '../../compiler/compile.js';
 import { hasErrors, type Diagnostic } from '../../dsl/diagnostic.js';
 import { sha256Text } from '../results/manifest.js';
 import { defaultOutDir, type SetValue } from '../run.js';
-import { seedListRefusal } from '../seeds.js';
+import { seedListRefusal, usageError } from '../seeds.js';
+import { unrollEnsemble } from '../../compiler/lower/ensemble.js';
+import { coupledRule, EnsembleCodes } from '../ensemble-parts.js';
 import type { BackendRequest } from '../backend/select.js';
 import type { Registry } from '../../stdlib/registry.js';
 import { connectionOf, memberJobId, mergeJobId, runId, type MemberJob, type MergeJob, type Settings } from './jobs.js';
@@ -67,10 +69,14 @@ export const submitRun = async (o: SubmitOptions, render: (ds: readonly Diagnost
     const refused = seedListRefusal(ir, o.file, o.seeds);
     if (refused !== undefined) return E.left(refused);
   }
-  const members = o.seeds?.length ?? ir.sweep?.values.length ?? ir.population?.size;
+  if (o.seeds === undefined && ir.ensemble !== undefined) {
+    const coupled = coupledRule(unrollEnsemble(ir).ir);
+    // Compiled from its absolute path (every worker reads it there); said as the user gave it.
+    if (coupled !== undefined) return E.left(usageError(EnsembleCodes.coupled, coupled.split(file).join(o.file)));
+  }
+  const members = o.seeds?.length ?? ir.sweep?.values.length ?? ir.population?.size ?? ir.ensemble?.size;
   if (members === undefined) {
-    const what = ir.ensemble !== undefined ? 'an ensemble (trained as one model)' : 'a single model';
-    return E.left(`${o.file} is ${what}: only the members of a sweep, a population or a seed list (--seeds 0..4) are spread over workers; run it with xreg run`);
+    return E.left(`${o.file} is a single model: only the members of a sweep, an ensemble, a population or a seed list (--seeds 0..4) are spread over workers; run it with xreg run`);
   }
   const out = path.resolve(o.out ?? defaultOutDir(file, now));
   if (existsSync(path.join(out, 'manifest.json'))) return E.left(`${out} already holds a run: give another --out`);

@@ -136,7 +136,8 @@ export const startWorker = (o: WorkerOptions): { readonly worker: Worker; readon
   const merge = async (job: Job, d: MergeJob): Promise<{ merged: number }> => {
     const errors: string[] = [];
     const dirs = [...Array(d.members).keys()].map((i) => memberDir(d.out, i));
-    const code = await mergeRuns(dirs, d.out, d.argv, { info: () => undefined, error: (l) => void errors.push(l) });
+    const registryFor = async (file: string) => E.mapLeft(o.renderDiagnostics)(await o.registryFor(file, checkProgram(d), d.plugins ?? []));
+    const code = await mergeRuns(dirs, d.out, d.argv, { info: () => undefined, error: (l) => void errors.push(l) }, registryFor);
     if (code !== 0) throw new UnrecoverableError(errors.join('; '));
     o.log(`[${job.id ?? 'merge'}] merged ${d.members} members into ${d.out}`);
     return { merged: d.members };

@@ -57,7 +57,7 @@ export const resolveDataPath = async (p: string, baseDir: string): Promise<strin
  */
 export const MAX_DATA_BYTES = 2 ** 30;
 
-const mib = (n: number): string => `${(n / 2 ** 20).toFixed(0)} MiB`;
+export const mib = (n: number): string => `${(n / 2 ** 20).toFixed(0)} MiB`;
 
 export const readBytes = async (file: string, hint?: string): Promise<E.Either<DataError, Buffer>> => {
   try {

@@ -6,6 +6,7 @@
  */
 import { inflateSync } from 'node:zlib';
 import * as E from 'fp-ts/lib/Either.js';
+import { MAX_DATA_BYTES, mib } from './files.js';
 
 export const MI = {
   INT8: 1,
@@ -137,8 +138,11 @@ const matrix = (v: DataView, tag: Tag, le: boolean, index: number): E.Either<str
 
 const HEADER = 128;
 
-/** Reads every top-level variable of a level-5 MAT-file. Left: what is wrong, in words. */
-export const readMat5 = (bytes: Uint8Array): E.Either<string, readonly MatVariable[]> => {
+/**
+ * Reads every top-level variable of a level-5 MAT-file. Left: what is wrong, in words. The
+ * compressed elements together may inflate to at most `cap` bytes: a small file cannot fill memory.
+ */
+export const readMat5 = (bytes: Uint8Array, cap = MAX_DATA_BYTES): E.Either<string, readonly MatVariable[]> => {
   if (bytes.length < HEADER) return E.left(`is too short to be a MAT-file (${bytes.length} bytes; the header alone is ${HEADER})`);
   const text = new TextDecoder('latin1').decode(bytes.subarray(0, 116));
   if (text.startsWith('MATLAB 7.3')) {
@@ -152,6 +156,7 @@ export const readMat5 = (bytes: Uint8Array): E.Either<string, readonly MatVariab
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const vars: MatVariable[] = [];
   let o = HEADER;
+  let inflatedSoFar = 0;
   while (o < view.byteLength) {
     const tag = readTag(view, o, le);
     if (E.isLeft(tag)) return tag;
@@ -161,11 +166,14 @@ export const readMat5 = (bytes: Uint8Array): E.Either<string, readonly MatVariab
       vars.push(m.right);
     } else if (tag.right.type === MI.COMPRESSED) {
       let inflated: Buffer;
+      const room = cap - inflatedSoFar;
       try {
-        inflated = inflateSync(bytes.subarray(tag.right.dataStart, tag.right.dataStart + tag.right.nbytes));
+        inflated = inflateSync(bytes.subarray(tag.right.dataStart, tag.right.dataStart + tag.right.nbytes), { maxOutputLength: Math.max(1, room) });
       } catch (e) {
+        if ((e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return E.left(`inflates to more than ${mib(cap)} (the most a data file may hold); stopped there`);
         return E.left(`the compressed element at byte ${o} does not inflate (${e instanceof Error ? e.message : String(e)})`);
       }
+      inflatedSoFar += inflated.byteLength;
       const iv = new DataView(inflated.buffer, inflated.byteOffset, inflated.byteLength);
       const itag = readTag(iv, 0, le);
       if (E.isLeft(itag)) return E.left(`the compressed element at byte ${o} holds an element that ${itag.left}`);

@@ -11,13 +11,11 @@ import { manifestOf, metricLines, selectedW, sweepProgram } from '../helpers/swe
 
 const text = sweepProgram(30, 10);
 
-const ensemble = `data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 60, seed: 3)
+const single = `data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 60, seed: 3)
 split d { train: 1/2, reg: 1/2 } seed 0
 param w : Tensor[4] ~ normal(0, 0.1)
 loss fit = mse(x @ w, y) over train
-ensemble 2 as avg {
-  update w by sgd(lr: 0.05) on fit
-}
+update w by sgd(lr: 0.05) on fit
 run 10 steps batch 10
 `;
 
@@ -88,13 +86,14 @@ describe('xreg run --member / --shard, then xreg merge', () => {
     expect(mixed.errors.join('\n')).toMatch(/seed 99, not/);
   });
 
-  it('refuses a member index out of range, and programs whose members are not independent', async () => {
-    const dir = workspace({ 'p.xreg': text, 'e.xreg': ensemble });
+  it('refuses a member index out of range, and a program without members', async () => {
+    const dir = workspace({ 'p.xreg': text, 's.xreg': single });
     const far = await go({ file: path.join(dir, 'p.xreg'), out: path.join(dir, 'x'), part: { kind: 'member', index: 3 } });
     expect(far.code).toBe(1);
     expect(far.errors.join('\n')).toMatch(/--member 3: the sweep has 3 members, 0 to 2/);
-    const ens = await go({ file: path.join(dir, 'e.xreg'), out: path.join(dir, 'y'), part: { kind: 'member', index: 0 } });
-    expect(ens.code).toBe(1);
-    expect(ens.errors.join('\n')).toMatch(/ensemble is trained as one model/);
+    // An ensemble's member trains alone (test/distributed/ensemble.test.ts); a single model has no members.
+    const one = await go({ file: path.join(dir, 's.xreg'), out: path.join(dir, 'y'), part: { kind: 'member', index: 0 } });
+    expect(one.code).toBe(1);
+    expect(one.errors.join('\n')).toMatch(/--member 0: this program has no sweep, ensemble or population: it is a single model \(a seed list, --seeds 0..4, has a member per seed\)/);
   });
 });

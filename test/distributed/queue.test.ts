@@ -16,7 +16,7 @@ import { queueStatus, showStatus } from '../../runtime/queue/status.js';
 import { submitRun, type SubmitOptions } from '../../runtime/queue/submit.js';
 import { standardLibrary } from '../../stdlib/registry.js';
 import { go, workspace } from '../helpers/run-program.js';
-import { manifestOf, metricLines, populationProgram, seededProgram, selectedW, sweepProgram } from '../helpers/sweep-parts.js';
+import { ensembleProgram, manifestOf, metricLines, populationProgram, seededProgram, selectedW, sweepProgram } from '../helpers/sweep-parts.js';
 import { exited, startRedis, type RedisServer } from '../helpers/redis.js';
 
 const text = sweepProgram(400, 50);
@@ -69,7 +69,7 @@ const expectSameAsWhole = async (out: string): Promise<void> => {
 
 beforeAll(async () => {
   redis = await startRedis();
-  dir = workspace({ 'p.xreg': text, 'pop.xreg': populationProgram(30, 10), 'seeded.xreg': seededProgram });
+  dir = workspace({ 'p.xreg': text, 'pop.xreg': populationProgram(30, 10), 'seeded.xreg': seededProgram, 'ens.xreg': ensembleProgram });
   whole = path.join(dir, 'whole');
   const r = await go({ file: path.join(dir, 'p.xreg'), out: whole });
   expect(r.code).toBe(0);
@@ -154,5 +154,19 @@ describe('xreg submit / worker / status on a real Redis', () => {
     expect(manifestOf(out).results).toEqual(manifestOf(alone).results);
     expect(manifestOf(out).seedSummary).toEqual(manifestOf(alone).seedSummary);
     expect(manifestOf(memberDir(out, 2)).seeds).toEqual([3, 1, 4, 5]);
+  });
+
+  it('an ensemble: its members on two workers; the merge evaluates the joined ensemble as the one-machine run', async () => {
+    const file = path.join(dir, 'ens.xreg');
+    const alone = path.join(dir, 'ens-whole');
+    expect((await go({ file, out: alone })).code).toBe(0);
+    const out = path.join(dir, 'ens-queued');
+    await submit('ens', out, 'ens.xreg', 3);
+    worker('ens', 'e1');
+    worker('ens', 'e2');
+    await until('the ensemble merge', merged(out), 90_000);
+    expect(metricLines(out).at(-1)).toBe(metricLines(alone).at(-1));
+    expect(manifestOf(out).results?.[0]?.final).toEqual(manifestOf(alone).results?.[0]?.final);
+    expect(manifestOf(memberDir(out, 1)).part).toEqual([1]);
   });
 });

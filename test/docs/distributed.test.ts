@@ -18,6 +18,7 @@ import { lowerProgram } from '../../compiler/lower/index.js';
 import { modeOf } from '../../runtime/exec/loop.js';
 import { partMembers } from '../../runtime/parts.js';
 import { seedListRefusal } from '../../runtime/seeds.js';
+import { coupledRule } from '../../runtime/ensemble-parts.js';
 import { standardLibrary } from '../../stdlib/registry.js';
 
 const root = path.join(import.meta.dirname, '..', '..');
@@ -57,6 +58,7 @@ describe('docs/distributed.md command lines', () => {
   const cmds = commands(doc);
   it('has the seed list forms among them', () => {
     expect(cmds.filter((c) => c.includes('--seeds')).length).toBeGreaterThanOrEqual(4);
+    expect(cmds.filter((c) => c.includes('ensemble.xreg')).length).toBeGreaterThanOrEqual(3);
     expect(cmds.length).toBeGreaterThan(8);
   });
   it.each(cmds.map((c) => [c]))('%s', async (cmd) => {
@@ -81,6 +83,7 @@ describe('docs/distributed.md command lines', () => {
       const count = seeds?.length ?? ir.sweep?.values.length ?? ir.population?.size ?? lowered.right.members ?? 1;
       const mine = partMembers(part, mode, count, o.right.exchange !== undefined || argv[0] === 'submit');
       expect(E.isLeft(mine) ? mine.left : '').toBe('');
+      if (mode === 'ensemble') expect(coupledRule(lowered.right.ir)).toBeUndefined();
     }
   });
 });

@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { compileText } from '../../compiler/compile.js';
 import { parseProgram } from '../../dsl/parse.js';
@@ -14,6 +14,8 @@ import { childrenOf, MAX_EXPR_DEPTH, type Spanned } from '../../dsl/limits.js';
 import { readSourceSync } from '../../dsl/read-source.js';
 import { parseNumericCsv } from '../../stdlib/data/csv_parse.js';
 import { maybeGunzip } from '../../stdlib/data/files.js';
+import { MI, readMat5 } from '../../stdlib/data/mat5.js';
+import { matFile } from '../data/helpers.js';
 import { go, workspace } from '../helpers/run-program.js';
 
 const H = `data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 60, seed: 1)
@@ -99,6 +101,26 @@ describe('size caps before allocating', () => {
     expect(E.isLeft(r) && r.left.message).toMatch(/decompresses to more than 1 MiB .*stopped there/);
     // Under the cap the same data passes.
     expect(E.isRight(maybeGunzip('ok.csv.gz', bomb, 16 * 2 ** 20))).toBe(true);
+  });
+
+  it("a MAT-file's compressed elements stop at the cap while inflating, counted over all of them", () => {
+    const element = (bytes: Buffer): Buffer => {
+      const z = deflateSync(bytes, { level: 9 });
+      const tag = Buffer.alloc(8);
+      tag.writeUInt32LE(MI.COMPRESSED, 0);
+      tag.writeUInt32LE(z.length, 4);
+      return Buffer.concat([tag, z]);
+    };
+    const header = matFile([], false);
+    const bomb = Buffer.concat([header, element(Buffer.alloc(8 * 2 ** 20))]);
+    expect(bomb.length).toBeLessThan(20_000);
+    expect(readMat5(bomb, 2 ** 20)).toEqual(E.left('inflates to more than 1 MiB (the most a data file may hold); stopped there'));
+    // Three elements of 0.5 MiB each pass one by one, but not together under a 1 MiB cap.
+    const three = Buffer.concat([header, ...[1, 2, 3].map(() => element(Buffer.alloc(2 ** 19)))]);
+    expect(E.isLeft(readMat5(three, 2 ** 20))).toBe(true);
+    // Under the cap both read (their contents are no matrices, so no variables).
+    expect(readMat5(bomb, 16 * 2 ** 20)).toEqual(E.right([]));
+    expect(readMat5(three, 16 * 2 ** 20)).toEqual(E.right([]));
   });
 });
 

@@ -30,7 +30,7 @@ describe('divergence', () => {
     const r = await go({ file, out });
     expect(r.code).toBe(1);
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatch(/^error: diverged at step \d+: (the loss fit is (Infinity|NaN) \(its update is at .*p\.xreg:5:1\)|the update at .*p\.xreg:5:1 \(on loss fit\) made w NaN or infinite); the run is marked diverged/);
+    expect(r.errors[0]).toMatch(/^error: diverged at step \d+: (the loss fit is (Infinity|NaN) \(its update is at .*p\.xreg:5:1\)(; the first value that is not finite: the call mse\(…\) at .*p\.xreg:4:12)?|the update at .*p\.xreg:5:1 \(on loss fit\) made w NaN or infinite); the run is marked diverged/);
     const m = manifestOf(out);
     expect(m['outcome']).toBe('diverged');
     const dvs = m['divergences'] as { step: number; loss: string }[];

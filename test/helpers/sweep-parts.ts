@@ -44,6 +44,20 @@ run 20 steps batch 10
 report every 10: gen, fit
 `;
 
+/** Three ensemble members with dropout and Adam; `gen` reads their average, `member_gen` each one. */
+export const ensembleProgram = `data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 60, seed: 3)
+split d { train: 1/2, reg: 1/2 } seed 0
+model net(x) = x |> dense(8) |> relu |> dropout(rate: 0.2) |> dense(1)
+loss fit = mse(net(x), y) over train
+ensemble 3 as avg {
+  update params(net) by adam(lr: 0.01) on fit
+}
+metric gen = mse(avg(deterministic net(x)), y) over reg
+metric member_gen = mse(deterministic net(x), y) over reg
+run 20 steps batch 10
+report every 5: fit, gen, member_gen
+`;
+
 export const manifestOf = (dir: string): Manifest => JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
 export const metricLines = (dir: string): string[] => readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n');
 

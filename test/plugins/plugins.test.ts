@@ -15,7 +15,8 @@ import { compileText } from '../../compiler/compile.js';
 import { defineFn } from '../../stdlib/plugin/define.js';
 import { standardLibrary } from '../../stdlib/registry.js';
 import { tf } from '../../stdlib/tf.js';
-import { go, workspace } from '../helpers/run-program.js';
+import { workspace } from '../helpers/run-program.js';
+import { registryOf, runWithPlugins } from '../helpers/run-with-plugins.js';
 import { checkWithPlugins } from './check.js';
 
 const HEAD = `data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 40, seed: 1)
@@ -34,15 +35,6 @@ report every 2: fit, s = spread(w)
 const spreadPlugin = `import { defineFn, tf } from 'xreg/plugin';
 export default [defineFn({ name: 'spread', args: ['x'], shape: () => [], compute: ([x]) => tf.sub(tf.max(x), tf.min(x)) })];
 `;
-
-/** The program's registry as the commands build it. */
-const registryOf = async (file: string, flags: readonly string[] = []) => registryForFile(standardLibrary, file, readFileSync(file, 'utf8'), readTextSync, { flags, cwd: path.dirname(file) });
-
-const runWithPlugins = async (file: string, out: string, steps?: number) => {
-  const registry = await registryOf(file);
-  if (E.isLeft(registry)) throw new Error(registry.left.map((d) => d.message).join('\n'));
-  return go({ file, out, registry: registry.right, ...(steps !== undefined ? { steps } : {}) });
-};
 
 const records = (out: string): Record<string, unknown>[] =>
   readFileSync(path.join(out, 'metrics.jsonl'), 'utf8')

@@ -1,0 +1,102 @@
+/**
+ * The cost of naming a failing expression (compiler/lower/located.ts: a `try` around each compiled
+ * node's own operation) on a training step, interleaved in one process: this tree's compiler and
+ * runtime against another checkout's (`--before`, one without it), both on the same TensorFlow.js
+ * engine and backend.
+ *
+ *   npx tsx bench/located-step.ts --before DIR [--blocks 12] [--backend wasm]
+ *
+ * (DIR: e.g. `git archive <commit> | tar -x -C DIR`, with DIR/node_modules a link to this tree's and
+ * DIR/../shared the shared data.) On two programs: the ridge program (tiny tensors, where per-node
+ * overhead is the largest share of a step) and the small noise study's plain MLP (Fashion-MNIST,
+ * batch 64). Blocks of steps alternate between the two sides; each side's step time is the median
+ * over its blocks, in CPU time of this process (user + system: on a shared, loaded machine wall time
+ * mostly measures the other processes). Prints both, the ratio after/before per block pair, and the
+ * load average.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { loadavg } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { MemberState, RunContext } from '../runtime/exec/member.js';
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const before = arg('before');
+if (before === undefined) throw new Error('usage: npx tsx bench/located-step.ts --before DIR [--blocks 12] [--backend wasm]');
+const blocks = Number(arg('blocks') ?? 12);
+const backend = (arg('backend') ?? 'wasm') as 'wasm' | 'cpu';
+
+const PROGRAMS: readonly { readonly file: string; readonly steps: number }[] = [
+  { file: 'programs/crossreg/ridge.xreg', steps: 300 },
+  { file: 'programs/noise/small/plain.xreg', steps: 8 },
+];
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+};
+
+/** One side: a tree's own compiler, lowering, data and step, for one program. */
+interface Side {
+  readonly step: (m: MemberState) => MemberState;
+  readonly fresh: () => MemberState;
+}
+
+const load = async <T,>(root: string, file: string): Promise<T> => (await import(pathToFileURL(path.join(root, file)).href)) as T;
+
+const side = async (root: string, file: string): Promise<Side> => {
+  const { compileText } = await load<typeof import('../compiler/compile.js')>(root, 'compiler/compile.ts');
+  const { lowerProgram } = await load<typeof import('../compiler/lower/index.js')>(root, 'compiler/lower/index.ts');
+  const { standardLibrary } = await load<typeof import('../stdlib/registry.js')>(root, 'stdlib/registry.ts');
+  const { readTextSync } = await load<typeof import('../cli/check.js')>(root, 'cli/check.ts');
+  const { prepareData } = await load<typeof import('../runtime/exec/data.js')>(root, 'runtime/exec/data.ts');
+  const { stepsPerEpoch } = await load<typeof import('../runtime/exec/schedule.js')>(root, 'runtime/exec/schedule.ts');
+  const { reportPlan } = await load<typeof import('../runtime/exec/loop.js')>(root, 'runtime/exec/loop.ts');
+  const { freshMember, runStep } = await load<typeof import('../runtime/exec/member.js')>(root, 'runtime/exec/member.ts');
+  const full = path.join(root, file);
+  const text = readTextSync(full);
+  if (E.isLeft(text)) throw new Error(text.left);
+  const c = compileText(text.right, full, { readFile: readTextSync, registry: standardLibrary });
+  if (c.ir === undefined) throw new Error(`${full}: ${c.diagnostics.map((d) => d.message).join('; ')}`);
+  const data = await prepareData(c.ir, standardLibrary);
+  if (E.isLeft(data)) throw new Error(`${full}: ${JSON.stringify(data.left)}`);
+  const spe = stepsPerEpoch(data.right.main.size, c.ir.run.batch);
+  const lowered = lowerProgram(c.ir, standardLibrary, { stepsPerEpoch: spe });
+  if (E.isLeft(lowered)) throw new Error(`${full}: ${lowered.left.map((d) => d.message).join('; ')}`);
+  const p = lowered.right;
+  const total = 1_000_000;
+  // No divergence check: it is the same code on both sides and reads back every step.
+  const ctx: RunContext = { program: p, data: data.right, spe, total, report: reportPlan(p, total), multi: false, watchFinite: false };
+  return { step: (m) => runStep(ctx, m).member, fresh: () => freshMember(p, 0, 1) };
+};
+
+const { selectBackend } = await load<typeof import('../runtime/backend/select.js')>(here, 'runtime/backend/select.ts');
+const chosen = await selectBackend(backend);
+if (E.isLeft(chosen)) throw new Error(chosen.left);
+const load0 = loadavg()[0] ?? 0;
+for (const prog of PROGRAMS) {
+  const sides = { before: await side(before, prog.file), after: await side(here, prog.file) };
+  const members = { before: sides.before.fresh(), after: sides.after.fresh() };
+  const ms: Record<'before' | 'after', number[]> = { before: [], after: [] };
+  // One warm-up block each (kernels compiled, caches filled), then alternating timed blocks.
+  for (let b = -1; b < blocks; b++) {
+    const order: readonly ('before' | 'after')[] = b % 2 === 0 ? ['before', 'after'] : ['after', 'before'];
+    for (const k of order) {
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < prog.steps; i++) members[k] = sides[k].step(members[k]);
+      const c = process.cpuUsage(c0);
+      if (b >= 0) ms[k].push((c.user + c.system) / 1000 / prog.steps);
+    }
+  }
+  const bm = median(ms.before);
+  const am = median(ms.after);
+  const pairs = ms.after.map((a, i) => a / (ms.before[i] ?? a));
+  process.stdout.write(
+    `${prog.file}: before ${bm.toFixed(3)} CPU ms/step, after ${am.toFixed(3)} CPU ms/step, after/before ${(am / bm).toFixed(3)} (median of block pairs ${median(pairs).toFixed(3)}, range ${Math.min(...pairs).toFixed(3)}–${Math.max(...pairs).toFixed(3)})\n`,
+  );
+}
+process.stdout.write(`backend ${backend}; load average ${load0.toFixed(2)} at the start, ${(loadavg()[0] ?? 0).toFixed(2)} at the end\n`);
