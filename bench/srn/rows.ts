@@ -65,6 +65,7 @@ export const GROUPS: Readonly<Record<string, readonly Row[]>> = {
   exact: SRN_EXACT,
   // the exact rows' second half alone, for a second process beside `curvature` (which runs the first)
   exact_signed_frozen: SRN_EXACT.slice(1),
+  online_signed: SRN_ONLINE.slice(1, 2),
   two_phase: SRN_TWO_PHASE,
   curvature: CURVATURE,
 };

@@ -12,7 +12,6 @@ import * as E from 'fp-ts/lib/Either.js';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadCheckpoint } from '../../runtime/checkpoint/store.js';
-import { sha256Text } from '../../runtime/results/manifest.js';
 import '@tensorflow/tfjs-backend-cpu';
 import { tf } from '../../stdlib/tf.js';
 import { CURVATURE, GROUPS, runDir, SEEDS, type Row } from './rows.js';
@@ -47,10 +46,9 @@ const show = (v: readonly number[], scale: number, digits: number): string => {
 };
 
 /** ‖Θ‖ over the classifier `net`'s parameters at the end of a run. */
-const weightNorm = async (dir: string, program: string): Promise<number> => {
-  // the program as it was run: a comment or report line changed since (training is the same) must not orphan the run
-  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { program?: { sha256?: string } };
-  const ck = await loadCheckpoint(dir, { program: manifest.program?.sha256 ?? sha256Text(readFileSync(`programs/srn/${program}.xreg`, 'utf8')) });
+const weightNorm = async (dir: string): Promise<number> => {
+  // the run's own final checkpoint: a comment or report line changed since (training is the same) must not orphan it
+  const ck = await loadCheckpoint(dir, {});
   if (E.isLeft(ck)) throw new Error(`${dir}: ${ck.left}`);
   const params = ck.right.snapshot.live[0]?.state.params ?? {};
   return Math.sqrt(
@@ -62,7 +60,7 @@ const weightNorm = async (dir: string, program: string): Promise<number> => {
 
 const line = async (r: Row): Promise<string> => {
   if (!done(r)) return `| ${r.label} | not run yet |`;
-  const norms = await Promise.all(SEEDS.map((s) => weightNorm(runDir(root, r, s), r.program)));
+  const norms = await Promise.all(SEEDS.map((s) => weightNorm(runDir(root, r, s))));
   const finals = SEEDS.map((s) => finalRow(runDir(root, r, s)));
   const col = (k: string): number[] => finals.map((f) => f[k] ?? Number.NaN);
   const gap = finals.map((f) => (f['train_acc'] ?? Number.NaN) - (f['acc'] ?? Number.NaN));
