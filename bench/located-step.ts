@@ -12,13 +12,16 @@
  * batch 64). Blocks of steps alternate between the two sides; each side's step time is the median
  * over its blocks, in CPU time of this process (user + system: on a shared, loaded machine wall time
  * mostly measures the other processes). Prints both, the ratio after/before per block pair, and the
- * load average.
+ * load average. Then the cost of one located node on its own (`at` around an addition of two numbers,
+ * against the bare addition, in a loop of 2·10^7) and the located nodes in each program's rule
+ * losses: their product bounds what locating adds to a step, below what block timings can resolve.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MemberState, RunContext } from '../runtime/exec/member.js';
+import type { IRExpr } from '../compiler/ir.js';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,7 +47,11 @@ const median = (xs: readonly number[]): number => {
 interface Side {
   readonly step: (m: MemberState) => MemberState;
   readonly fresh: () => MemberState;
+  /** Nodes with a located operation in the rules' losses (each rule evaluates its loss once a step). */
+  readonly located: number;
 }
+
+const LOCATED = new Set(['call', 'layer', 'binary', 'neg', 'reshape', 'stateful', 'flatParams']);
 
 const load = async <T,>(root: string, file: string): Promise<T> => (await import(pathToFileURL(path.join(root, file)).href)) as T;
 
@@ -71,7 +78,10 @@ const side = async (root: string, file: string): Promise<Side> => {
   const total = 1_000_000;
   // No divergence check: it is the same code on both sides and reads back every step.
   const ctx: RunContext = { program: p, data: data.right, spe, total, report: reportPlan(p, total), multi: false, watchFinite: false };
-  return { step: (m) => runStep(ctx, m).member, fresh: () => freshMember(p, 0, 1) };
+  const { children } = await load<typeof import('../compiler/ir.js')>(root, 'compiler/ir.ts');
+  const count = (e: IRExpr): number => (LOCATED.has(e.kind) ? 1 : 0) + children(e).reduce((a, x) => a + count(x), 0);
+  const located = p.rules.reduce((a, r) => a + count(r.ir.loss), 0);
+  return { step: (m) => runStep(ctx, m).member, fresh: () => freshMember(p, 0, 1), located };
 };
 
 const { selectBackend } = await load<typeof import('../runtime/backend/select.js')>(here, 'runtime/backend/select.ts');
@@ -96,7 +106,26 @@ for (const prog of PROGRAMS) {
   const am = median(ms.after);
   const pairs = ms.after.map((a, i) => a / (ms.before[i] ?? a));
   process.stdout.write(
-    `${prog.file}: before ${bm.toFixed(3)} CPU ms/step, after ${am.toFixed(3)} CPU ms/step, after/before ${(am / bm).toFixed(3)} (median of block pairs ${median(pairs).toFixed(3)}, range ${Math.min(...pairs).toFixed(3)}–${Math.max(...pairs).toFixed(3)})\n`,
+    `${prog.file} (${sides.after.located} located nodes in its rules' losses): before ${bm.toFixed(3)} CPU ms/step, after ${am.toFixed(3)} CPU ms/step, after/before ${(am / bm).toFixed(3)} (median of block pairs ${median(pairs).toFixed(3)}, range ${Math.min(...pairs).toFixed(3)}–${Math.max(...pairs).toFixed(3)})\n`,
   );
 }
+const { at } = await load<typeof import('../compiler/lower/located.js')>(here, 'compiler/lower/located.ts');
+const pos = { line: 1, column: 1, offset: 0 };
+const span = { file: 'f', start: pos, end: pos };
+const add = (a: number, b: number): number => a + b;
+const N = 2e7;
+const perNode: number[] = [];
+for (let round = 0; round < 5; round++) {
+  let acc = 0;
+  let c0 = process.cpuUsage();
+  for (let i = 0; i < N; i++) acc += add(i, 1);
+  let c = process.cpuUsage(c0);
+  const bare = c.user + c.system;
+  c0 = process.cpuUsage();
+  for (let i = 0; i < N; i++) acc += at(span, () => `x ${i}`, () => add(i, 1));
+  c = process.cpuUsage(c0);
+  perNode.push(((c.user + c.system - bare) * 1000) / N);
+  if (acc < 0) process.stdout.write('');
+}
+process.stdout.write(`one located node costs ${median(perNode).toFixed(1)} ns of CPU (median of 5 rounds of ${N})\n`);
 process.stdout.write(`backend ${backend}; load average ${load0.toFixed(2)} at the start, ${(loadavg()[0] ?? 0).toFixed(2)} at the end\n`);

@@ -4,6 +4,7 @@
  * that compiles clean is also lowered to step functions, so `xreg check` reports what `xreg run`
  * would refuse before training (E06xx), still without touching data.
  */
+import { csvWidthDiagnostics } from './csv-width.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { compileProgram } from '../compiler/compile.js';
 import type { IRProgram } from '../compiler/ir.js';
@@ -29,8 +30,8 @@ export const readTextSync: ReadFile = readSourceSync;
  */
 export const loweringDiagnostics = (ir: IRProgram, registry: Registry = standardLibrary): readonly Diagnostic[] => {
   const sw = ir.sweep;
-  const first = sw?.values[0];
-  const r = lowerProgram(ir, registry, sw !== undefined && first !== undefined ? { sweep: { [sw.variable]: first } } : {});
+  const first = sw?.members[0];
+  const r = lowerProgram(ir, registry, first !== undefined ? { sweep: first } : {});
   return E.isLeft(r) ? r.left : [];
 };
 
@@ -43,7 +44,7 @@ export const compilerSemantics =
   (program) => {
     const compiled = compileProgram(program, { readFile: readImport, registry });
     // an IR exists only when the program compiled without errors
-    return compiled.ir === undefined ? compiled.diagnostics : [...compiled.diagnostics, ...loweringDiagnostics(compiled.ir, registry)];
+    return compiled.ir === undefined ? compiled.diagnostics : [...compiled.diagnostics, ...csvWidthDiagnostics(compiled.ir), ...loweringDiagnostics(compiled.ir, registry)];
   };
 
 export const defaultSemantics: SemanticCheck = compilerSemantics(readTextSync);

@@ -27,6 +27,8 @@ export const Codes = {
   sweepNotArithmetic: 'E0226',
   sweepShape: 'E0227',
   sweepGrid: 'E0228',
+  residualNoSolve: 'E0229',
+  dataWidth: 'E0230',
   // hostile and clumsy input of issue 15 (E0240–E0259; E0700 is the parser's nesting limit)
   emptyProgram: 'E0240',
   badBatch: 'E0241',

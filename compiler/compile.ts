@@ -17,6 +17,7 @@ import { checkPhases } from './checks/phases.js';
 import { checkSelection, type Selection } from './checks/selection.js';
 import { checkSplitOrder } from './checks/splits.js';
 import { checkInputLimits } from './checks/input-limits.js';
+import { sweepGrid, type Grid } from './checks/grid.js';
 import { bindSweepMember, hasSweptConstants } from './lower/bind-sweep.js';
 import { Codes } from './codes.js';
 import { children } from './ir.js';
@@ -334,7 +335,12 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
   }
 
   bindImplicit(checked, (path) => ctx.params.get(path)?.onSphere === true, diags);
-  checkAppliedGrads(drafts.report, new Set(checked.flatMap((c) => c.rule.targets)), diags);
+  checkAppliedGrads(
+    drafts.report,
+    new Set(checked.flatMap((c) => c.rule.targets)),
+    new Set(checked.flatMap((c) => (c.draft.through?.method.kind === 'implicit' ? c.rule.targets : []))),
+    diags,
+  );
 
   // parameters that rules with errors were meant to update are not also "in no partition"
   const attempted = new Set(checked.map((c) => c.draft.decl));
@@ -404,8 +410,7 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
     diags,
   );
 
-  const sweepDecl = decls.find((p) => p.decl.kind === 'Sweep')?.decl;
-  const sweepValues = sweepDecl?.kind === 'Sweep' ? sweepValuesOf(sweepDecl.values, ctx) : [];
+  const grid = sweepGrid(decls, ctx.sweeps, diags);
   checkSelection(selectionsOf(decls, drafts), diags);
   // a reminder, not a mistake: said only once the program is otherwise clean
   if (run === undefined && checked.length > 0 && !hasErrors(diags))
@@ -420,7 +425,7 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
   const sorted = dedupe(sortDiagnostics(diags.filter((d) => d.message !== FOLLOW_ON)));
   if (hasErrors(sorted)) return { diagnostics: sorted };
   const irRun = { length: runLength ?? DEFAULT_RUN, batch, ...(divergence !== undefined ? { onDivergence: divergence } : {}) };
-  const ir = buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, irRun, sweepValues);
+  const ir = buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, irRun, grid);
   const members = memberErrors(ir, registry);
   return members.length > 0 ? { diagnostics: sortDiagnostics([...sorted, ...members]) } : { ir, diagnostics: sorted };
 };
@@ -432,8 +437,8 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
 const memberErrors = (ir: IRProgram, registry: Registry): Diagnostic[] => {
   const sw = ir.sweep;
   if (sw === undefined || !hasSweptConstants(ir)) return [];
-  for (const v of sw.values.slice(1)) {
-    const b = bindSweepMember(ir, registry, { [sw.variable]: v });
+  for (const m of sw.members.slice(1)) {
+    const b = bindSweepMember(ir, registry, m);
     if (E.isLeft(b)) return b.left;
   }
   return [];
@@ -499,7 +504,7 @@ const buildIR = (
   data: readonly DataDraft[],
   splits: readonly SplitDraft[],
   run: IRProgram['run'],
-  sweepValues: readonly number[],
+  grid: Grid | undefined,
 ): IRProgram => {
   const rulesIn = (pred: (c: Container) => boolean): IRRule[] => checked.filter((c) => pred(c.draft.container)).map((c) => c.rule);
   const namedIn = (list: readonly (IRNamedExpr & { container: Container })[], kind: Container['kind']): IRNamedExpr[] =>
@@ -538,7 +543,6 @@ const buildIR = (
     .sort((a, b) => a.path.localeCompare(b.path));
   const seedDecl = decls.find((p) => p.decl.kind === 'Seed')?.decl;
   const report = decls.find((p) => p.decl.kind === 'Report')?.decl;
-  const sweep = decls.find((p) => p.decl.kind === 'Sweep')?.decl;
   const ensemble = decls.find((p) => p.decl.kind === 'Ensemble')?.decl;
   const population = decls.find((p) => p.decl.kind === 'Population')?.decl;
   return {
@@ -552,16 +556,7 @@ const buildIR = (
     ...(report?.kind === 'Report' ? { report: { every: { n: report.every.amount.value, unit: report.every.unit }, items: drafts.report } } : {}),
     figures: drafts.figures,
     phases,
-    ...(sweep?.kind === 'Sweep'
-      ? {
-          sweep: {
-            variable: sweep.variable.name,
-            values: sweepValues,
-            body: bodyOf('sweep'),
-            ...(sweep.select !== undefined ? { select: { direction: sweep.select.direction, metric: sweep.select.metric.name } } : {}),
-          },
-        }
-      : {}),
+    ...(grid === undefined ? {} : { sweep: { ...grid, body: bodyOf('sweep') } }),
     ...(ensemble?.kind === 'Ensemble'
       ? { ensemble: { size: ensemble.size.value, ...(ensemble.alias !== undefined ? { alias: ensemble.alias.name } : {}), body: bodyOf('ensemble') } }
       : {}),
@@ -601,9 +596,18 @@ export const compileText = (text: string, file: string, opts: CompileOptions = {
 export { type IRProgram } from './ir.js';
 
 /** `applied_grad(p)` of a parameter that no rule updates would log zeros forever. */
-const checkAppliedGrads = (items: readonly IRNamedExpr[], updated: ReadonlySet<string>, diags: Diagnostic[]): void => {
+const checkAppliedGrads = (items: readonly IRNamedExpr[], updated: ReadonlySet<string>, solved: ReadonlySet<string>, diags: Diagnostic[]): void => {
   const walk = (e: IRExpr): void => {
-    if (e.kind === 'appliedGrad' && !updated.has(e.path))
+    if (e.kind === 'appliedGrad' && e.residual === true && updated.has(e.path) && !solved.has(e.path))
+      diags.push(
+        error(
+          Codes.residualNoSolve,
+          `solver_residual(${e.path}): the rule that updates '${e.path}' solves no linear system, so there is no residual to log`,
+          e.span,
+          "only 'through F' (the implicit form) solves one; 'through F for K steps' and plain rules do not",
+        ),
+      );
+    else if (e.kind === 'appliedGrad' && !updated.has(e.path))
       diags.push(
         error(Codes.appliedGradNoRule, `applied_grad(${e.path}): no update rule changes '${e.path}', so no gradient is ever applied to it`, e.span, 'log a parameter some rule updates (frozen parameters and population hyper-parameters have no applied gradient)'),
       );

@@ -183,7 +183,7 @@ export const inlineExpr = (registry: Registry, e: IRExpr, max = 120): string => 
       case 'param':
         return n.path;
       case 'appliedGrad':
-        return `applied_grad(${n.path})`;
+        return `${n.residual === true ? 'solver_residual' : 'applied_grad'}(${n.path})`;
       case 'flatParams':
         return setLabel(n.paths);
       case 'sweepVar':
@@ -239,7 +239,7 @@ export const nodeLabel = (registry: Registry, e: IRExpr): string => {
     case 'param':
       return `param ${e.path}`;
     case 'appliedGrad':
-      return `the gradient last applied to ${e.path}`;
+      return e.residual === true ? `the residual of the last solve for ${e.path}` : `the gradient last applied to ${e.path}`;
     case 'flatParams':
       return flatLabel(e.paths);
     case 'sweepVar':

@@ -3,7 +3,7 @@
  * Plain text with aligned columns, so it reads in a terminal and diffs in a review.
  */
 import { standardLibrary, type Registry } from '../stdlib/registry.js';
-import { callText, exprTree, fmtArgs, groupPaths, inlineExpr } from './explain-expr.js';
+import { callText, exprTree, fmtArgs, groupPaths, inlineExpr, specsOf } from './explain-expr.js';
 import type { IRDuration, IRExpr, IRProgram, IRRule, IRSchedule, ThroughMethod } from './ir.js';
 import { splitsOf } from './rules.js';
 import { formatShape } from './types/shape.js';
@@ -99,11 +99,12 @@ const blockLines = (registry: Registry, ir: IRProgram): string[] => {
     out.push(`phase ${ph.name}${ph.length !== undefined ? ` for ${fmtLength(ph.length)}` : ''}: ${ph.rules.map((r) => r.name).join(', ') || '(no rules of its own)'}`);
   const s = ir.sweep;
   if (s !== undefined) {
-    const lo = Math.min(...s.values);
-    const hi = Math.max(...s.values);
-    out.push(
-      `sweep ${s.variable} over ${plural(s.values.length, 'value')}${s.values.length > 0 ? ` in [${lo}, ${hi}]` : ''}${s.select !== undefined ? `, select ${s.select.direction} ${s.select.metric}` : ''}`,
-    );
+    const axes = s.variables.map((v) => {
+      const values = [...new Set(s.members.map((m) => m[v] ?? NaN))];
+      return `${v} over ${plural(values.length, 'value')}${values.length > 0 ? ` in [${Math.min(...values)}, ${Math.max(...values)}]` : ''}`;
+    });
+    const grid = s.variables.length > 1 ? ` (a grid of ${plural(s.members.length, 'member')})` : '';
+    out.push(`sweep ${axes.join(' × ')}${grid}${s.select !== undefined ? `, select ${s.select.direction} ${s.select.metric}` : ''}`);
   }
   const en = ir.ensemble;
   if (en !== undefined) out.push(`ensemble of ${en.size}${en.alias !== undefined ? ` as ${en.alias}` : ''}`);
@@ -133,7 +134,7 @@ export const explain = (ir: IRProgram, registry: Registry = standardLibrary): st
   lines.push(`run ${fmtLength(ir.run.length)}, batch ${ir.run.batch}, seed ${ir.seed}`);
   for (const d of ir.data) {
     // every loader argument is shown, defaults too: which data a run read is never obvious
-    const src = [`${d.loader}(${fmtArgs(d.args, undefined)})`, ...d.transforms.map((t) => callText(registry, t.name, t.args))].join(' |> ');
+    const src = [`${d.loader}(${fmtArgs(d.args, specsOf(registry, d.loader), true)})`, ...d.transforms.map((t) => callText(registry, t.name, t.args))].join(' |> ');
     lines.push(`data ${d.name} = ${src}: ${d.splits.map((s) => `${s.name} ${s.fraction.toFixed(3)}`).join(', ')}`);
   }
   lines.push(...blockLines(registry, ir));

@@ -97,7 +97,15 @@ export type IRExpr =
    * `applied_grad(p)` in a report: the gradient the rule updating `p` applied at its last firing
    * (after `through`, geometry and the sphere projection, before the optimizer); zeros before it fires.
    */
-  | (Base & { readonly kind: 'appliedGrad'; readonly path: string })
+  | (Base & {
+      readonly kind: 'appliedGrad';
+      readonly path: string;
+      /**
+       * `solver_residual(p)`: instead of the gradient, the relative residual ‖Hv − b‖/‖b‖ the
+       * implicit solve of `p`'s rule (`through F`) left at its last firing; NaN before it.
+       */
+      readonly residual?: true;
+    })
   /** All of `paths`, each flattened, concatenated in order (`flat(params(net))`); shape `[total]`. */
   | (Base & { readonly kind: 'flatParams'; readonly paths: readonly string[] })
   /** A runtime scalar bound by `sweep` (its value in the member being run). */
@@ -289,8 +297,13 @@ export interface IRFigure {
 }
 
 export interface IRSweep {
-  readonly variable: string;
-  readonly values: readonly number[];
+  /** The sweep variables, outermost first: nested sweeps are one grid. */
+  readonly variables: readonly string[];
+  /**
+   * One entry per member, each variable's value: the product of the sweeps' values, the outermost
+   * varying slowest (`sweep a in [1, 2] { sweep b in [3, 4] {…} }`: a1 b3, a1 b4, a2 b3, a2 b4).
+   */
+  readonly members: readonly Readonly<Record<string, number>>[];
   /** Rules, losses and metrics of the body; each member runs the program plus this body. */
   readonly body: IRBody;
   readonly select?: { readonly direction: 'lowest' | 'highest'; readonly metric: string };

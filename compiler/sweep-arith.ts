@@ -9,6 +9,18 @@ import type { IRExpr } from './ir.js';
 /** One member's value of each sweep variable. */
 export type SweepValues = Readonly<Record<string, number>>;
 
+/** `lam = 0.1, lr = 0.02`: a member's values as a message names them. */
+export const showMember = (sweep: SweepValues): string =>
+  Object.entries(sweep)
+    .map(([k, v]) => `${k} = ${v}`)
+    .join(', ');
+
+/** Whether two members have the same value of every variable. */
+export const sameMember = (a: SweepValues, b: SweepValues): boolean => {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+};
+
 export const isSweepArithmetic = (n: IRExpr): boolean => {
   switch (n.kind) {
     case 'sweepVar':

@@ -108,7 +108,7 @@ const readText = (p: string): E.Either<string, string> => E.mapLeft((why: string
 
 const lowerWith = (ir: IRProgram, registry: Registry, spe: number, sweepIndex: number | undefined): E.Either<Diagnostic[], LoweredProgram> => {
   const sw = ir.sweep;
-  const sweep = sw !== undefined && sweepIndex !== undefined ? { [sw.variable]: sw.values[sweepIndex] ?? NaN } : undefined;
+  const sweep = sw !== undefined && sweepIndex !== undefined ? sw.members[sweepIndex] : undefined;
   return lowerProgram(ir, registry, { stepsPerEpoch: spe, ...(sweep !== undefined ? { sweep } : {}) });
 };
 
@@ -251,7 +251,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   const loadStart = Date.now();
   const data = await prepareData(ir, o.registry);
   if (E.isLeft(data)) return fail(formatDataError(data.left));
-  const sources: SourceId[] = [{ path: o.file, tokens: tokenHash(text.right, o.file) }, ...imported];
+  // Plugins are sources too: an edited plugin computes something else under the same program.
+  const plugins = (o.registry.plugins ?? []).map((p) => ({ path: p.file, tokens: p.hash }));
+  const sources: SourceId[] = [{ path: o.file, tokens: tokenHash(text.right, o.file) }, ...imported, ...plugins];
   const dataFiles = await dataIds(ir);
   const identity = identityHash(sources, dataFiles);
   const shapeError = checkDataShapes(ir, data.right);
@@ -288,8 +290,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     seed = ck.right.header.seed;
     const misfit = checkSnapshot(lowered.right, resume, seed, {
       mode: seeds !== undefined ? 'seeds' : modeOf(lowered.right),
+      members: seeds?.length ?? memberCount(lowered.right),
       // A population's part holds only its own members.
-      members: modeOf(lowered.right) === 'population' && previous?.part !== undefined ? previous.part.length : (seeds?.length ?? memberCount(lowered.right)),
+      ...(previous?.part !== undefined ? { part: previous.part } : {}),
       splitSizes: Object.fromEntries(Object.entries(data.right.splits).map(([k, d]) => [k, d.size])),
       maxSteps: MAX_STEPS,
     });

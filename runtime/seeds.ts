@@ -122,7 +122,7 @@ export const seedListRefusal = (ir: IRProgram, file: string, seeds: readonly num
   if (ir.sweep !== undefined) {
     return usageError(
       SeedCodes.withSweep,
-      `--seeds: ${file} has a sweep (${ir.sweep.variable}, ${ir.sweep.values.length} values); a seed list over it would train every value under every seed${ir.sweep.select !== undefined ? `, and select would choose across seeds` : ''}`,
+      `--seeds: ${file} has a sweep (${ir.sweep.variables.join(' × ')}, ${ir.sweep.members.length} ${ir.sweep.variables.length > 1 ? 'members' : 'values'}); a seed list over it would train every value under every seed${ir.sweep.select !== undefined ? `, and select would choose across seeds` : ''}`,
       loop('sweep'),
     );
   }

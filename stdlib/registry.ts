@@ -13,6 +13,8 @@ export interface Registry {
   readonly entries: ReadonlyMap<string, LibraryEntry>;
   /** For entries a plugin added: the plugin's file (hover and messages say where a name comes from). */
   readonly origins?: ReadonlyMap<string, string>;
+  /** Each plugin loaded, with the hash of the code it runs (part of a run's identity, for resume). */
+  readonly plugins?: readonly { readonly file: string; readonly hash: string }[];
 }
 
 export const makeRegistry = (entries: readonly LibraryEntry[]): Registry => {

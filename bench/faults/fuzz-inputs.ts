@@ -4,12 +4,14 @@
  * operator, long chains, huge literals, and every keyword at every position of a valid program.
  */
 import fc from 'fast-check';
+import { keywordNames } from '../../dsl/lexer.js';
 
-export const KEYWORDS = [
-  'import', 'let', 'seed', 'data', 'split', 'param', 'hyper', 'fn', 'layer', 'model', 'loss', 'metric', 'update', 'freeze',
-  'partition', 'run', 'report', 'figure', 'phase', 'sweep', 'ensemble', 'population', 'every', 'over', 'by', 'on', 'in', 'then',
-  'select', 'batch', 'steps', 'epochs', 'from', 'to', 'along', 'orthogonal', 'mean', 'grad', 'Tensor', 'Scalar', 'allow', 'as',
-];
+/**
+ * Every keyword the lexer knows (read from it, so a keyword added to the language is fuzzed too), and
+ * the names that act as words in some position without being reserved (types, `grad`, the words of
+ * `on divergence continue|stop`).
+ */
+export const KEYWORDS: readonly string[] = [...keywordNames, 'grad', 'Tensor', 'Scalar', 'divergence', 'continue', 'stop'];
 
 export const HEAD = `data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 60, seed: 1)
 split d { train: 1/2, reg: 1/2 } seed 0

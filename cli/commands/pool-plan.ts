@@ -40,7 +40,7 @@ export const poolPlan = (o: Omit<RunOptions, 'registry'> & { readonly workers: n
     const coupled = coupledRule(unrollEnsemble(ir).ir);
     if (coupled !== undefined) return one(coupled.replace(/; run the ensemble whole$/, ''));
   }
-  const members = o.seeds?.length ?? ir.sweep?.values.length ?? ir.ensemble?.size ?? 1;
+  const members = o.seeds?.length ?? ir.sweep?.members.length ?? ir.ensemble?.size ?? 1;
   if (members <= 1) return one('one model');
   const what = o.seeds !== undefined ? 'seeds' : ir.ensemble !== undefined ? 'ensemble members' : 'sweep members';
   const workers = Math.min(o.workers, members);

@@ -21,6 +21,12 @@ export interface LoadedPlugin {
   /** The module's file. */
   readonly file: string;
   readonly entries: readonly LibraryEntry[];
+  /**
+   * SHA-256 of what runs: a file's bundle, minified (its local imports inlined, comments and spacing
+   * dropped, so those may change), or a package's entry file as it is.
+   * A run's identity includes it: a resume with an edited plugin would continue another experiment.
+   */
+  readonly hash: string;
 }
 
 const isPath = (s: string): boolean => s.startsWith('.') || path.isAbsolute(s);
@@ -107,7 +113,7 @@ const hookApi = (): void => {
  * hash, so an edited plugin is imported afresh (the language server reloads it) and an unchanged
  * one comes from the module cache.
  */
-const importFile = async (file: string): Promise<unknown> => {
+const importFile = async (file: string): Promise<{ readonly ns: unknown; readonly hash: string }> => {
   const esbuild = await import('esbuild');
   const built = await esbuild.build({
     entryPoints: [file],
@@ -126,16 +132,21 @@ const importFile = async (file: string): Promise<unknown> => {
   const out = path.join(path.dirname(file), `.${path.basename(file)}.${createHash('sha256').update(code).digest('hex').slice(0, 12)}.xreg.mjs`);
   writeFileSync(out, code);
   process.setSourceMapsEnabled(true);
+  // The identity of what runs: the same bundle minified, which drops every comment and all spacing
+  // (the bundle above keeps comments inside expressions, and its source map the whole text).
+  const min = await esbuild.build({ entryPoints: [file], bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20', write: false, logLevel: 'silent', minify: true, legalComments: 'none' });
+  const hash = createHash('sha256').update(min.outputFiles[0]?.text ?? code).digest('hex');
   try {
-    return (await import(pathToFileURL(out).href)) as unknown;
+    return { ns: (await import(pathToFileURL(out).href)) as unknown, hash };
   } finally {
     rmSync(out, { force: true });
   }
 };
 
-const importModule = async (file: string, isPackage: boolean): Promise<unknown> => {
+const importModule = async (file: string, isPackage: boolean): Promise<{ readonly ns: unknown; readonly hash: string }> => {
   hookApi();
-  return isPackage ? ((await import(pathToFileURL(file).href)) as unknown) : importFile(file);
+  if (!isPackage) return importFile(file);
+  return { ns: (await import(pathToFileURL(file).href)) as unknown, hash: createHash('sha256').update(readFileSync(file)).digest('hex') };
 };
 
 /** esbuild's own report of a syntax or type-stripping error: the file and line it names. */
@@ -226,13 +237,13 @@ const entriesOf = (ns: unknown, r: PluginRequest): E.Either<Diagnostic[], Librar
 export const loadPlugin = async (r: PluginRequest): Promise<E.Either<Diagnostic[], LoadedPlugin>> => {
   const file = resolvePlugin(r);
   if (E.isLeft(file)) return E.left([file.left]);
-  let ns: unknown;
+  let loaded: { readonly ns: unknown; readonly hash: string };
   try {
-    ns = await importModule(file.right, !isPath(r.specifier));
+    loaded = await importModule(file.right, !isPath(r.specifier));
   } catch (e) {
     const at = buildErrorAt(e) ?? thrownAt(e, file.right);
     const d = error(Codes.pluginThrew, `the plugin '${r.specifier}' failed while loading: ${firstLine(e)}`, r.span, 'fix the plugin module; xreg loads it before compiling the program');
     return E.left([at === undefined ? d : { ...d, related: [at] }]);
   }
-  return E.map((entries: LibraryEntry[]) => ({ request: r, file: file.right, entries }))(entriesOf(ns, r));
+  return E.map((entries: LibraryEntry[]) => ({ request: r, file: file.right, entries, hash: loaded.hash }))(entriesOf(loaded.ns, r));
 };

@@ -67,7 +67,7 @@ export const registryWith = async (base: Registry, requests: readonly PluginRequ
   if (errs.length > 0) return E.left(errs);
   const entries: LibraryEntry[] = [...base.entries.values(), ...loaded.flatMap((p) => p.entries)];
   const origins = new Map(loaded.flatMap((p) => p.entries.map((e) => [e.name, p.file] as const)));
-  return E.right({ ...makeRegistry(entries), origins });
+  return E.right({ ...makeRegistry(entries), origins, plugins: loaded.map((p) => ({ file: p.file, hash: p.hash })) });
 };
 
 /** Every place that names a plugin for `file`: its project file, the command line, its declarations. */

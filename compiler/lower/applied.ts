@@ -13,16 +13,19 @@ export const APPLIED = 'applied gradients';
 /** Parameter path → [the gradient last applied to it]; zeros (from `init`) before its rule first fires. */
 export const appliedOf = (s: RunState): Readonly<Record<string, readonly tf.Tensor[]>> => s.opt[APPLIED]?.slots ?? {};
 
-/** The optimizer map with `grads` recorded as the last gradients applied to `paths`. */
+/**
+ * The optimizer map with `grads` recorded as the last gradients applied to `paths`; each entry is
+ * [gradient] or, after an implicit solve, [gradient, residual] (`solver_residual`).
+ */
 export const recordApplied = (
   opt: Readonly<Record<string, OptState>>,
   paths: readonly string[],
-  grads: readonly tf.Tensor[],
+  grads: readonly (readonly tf.Tensor[])[],
 ): Readonly<Record<string, OptState>> => {
   const slots: Record<string, readonly tf.Tensor[]> = { ...(opt[APPLIED]?.slots ?? {}) };
   paths.forEach((p, i) => {
     const g = grads[i];
-    if (g !== undefined) slots[p] = [g];
+    if (g !== undefined) slots[p] = g;
   });
   return { ...opt, [APPLIED]: { t: 0, slots } };
 };

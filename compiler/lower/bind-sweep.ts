@@ -12,7 +12,7 @@ import type { ConstArgs, Init } from '../../stdlib/types.js';
 import { Codes } from '../codes.js';
 import { children, type IRExpr, type IRProgram } from '../ir.js';
 import { mapBottomUp, mapProgramExprs } from '../ir-map.js';
-import { evalSweepNumber, type SweepValues } from '../sweep-arith.js';
+import { evalSweepNumber, showMember, type SweepValues } from '../sweep-arith.js';
 
 const sameShape = (a: readonly (number | string)[], b: readonly (number | string)[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -29,10 +29,6 @@ export const hasSweptConstants = (ir: IRProgram): boolean => {
   return found;
 };
 
-const show = (sweep: SweepValues): string =>
-  Object.entries(sweep)
-    .map(([k, v]) => `${k} = ${v}`)
-    .join(', ');
 
 export const bindSweepMember = (ir: IRProgram, registry: Registry, sweep: SweepValues): E.Either<Diagnostic[], IRProgram> => {
   const diags: Diagnostic[] = [];
@@ -41,7 +37,7 @@ export const bindSweepMember = (ir: IRProgram, registry: Registry, sweep: SweepV
     diags.push(
       error(
         Codes.sweepShape,
-        `the member with ${show(sweep)} cannot be built: ${what} ${why}`,
+        `the member with ${showMember(sweep)} cannot be built: ${what} ${why}`,
         e.span,
         'a sweep variable may change a value, not a shape: every member needs the same parameters and layer outputs as the first',
       ),

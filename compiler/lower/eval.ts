@@ -8,7 +8,7 @@ import { type Diagnostic, error } from '../../dsl/diagnostic.js';
 import type { FnDef, LayerDef, StatefulFnDef } from '../../stdlib/types.js';
 import { lookup, type Registry } from '../../stdlib/registry.js';
 import { children as childrenOf, type IRExpr } from '../ir.js';
-import { LowerCodes } from './codes.js';
+import { LowerCodes, NO_SWEEP_VALUE_HINT } from './codes.js';
 import { type Batches, batchKey } from './types.js';
 import { binary, stopGradient } from './tensor-ops.js';
 import { mixupEv } from './mixup.js';
@@ -102,6 +102,8 @@ const compileNode = (e: IRExpr, registry: Registry, sweep: SweepValues, probe: P
     }
     case 'appliedGrad': {
       const path = e.path;
+      // The residual rides with the gradient it came with (applied.ts); NaN before the first solve.
+      if (e.residual === true) return E.right((env) => env.applied[path]?.[1] ?? tf.scalar(Number.NaN));
       // Before the rule first fires nothing was applied: zeros of the parameter's shape.
       return E.right((env) => env.applied[path]?.[0] ?? tf.zerosLike(need(env.params, path, 'parameter')));
     }
@@ -116,9 +118,9 @@ const compileNode = (e: IRExpr, registry: Registry, sweep: SweepValues, probe: P
         return E.left([
           error(
             LowerCodes.noSweepValue,
-            `lowering: sweep variable '${e.name}' has no value`,
+            `the sweep variable '${e.name}' has no value for this member`,
             e.span,
-            'lower each sweep member with options.sweep = { name: value }',
+            NO_SWEEP_VALUE_HINT,
           ),
         ]);
       }

@@ -16,6 +16,7 @@ import { LowerCodes } from './codes.js';
 import { unrollEnsemble } from './ensemble.js';
 import { firstNonFinite } from './nonfinite.js';
 import { bindSweepMember, hasSweptConstants } from './bind-sweep.js';
+import { sameMember, showMember } from '../sweep-arith.js';
 import { compileExpr, type Ev, type HelperState, statefulNodes, type SweepValues } from './eval.js';
 import { lowerFigures } from './figures.js';
 import { initParam } from './init.js';
@@ -67,11 +68,12 @@ const optimizerOf = (r: IRRule, registry: Registry, o: ConstArgs): Lowered<{ def
  */
 const otherMemberOptions = (c: Ctx, r: IRRule): Lowered<void> => {
   const sw = c.ir.sweep;
-  if (sw === undefined || r.optimizer.sweepOptions === undefined || c.sweep[sw.variable] !== sw.values[0]) return E.right(undefined);
-  const errs = sw.values.flatMap((v, i) => {
-    if (v === c.sweep[sw.variable]) return [];
-    const o = E.chain((x: ConstArgs) => optimizerOf(r, c.registry, x))(bindSweepOptions(r.optimizer, { ...c.sweep, [sw.variable]: v }, r.name, r.span));
-    return E.isLeft(o) ? o.left.map((d) => ({ ...d, message: `${d.message} (sweep member ${i}, ${sw.variable} = ${v})` })) : [];
+  const first = sw?.members[0];
+  if (sw === undefined || first === undefined || r.optimizer.sweepOptions === undefined || !sameMember(c.sweep, first)) return E.right(undefined);
+  const errs = sw.members.flatMap((m, i) => {
+    if (sameMember(m, first)) return [];
+    const o = E.chain((x: ConstArgs) => optimizerOf(r, c.registry, x))(bindSweepOptions(r.optimizer, m, r.name, r.span));
+    return E.isLeft(o) ? o.left.map((d) => ({ ...d, message: `${d.message} (sweep member ${i}, ${showMember(m)})` })) : [];
   });
   return errs.length > 0 ? E.left(errs.slice(0, 1)) : E.right(undefined);
 };
@@ -110,7 +112,8 @@ const lowerRule = (c: Ctx, r: IRRule, length: IRDuration): Lowered<LoweredRule> 
       : E.map((inner: Ev) => ({ inner, innerTargets: imp.inner, method: imp.method, innerLr: imp.innerLr }))(E.chain((e: IRExpr) => compileExpr(e, c.registry, c.sweep))(scalar(imp.loss, `the loss rule ${r.name} differentiates through`)));
   const options = bindSweepOptions(r.optimizer, c.sweep, r.name, r.span);
   const opt = E.chain((o: ConstArgs) => optimizerOf(r, c.registry, o))(options);
-  const otherMembers = otherMemberOptions(c, r);
+  // The member's own options failing is reported once, not again for every other member.
+  const otherMembers = E.isLeft(options) ? E.right(undefined) : otherMemberOptions(c, r);
   const errs = [targets, loss, direction, opt, otherMembers, implicit].flatMap((x) => (E.isLeft(x) ? x.left : []));
   if (E.isLeft(targets) || E.isLeft(loss) || E.isLeft(direction) || E.isLeft(opt) || E.isLeft(options) || E.isLeft(otherMembers) || E.isLeft(implicit)) return E.left(errs);
   const batch = r.batch > 0 ? r.batch : c.ir.run.batch;
@@ -236,7 +239,13 @@ export const lowerProgram = (source: IRProgram, registry: Registry, options: Low
     }
     // Zeros until a rule applies a gradient: a fresh state has the slots a checkpoint will hold.
     const recorded = [...c.recorded].filter((p) => params[p] !== undefined);
-    if (recorded.length > 0) opt[APPLIED] = { t: 0, slots: Object.fromEntries(recorded.map((p) => [p, [tf.zerosLike(params[p] as tf.Tensor)]])) };
+    // A rule that solves (`through F`) records its residual beside the gradient: NaN until it first does.
+    const solved = new Set(allRules.flatMap((r) => (r.ir.implicit?.method.kind === 'implicit' ? r.ir.targets : [])));
+    if (recorded.length > 0)
+      opt[APPLIED] = {
+        t: 0,
+        slots: Object.fromEntries(recorded.map((p) => [p, [tf.zerosLike(params[p] as tf.Tensor), ...(solved.has(p) ? [tf.scalar(Number.NaN)] : [])]])),
+      };
     const helpers: Record<string, HelperState> = {};
     for (const [k, f] of helperInits) helpers[k] = f();
     return { step: 0, params, opt, helpers };

@@ -65,6 +65,8 @@ export const ruleGradients = (
   key: number,
   helpers: Record<string, HelperState>,
   keep: boolean,
+  /** Receives the relative residual of an implicit solve (`through F`), for `solver_residual`. */
+  solve: { residual?: number } = {},
 ): tf.Tensor[] => {
   const xs = parts.targets.map((p) => needParam(state, p));
   // The rule's loss with the given parameters (the state's, or θ after unrolled steps).
@@ -74,7 +76,7 @@ export const ruleGradients = (
     return v;
   };
   const imp = parts.implicit;
-  const g = imp === undefined ? gradsOf(() => lossAt(state.params), xs) : throughGradients(parts, imp, state, batches, key, lossAt);
+  const g = imp === undefined ? gradsOf(() => lossAt(state.params), xs) : throughGradients(parts, imp, state, batches, key, lossAt, solve);
   let projected = g;
   const geo = parts.geometry;
   if (geo !== undefined) {
@@ -96,13 +98,16 @@ const throughGradients = (
   batches: Batches,
   key: number,
   lossAt: (params: Readonly<Record<string, tf.Tensor>>) => tf.Tensor,
+  solve: { residual?: number },
 ): tf.Tensor[] => {
   const method = imp.method;
   const innerAt = (params: Readonly<Record<string, tf.Tensor>>): tf.Tensor => imp.inner({ ...makeEnv(state, batches, key, Salt.implicit, { ...state.helpers }), params });
   if (method.kind === 'implicit') {
     const xs = parts.targets.map((p) => needParam(state, p));
     const theta = imp.innerTargets.map((p) => needParam(state, p));
-    return implicitGradients(() => lossAt(state.params), () => innerAt(state.params), xs, theta, method, imp.innerLr).grads;
+    const r = implicitGradients(() => lossAt(state.params), () => innerAt(state.params), xs, theta, method, imp.innerLr);
+    solve.residual = r.residual;
+    return r.grads;
   }
   return unrolledGradients(lossAt, innerAt, state.params, parts.targets, imp.innerTargets, imp.innerLr, method).grads;
 };
@@ -118,11 +123,15 @@ export const ruleStep =
     const keepOut = (t: tf.Tensor): tf.Tensor => (inputs.has(t) ? t : tf.keep(t));
     let newParams: tf.Tensor[] = [];
     let newOpt: OptState = opt0;
-    let applied: tf.Tensor[] = [];
+    let applied: tf.Tensor[][] = [];
     const helpers: Record<string, HelperState> = { ...state.helpers };
     tf.tidy(() => {
-      const g = ruleGradients(parts, state, batches, key, helpers, true);
-      applied = parts.targets.flatMap((p, i) => (parts.recorded.includes(p) ? [tf.keep(g[i] as tf.Tensor)] : []));
+      const solve: { residual?: number } = {};
+      const g = ruleGradients(parts, state, batches, key, helpers, true, solve);
+      const residual = solve.residual;
+      applied = parts.targets.flatMap((p, i) =>
+        parts.recorded.includes(p) ? [[tf.keep(g[i] as tf.Tensor), ...(residual === undefined ? [] : [tf.keep(tf.scalar(residual))])]] : [],
+      );
       const r = parts.optimizer.step(xs, g, opt0, lr, parts.options);
       const lo = parts.options['min'];
       const hi = parts.options['max'];

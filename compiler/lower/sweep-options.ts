@@ -8,7 +8,7 @@ import { error, type Diagnostic } from '../../dsl/diagnostic.js';
 import type { ConstArgs } from '../../stdlib/types.js';
 import { evalSweepNumber } from '../sweep-arith.js';
 import type { IRExpr, IROptimizer } from '../ir.js';
-import { LowerCodes } from './codes.js';
+import { LowerCodes, NO_SWEEP_VALUE_HINT } from './codes.js';
 import type { SweepValues } from '../sweep-arith.js';
 
 /** The optimizer's options with its sweep-dependent ones evaluated for this member. */
@@ -16,7 +16,7 @@ export const bindSweepOptions = (opt: IROptimizer, sweep: SweepValues, rule: str
   const out: Record<string, ConstArgs[string]> = { ...opt.options };
   for (const [name, e] of Object.entries(opt.sweepOptions ?? {})) {
     const v = evalSweepNumber(e, sweep);
-    if (E.isLeft(v)) return E.left([error(LowerCodes.noSweepValue, `lowering: rule ${rule}: option ${name} of ${opt.name}: ${v.left}`, span, 'lower each sweep member with options.sweep = { name: value }')]);
+    if (E.isLeft(v)) return E.left([error(LowerCodes.noSweepValue, `rule ${rule}: option '${name}' of ${opt.name} has no value: ${v.left}`, span, NO_SWEEP_VALUE_HINT)]);
     out[name] = v.right;
   }
   return E.right(out);

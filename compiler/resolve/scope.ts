@@ -53,6 +53,7 @@ export const languageForms = [
   'magnitudes',
   'grad',
   'applied_grad',
+  'solver_residual',
   'normal',
   'uniform',
   'logspace',

@@ -341,7 +341,7 @@ const elabCall = (ctx: Ctx, e: CallExpr, local: Local): Val | null => {
     );
   const g = lookupGlobal(ctx, local.ns, name);
   if (name === 'mixup' && g === undefined) return elabMixup(ctx, e, local);
-  if (name === 'applied_grad' && g === undefined) return elabAppliedGrad(ctx, e, local);
+  if ((name === 'applied_grad' || name === 'solver_residual') && g === undefined) return elabAppliedGrad(ctx, e, local, name);
   if (name === 'lambda_max' && g === undefined) return elabLambdaMax(ctx, e, local);
   if (g !== undefined) {
     const gl = g.global;
@@ -384,25 +384,29 @@ const elabCall = (ctx: Ctx, e: CallExpr, local: Local): Val | null => {
   }
 };
 
-/** `applied_grad(p)`: one parameter, read in a report item only (it is observed, never differentiated). */
-const elabAppliedGrad = (ctx: Ctx, e: CallExpr, local: Local): IRExpr | null => {
+/**
+ * `applied_grad(p)` and `solver_residual(p)`: one parameter, read in a report item only (they are
+ * observed, never differentiated).
+ */
+const elabAppliedGrad = (ctx: Ctx, e: CallExpr, local: Local, name: 'applied_grad' | 'solver_residual'): IRExpr | null => {
+  const what = name === 'applied_grad' ? 'the gradient a rule applied' : "the residual of a rule's implicit solve";
   if (local.reporting !== true)
     return push(
       ctx,
-      error(Codes.appliedGradPlace, 'applied_grad(...) is the gradient a rule applied, and can only be logged in a report', e.callee.span, 'report it instead: report every 10 steps: g = applied_grad(log_lam)'),
+      error(Codes.appliedGradPlace, `${name}(...) is ${what}, and can only be logged in a report`, e.callee.span, `report it instead: report every 10 steps: g = ${name}(log_lam)`),
     );
   const [arg] = e.args;
-  const usage = 'applied_grad takes one parameter, e.g. applied_grad(log_lam) or applied_grad(net.dense1.w)';
+  const usage = `${name} takes one parameter, e.g. ${name}(log_lam) or ${name}(net.dense1.w)`;
   if (arg === undefined || e.args.length !== 1 || arg.name !== undefined) return push(ctx, error(Codes.appliedGradArg, usage, e.span));
   const v = elab(ctx, arg.value, local);
   if (v === null) return null;
   const path = v.kind === 'param' ? v.path : isParamSet(v) && v.paths.length === 1 ? v.paths[0] : undefined;
   const p = path === undefined ? undefined : ctx.params.get(path);
   if (path === undefined || p === undefined) {
-    const many = isParamSet(v) ? ` (this selects ${v.paths.length} parameters: write one applied_grad per parameter)` : '';
-    return push(ctx, error(Codes.appliedGradArg, `applied_grad takes one parameter${many}`, arg.value.span, 'e.g. applied_grad(log_lam) or applied_grad(net.dense1.w)'));
+    const many = isParamSet(v) ? ` (this selects ${v.paths.length} parameters: write one ${name} per parameter)` : '';
+    return push(ctx, error(Codes.appliedGradArg, `${name} takes one parameter${many}`, arg.value.span, `e.g. ${name}(log_lam) or ${name}(net.dense1.w)`));
   }
-  return { kind: 'appliedGrad', path, shape: p.shape, span: e.span };
+  return name === 'applied_grad' ? { kind: 'appliedGrad', path, shape: p.shape, span: e.span } : { kind: 'appliedGrad', path, residual: true, shape: [], span: e.span };
 };
 
 /**

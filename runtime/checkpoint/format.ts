@@ -53,13 +53,13 @@ export const MemberC = t.intersection([
     opt: t.record(t.string, t.type({ t: t.number, slots: t.record(t.string, t.array(t.number)) })),
     helpers: t.record(t.string, t.record(t.string, t.number)),
   }),
-  t.partial({ sweepValue: t.number }),
+  t.partial({ sweepValue: t.number, sweepValues: t.record(t.string, t.number) }),
 ]);
 export type MemberC = t.TypeOf<typeof MemberC>;
 
 export const FinishedC = t.intersection([
   t.type({ index: t.number, seed: t.number, final: Values, best: Values }),
-  t.partial({ sweepValue: t.number }),
+  t.partial({ sweepValue: t.number, sweepValues: t.record(t.string, t.number) }),
 ]);
 
 /** A population's exploit event (runtime/exec/pbt.ts), kept so a resumed run's manifest lists them all. */

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RunState } from '../../compiler/lower/types.js';
 import type { OptState } from '../../stdlib/types.js';
-import type { MemberState } from '../exec/member.js';
+import { sweepFields, type MemberState } from '../exec/member.js';
 import type { Snapshot } from '../exec/snapshot.js';
 import { FORMAT_VERSION, type Header, type MemberC, type TensorEntry } from './format.js';
 
@@ -30,7 +30,7 @@ export const snapshotToFile = (s: Snapshot, id: Identity): { header: Header; blo
   const member = (m: MemberState): MemberC => ({
     index: m.index,
     seed: m.seed,
-    ...(m.sweepValue !== undefined ? { sweepValue: m.sweepValue } : {}),
+    ...sweepFields(m),
     step: m.state.step,
     cursors: { ...m.cursors },
     params: Object.fromEntries(Object.entries(m.state.params).map(([k, v]) => [k, put(v)])),
@@ -91,7 +91,7 @@ export const fileToSnapshot = (header: Header, blob: Buffer): E.Either<string, S
       ),
       helpers: Object.fromEntries(Object.entries(m.helpers).map(([k, h]) => [k, Object.fromEntries(Object.entries(h).map(([n, i]) => [n, get(i)]))])),
     };
-    return { index: m.index, seed: m.seed, ...(m.sweepValue !== undefined ? { sweepValue: m.sweepValue } : {}), state, cursors: m.cursors };
+    return { index: m.index, seed: m.seed, ...sweepFields(m), state, cursors: m.cursors };
   };
   try {
     const s = header.snapshot;

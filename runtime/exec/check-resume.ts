@@ -74,6 +74,8 @@ export interface ResumeFacts {
   readonly mode: string;
   /** Members the program trains (sweep values, population size; 1 otherwise). */
   readonly members: number;
+  /** A run in parts: the members this part trains (a population's part holds exactly these live). */
+  readonly part?: readonly number[];
   /** `${data}.${split}` → examples. */
   readonly splitSizes: Readonly<Record<string, number>>;
   /** The largest step count a run may have (see `MAX_STEPS`). */
@@ -93,8 +95,12 @@ export const checkSnapshot = (program: LoweredProgram, snap: Snapshot, seed: num
   if (snap.finished.length + (facts.mode === 'population' ? 0 : snap.live.length) > facts.members) {
     return `the checkpoint holds ${snap.finished.length + snap.live.length} members, the program has ${facts.members}`;
   }
-  if (facts.mode === 'population' && snap.live.length !== facts.members) return `the checkpoint holds ${snap.live.length} live members, the population has ${facts.members}`;
-  for (const m of snap.live) if (!isCount(m.index, facts.members - 1)) return `the checkpoint holds member ${m.index}, the program has members 0..${facts.members - 1}`;
+  const live = facts.mode === 'population' ? (facts.part?.length ?? facts.members) : undefined;
+  if (live !== undefined && snap.live.length !== live) return `the checkpoint holds ${snap.live.length} live members, the ${facts.part !== undefined ? 'part' : 'population'} has ${live}`;
+  for (const m of snap.live) {
+    if (!isCount(m.index, facts.members - 1)) return `the checkpoint holds member ${m.index}, the program has members 0..${facts.members - 1}`;
+    if (facts.mode === 'population' && facts.part !== undefined && !facts.part.includes(m.index)) return `the checkpoint holds member ${m.index}, the part trains members ${facts.part.join(', ')}`;
+  }
   const fresh = program.init(seed);
   try {
     for (const m of snap.live) {

@@ -4,6 +4,7 @@
  * inside a matMul mid-training, with no word about the file.
  */
 import { children, type IRBody, type IRExpr, type IRProgram } from '../../compiler/ir.js';
+import type { Span } from '../../dsl/span.js';
 import type { Shape } from '../../stdlib/types.js';
 import type { PreparedData } from './data.js';
 
@@ -12,10 +13,11 @@ interface FieldUse {
   readonly split: string;
   readonly field: string;
   readonly shape: Shape;
+  readonly span: Span;
 }
 
 const fieldUses = (e: IRExpr, out: FieldUse[]): void => {
-  if (e.kind === 'field') out.push({ data: e.data, split: e.split, field: e.field, shape: e.shape });
+  if (e.kind === 'field') out.push({ data: e.data, split: e.split, field: e.field, shape: e.shape, span: e.span });
   for (const c of children(e)) fieldUses(c, out);
 };
 
@@ -43,14 +45,25 @@ const fileOf = (ir: IRProgram, data: string): string | undefined => {
   return decl !== undefined && typeof decl.args['path'] === 'string' ? decl.args['path'] : decl?.loader;
 };
 
-const mismatch = (ir: IRProgram, u: FieldUse, loaded: readonly number[], expected: Shape): string => {
+/** A field whose data contradicts the program: where it is used, and the expression that fixes its width. */
+export interface ShapeMismatch {
+  readonly use: FieldUse;
+  readonly loaded: readonly number[];
+  readonly expected: Shape;
+  /** The matrix product that binds the width (`x @ w`), when that is what contradicts the data. */
+  readonly at?: Span;
+  readonly file?: string;
+}
+
+const mismatch = (ir: IRProgram, u: FieldUse, loaded: readonly number[], expected: Shape, at?: Span): ShapeMismatch => {
   const file = fileOf(ir, u.data);
-  return (
-    `error: data set ${u.data}: field ${u.field} holds examples of shape ${show(loaded)}, ` +
-    `but the program uses it as ${show(expected)}` +
-    (file !== undefined ? ` (loaded from ${file})` : '')
-  );
+  return { use: u, loaded, expected, ...(at === undefined ? {} : { at }), ...(file === undefined ? {} : { file }) };
 };
+
+const message = (m: ShapeMismatch): string =>
+  `error: data set ${m.use.data}: field ${m.use.field} holds examples of shape ${show(m.loaded)}, ` +
+  `but the program uses it as ${show(m.expected)}` +
+  (m.file !== undefined ? ` (loaded from ${m.file})` : '');
 
 /** The dimensions `a @ b` contracts: the last of `a`, the first (vector) or second-to-last of `b`. */
 const contracted = (a: Shape, b: Shape): [Shape[number] | undefined, Shape[number] | undefined] => [
@@ -64,12 +77,18 @@ const contracted = (a: Shape, b: Shape): [Shape[number] | undefined, Shape[numbe
  * meets with a number, as `x @ w` does with `param w : Tensor[4]`.
  */
 export const checkDataShapes = (ir: IRProgram, data: PreparedData): string | undefined => {
+  const m = dataShapeMismatch(ir, (u) => data.splits[`${u.data}.${u.split}`]?.fields[u.field]?.shape);
+  return m === undefined ? undefined : message(m);
+};
+
+/** The first field use whose per-example shape (`loadedOf`; undefined: unknown) contradicts the program. */
+export const dataShapeMismatch = (ir: IRProgram, loadedOf: (u: FieldUse) => readonly number[] | undefined): ShapeMismatch | undefined => {
   const exprs = programExprs(ir);
   const uses: FieldUse[] = [];
   for (const e of exprs) fieldUses(e, uses);
   const bound = new Map<string, Binding>();
   for (const u of uses) {
-    const loaded = data.splits[`${u.data}.${u.split}`]?.fields[u.field]?.shape;
+    const loaded = loadedOf(u);
     if (loaded === undefined) continue;
     const expected = u.shape.slice(1);
     const fits = expected.length === loaded.length && expected.every((d, i) => typeof d !== 'number' || d === loaded[i]);
@@ -79,7 +98,7 @@ export const checkDataShapes = (ir: IRProgram, data: PreparedData): string | und
       if (typeof d === 'string' && v !== undefined && !bound.has(d)) bound.set(d, { use: u, loaded, value: v });
     });
   }
-  const visit = (e: IRExpr): string | undefined => {
+  const visit = (e: IRExpr): ShapeMismatch | undefined => {
     if (e.kind === 'binary' && e.op === '@') {
       const [l, r] = contracted(e.left.shape, e.right.shape);
       for (const [sym, num] of [
@@ -88,7 +107,7 @@ export const checkDataShapes = (ir: IRProgram, data: PreparedData): string | und
       ] as const) {
         const b = typeof sym === 'string' ? bound.get(sym) : undefined;
         if (b !== undefined && typeof num === 'number' && num !== b.value) {
-          return mismatch(ir, b.use, b.loaded, b.use.shape.slice(1).map((d) => (d === sym ? num : d)));
+          return mismatch(ir, b.use, b.loaded, b.use.shape.slice(1).map((d) => (d === sym ? num : d)), e.span);
         }
       }
     }

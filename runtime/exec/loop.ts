@@ -8,7 +8,7 @@ import type { IRDuration } from '../../compiler/ir.js';
 import { mixSeeds } from '../../stdlib/data/random.js';
 import type { PreparedData } from './data.js';
 import * as E from 'fp-ts/lib/Either.js';
-import { evaluateReport, freshMember, runMember, type MemberState, type ReportRecord, type RunContext } from './member.js';
+import { evaluateReport, freshMember, runMember, sweepFields, type MemberState, type ReportRecord, type RunContext } from './member.js';
 import { exploitExplore, type ExploitEvent, type PbtOptions } from './pbt.js';
 import { stepsPerEpoch, toSteps, totalSteps, type LengthOverride } from './schedule.js';
 import type { FinishedMember, Mode, Snapshot } from './snapshot.js';
@@ -128,7 +128,7 @@ export const modeOf = (p: LoweredProgram): Mode =>
 /** How many members the executor trains: sweep values or population size; an unrolled ensemble is one model. */
 export const memberCount = (p: LoweredProgram): number => {
   const mode = modeOf(p);
-  return mode === 'sweep' ? (p.ir.sweep?.values.length ?? 1) : mode === 'population' ? (p.ir.population?.size ?? 1) : 1;
+  return mode === 'sweep' ? (p.ir.sweep?.members.length ?? 1) : mode === 'population' ? (p.ir.population?.size ?? 1) : 1;
 };
 
 const byName = (p: LoweredProgram, name: string): LoweredObservable | undefined =>
@@ -230,7 +230,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   const makeMember = (p: LoweredProgram, i: number): MemberState => {
     const sw = ir.sweep;
     const seed = mode === 'population' ? memberSeed(o.seed, i) : mode === 'seeds' ? (o.seeds?.[i] ?? o.seed) : o.seed;
-    return freshMember(p, i, seed, mode === 'sweep' && sw !== undefined ? sw.values[i] : undefined);
+    return freshMember(p, i, seed, mode === 'sweep' ? sw?.members[i] : undefined);
   };
 
   let records = o.resume?.records ?? 0;
@@ -275,7 +275,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   });
   const finishedOf = (m: MemberState): FinishedMember => {
     const s = stats[m.index] ?? { final: {}, best: {} };
-    return { index: m.index, seed: m.seed, ...(m.sweepValue !== undefined ? { sweepValue: m.sweepValue } : {}), final: s.final, best: s.best };
+    return { index: m.index, seed: m.seed, ...sweepFields(m), final: s.final, best: s.best };
   };
   const finish = (m: MemberState): FinishedMember => {
     const f = finishedOf(m);

@@ -11,21 +11,40 @@ import { locatedIn, ReportFailure } from './failure.js';
 import { formatSpan } from '../../dsl/span.js';
 import { divergenceOf, type FiniteCheck, finiteCheck, firstNonFinite, lossDivergence, type Divergence } from './diverge.js';
 
-export interface MemberState {
+/**
+ * A sweep member's values as records, checkpoints and summaries carry them: `sweepValue` for a
+ * one-variable sweep (as before grids), `sweepValues` (each variable's) for a grid of nested sweeps.
+ */
+export interface SweepFields {
+  readonly sweepValue?: number;
+  readonly sweepValues?: Readonly<Record<string, number>>;
+}
+
+export const sweepFields = (s: SweepFields): SweepFields => ({
+  ...(s.sweepValue !== undefined ? { sweepValue: s.sweepValue } : {}),
+  ...(s.sweepValues !== undefined ? { sweepValues: s.sweepValues } : {}),
+});
+
+/** The fields of a member of a sweep over `values` (one variable or several). */
+const ofMember = (values: Readonly<Record<string, number>> | undefined): SweepFields => {
+  const entries = Object.entries(values ?? {});
+  const [only] = entries;
+  return entries.length === 1 && only !== undefined ? { sweepValue: only[1] } : entries.length > 1 ? { sweepValues: values } : {};
+};
+
+export interface MemberState extends SweepFields {
   readonly index: number;
   readonly seed: number;
-  readonly sweepValue?: number;
   readonly state: RunState;
   readonly cursors: Cursors;
 }
 
-export interface ReportRecord {
+export interface ReportRecord extends SweepFields {
   readonly step: number;
   readonly epoch: number;
   readonly member?: number;
   /** Sweeps and populations: the member's seed, and a sweep member's value of the sweep variable. */
   readonly memberSeed?: number;
-  readonly sweepValue?: number;
   readonly values: Readonly<Record<string, number>>;
 }
 
@@ -155,7 +174,7 @@ export const evaluateReport = async (ctx: RunContext, m: MemberState): Promise<{
 export const makeRecord = (ctx: RunContext, m: MemberState, values: Readonly<Record<string, number>>): ReportRecord => ({
   step: m.state.step,
   epoch: epochOf(m.state.step, ctx.spe),
-  ...(ctx.multi ? { member: m.index, memberSeed: m.seed, ...(m.sweepValue !== undefined ? { sweepValue: m.sweepValue } : {}) } : {}),
+  ...(ctx.multi ? { member: m.index, memberSeed: m.seed, ...sweepFields(m) } : {}),
   values,
 });
 
@@ -210,10 +229,10 @@ export const runMember = async (
   return { member: m, reason: 'done' };
 };
 
-export const freshMember = (p: LoweredProgram, index: number, seed: number, sweepValue?: number): MemberState => ({
+export const freshMember = (p: LoweredProgram, index: number, seed: number, sweep?: Readonly<Record<string, number>>): MemberState => ({
   index,
   seed,
-  ...(sweepValue !== undefined ? { sweepValue } : {}),
+  ...ofMember(sweep),
   state: p.init(seed),
   cursors: {},
 });

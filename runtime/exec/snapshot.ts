@@ -1,14 +1,13 @@
 /** Everything a run needs to continue exactly where it stopped: what a checkpoint holds. */
-import type { MemberState } from './member.js';
+import type { MemberState, SweepFields } from './member.js';
 import type { ExploitEvent } from './pbt.js';
 
 /** `seeds`: the program (one model or an unrolled ensemble) trained once per seed of a list (runtime/seeds.ts). */
 export type Mode = 'single' | 'sweep' | 'ensemble' | 'population' | 'seeds';
 
-export interface FinishedMember {
+export interface FinishedMember extends SweepFields {
   readonly index: number;
   readonly seed: number;
-  readonly sweepValue?: number;
   /** The last reported value of each report item. */
   readonly final: Readonly<Record<string, number>>;
   /**

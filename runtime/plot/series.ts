@@ -4,7 +4,7 @@ import type { Point } from './lines.js';
 import type { MemberSeries } from './members.js';
 
 /** Keys of a record that are not logged values (see docs/run-folder.md). */
-const RESERVED = new Set(['step', 'epoch', 'member', 'member_seed', 'sweep_value']);
+const RESERVED = new Set(['step', 'epoch', 'member', 'member_seed', 'sweep_value', 'sweep']);
 
 /** Every logged name, in the order first seen. */
 export const seriesNames = (rows: readonly MetricsRow[]): string[] => {

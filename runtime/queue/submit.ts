@@ -74,7 +74,7 @@ export const submitRun = async (o: SubmitOptions, render: (ds: readonly Diagnost
     // Compiled from its absolute path (every worker reads it there); said as the user gave it.
     if (coupled !== undefined) return E.left(usageError(EnsembleCodes.coupled, coupled.split(file).join(o.file)));
   }
-  const members = o.seeds?.length ?? ir.sweep?.values.length ?? ir.population?.size ?? ir.ensemble?.size;
+  const members = o.seeds?.length ?? ir.sweep?.members.length ?? ir.population?.size ?? ir.ensemble?.size;
   if (members === undefined) {
     return E.left(`${o.file} is a single model: only the members of a sweep, an ensemble, a population or a seed list (--seeds 0..4) are spread over workers; run it with xreg run`);
   }

@@ -1,6 +1,7 @@
 /**
  * What a checkpoint belongs to: every source file the program reads (the main file and its
- * imports, each by its token stream, so comments and spacing may change) and every data file
+ * imports, each by its token stream, so comments and spacing may change; its plugins, by the code
+ * they run) and every data file
  * (by size and modification time: hashing gigabytes at each resume would cost more than it saves).
  * A resume with any of them changed would continue a different experiment.
  */
@@ -13,7 +14,10 @@ import { resolveDataPath } from '../../stdlib/data/files.js';
 
 export interface SourceId {
   readonly path: string;
-  /** SHA-256 of the file's tokens (kind and text), comments and whitespace left out. */
+  /**
+   * SHA-256 of the file's tokens (kind and text), comments and whitespace left out; for a plugin, of
+   * the code it runs (cli/plugins/load.ts: its bundle minified, which also leaves comments and spacing out).
+   */
   readonly tokens: string;
 }
 

@@ -19,6 +19,7 @@ export const recordLine = (r: ReportRecord): string =>
       ...(r.member !== undefined ? { member: r.member } : {}),
       ...(r.memberSeed !== undefined ? { member_seed: r.memberSeed } : {}),
       ...(r.sweepValue !== undefined ? { sweep_value: r.sweepValue } : {}),
+      ...(r.sweepValues !== undefined ? { sweep: r.sweepValues } : {}),
       ...r.values,
     },
     (_k, v: unknown) => (typeof v === 'number' ? encodeNumber(v) : v),

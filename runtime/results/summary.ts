@@ -22,7 +22,10 @@ export const summaryTable = (members: readonly FinishedMember[], selected?: numb
   const perMember = (name: string): boolean => /@m\d+$/.test(name);
   let hidden = 0;
   for (const m of shown) {
-    const label = `${m.sweepValue !== undefined ? `${m.index} (=${fmt(m.sweepValue)})` : bySeed ? `${m.index} (seed ${m.seed})` : String(m.index)}${m.index === selected ? ' *' : ''}`;
+    // a grid's values as written in the program (`lam=0.01`), not padded to six digits each
+    const grid = m.sweepValues !== undefined ? Object.entries(m.sweepValues).map(([k, v]) => `${k}=${Number(v.toPrecision(4))}`).join(', ') : undefined;
+    const name = grid !== undefined ? `${m.index} (${grid})` : m.sweepValue !== undefined ? `${m.index} (=${fmt(m.sweepValue)})` : bySeed ? `${m.index} (seed ${m.seed})` : String(m.index);
+    const label = `${name}${m.index === selected ? ' *' : ''}`;
     for (const name of Object.keys(m.final)) {
       if (perMember(name)) {
         hidden++;

@@ -1,4 +1,5 @@
 /** Reading data files with every failure turned into a `DataError` that names the file. */
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import * as path from 'node:path';
@@ -41,13 +42,20 @@ const exists = async (p: string): Promise<boolean> => {
  */
 export const resolveDataPath = async (p: string, baseDir: string): Promise<string> => {
   if (path.isAbsolute(p)) return p;
-  let dir = path.resolve(baseDir);
-  for (;;) {
-    const candidate = path.join(dir, p);
-    if (await exists(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) return path.resolve(baseDir, p);
-    dir = parent;
+  for (const candidate of candidates(p, baseDir)) if (await exists(candidate)) return candidate;
+  return path.resolve(baseDir, p);
+};
+
+/** `resolveDataPath` for `xreg check`, which reads a CSV's header synchronously. */
+export const resolveDataPathSync = (p: string, baseDir: string): string =>
+  path.isAbsolute(p) ? p : (candidates(p, baseDir).find((c) => existsSync(c)) ?? path.resolve(baseDir, p));
+
+/** `p` against `baseDir` and each of its ancestors, nearest first. */
+const candidates = (p: string, baseDir: string): string[] => {
+  const out: string[] = [];
+  for (let dir = path.resolve(baseDir); ; dir = path.dirname(dir)) {
+    out.push(path.join(dir, p));
+    if (path.dirname(dir) === dir) return out;
   }
 };
 

@@ -77,7 +77,15 @@ const withGradient = (spec: FnSpec, args: readonly tf.Tensor[], options: ConstAr
   // customGrad passes the inputs followed by a save function; only the tensors are ours.
   const f = tf.customGrad((...xs: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const inputs = xs.filter((x): x is tf.Tensor => x instanceof tf.Tensor);
-    return { value: spec.compute(inputs, options), gradFunc: (dy: tf.Tensor | tf.Tensor[]) => [...gradient(inputs, Array.isArray(dy) ? (dy[0] as tf.Tensor) : dy, options)] };
+    // The backward pass runs outside every expression of the program: the entry names itself.
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[]): tf.Tensor[] => {
+      try {
+        return [...gradient(inputs, Array.isArray(dy) ? (dy[0] as tf.Tensor) : dy, options)];
+      } catch (e) {
+        throw new Error(`the gradient of the plugin function '${spec.name}' failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+    };
+    return { value: spec.compute(inputs, options), gradFunc };
   });
   return f(...args);
 };

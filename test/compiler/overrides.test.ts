@@ -20,8 +20,8 @@ const codes = (overrides: Record<string, number | string | boolean>): string[] =
 
 describe('--set against its let', () => {
   it("reads '[0.1]' as a list for a list let (it was a string: a sweep of 0 members)", () => {
-    expect(run({ lams: '[0.1]' }).ir?.sweep?.values).toEqual([0.1]);
-    expect(run({ lams: '[0.5, 2]' }).ir?.sweep?.values).toEqual([0.5, 2]);
+    expect(run({ lams: '[0.1]' }).ir?.sweep?.members).toEqual([{ lam: 0.1 }]);
+    expect(run({ lams: '[0.5, 2]' }).ir?.sweep?.members).toEqual([{ lam: 0.5 }, { lam: 2 }]);
   });
 
   it('refuses a value of another kind, with the let’s own kind in the hint (E0224)', () => {

@@ -39,7 +39,7 @@ export const compileFile = (file: string): IRProgram => {
 /** One member: a sweep's first value (a population's and an ensemble's members are lowering's or the runtime's). */
 export const lowerFirst = (ir: IRProgram): LoweredProgram => {
   const sw = ir.sweep;
-  const r = lowerProgram(ir, standardLibrary, sw === undefined ? {} : { sweep: { [sw.variable]: sw.values[0] ?? 0 } });
+  const r = lowerProgram(ir, standardLibrary, sw?.members[0] === undefined ? {} : { sweep: sw.members[0] });
   if (E.isLeft(r)) throw new Error(r.left.map((d) => `${formatSpan(d.span)} ${d.code} ${d.message}`).join('\n'));
   return r.right;
 };

@@ -5,7 +5,7 @@
  * worker, resumed from its checkpoint, and neither lost nor counted twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,7 +69,7 @@ const expectSameAsWhole = async (out: string): Promise<void> => {
 
 beforeAll(async () => {
   redis = await startRedis();
-  dir = workspace({ 'p.xreg': text, 'pop.xreg': populationProgram(30, 10), 'seeded.xreg': seededProgram, 'ens.xreg': ensembleProgram });
+  dir = workspace({ 'p.xreg': text, 'pop.xreg': populationProgram(30, 10), 'pop-long.xreg': populationProgram(60, 10), 'seeded.xreg': seededProgram, 'ens.xreg': ensembleProgram });
   whole = path.join(dir, 'whole');
   const r = await go({ file: path.join(dir, 'p.xreg'), out: whole });
   expect(r.code).toBe(0);
@@ -168,5 +168,40 @@ describe('xreg submit / worker / status on a real Redis', () => {
     expect(metricLines(out).at(-1)).toBe(metricLines(alone).at(-1));
     expect(manifestOf(out).results?.[0]?.final).toEqual(manifestOf(alone).results?.[0]?.final);
     expect(manifestOf(memberDir(out, 1)).part).toEqual([1]);
+  });
+
+  it('a population member whose worker is killed (SIGKILL) resumes from its checkpoint; the merge equals the undisturbed run', async () => {
+    const file = path.join(dir, 'pop-long.xreg');
+    const alone = path.join(dir, 'pop-long-whole');
+    expect((await go({ file, out: alone })).code).toBe(0);
+    const out = path.join(dir, 'pop-fault');
+    await submit('pop-fault', out, 'pop-long.xreg', 4, { checkpointEvery: 5 });
+    const victim = worker('pop-fault', 'victim', 2);
+    worker('pop-fault', 'steady', 2);
+    // The victim's members, from its log ("[run.m2] member 2 (attempt 1)").
+    const held = (): number[] => [...(logs.get(victim) ?? '').matchAll(/member (\d+) \(attempt 1\)/g)].map((m) => Number(m[1]));
+    const underWay = (): number | undefined => held().find((i) => existsSync(checkpointPath(memberDir(out, i))));
+    await until('a checkpoint of a member the victim trains', () => underWay() !== undefined, 60_000, 10);
+    victim.kill('SIGKILL');
+    await exited(victim);
+    const lost = held();
+    expect(lost).toHaveLength(2);
+    expect(lost.every((i) => manifestOf(memberDir(out, i)).outcome !== 'completed')).toBe(true);
+    worker('pop-fault', 'rescuer', 2);
+    await until('the population merge after the kill', merged(out), 100_000).catch((e: unknown) => {
+      for (const [p, l] of logs) console.error(`--- ${p.pid}\n${l}`);
+      throw e;
+    });
+    expect(metricLines(out)).toEqual(metricLines(alone));
+    expect(manifestOf(out).results).toEqual(manifestOf(alone).results);
+    expect(manifestOf(out).exploits).toEqual(manifestOf(alone).exploits);
+    expect(manifestOf(alone).exploits?.length).toBe(5);
+    // Resumed from a checkpoint, not started over; the exchange decided no one was late.
+    const resumed = lost.filter((i) => (manifestOf(memberDir(out, i)).resumedFrom?.[0]?.step ?? 0) > 0);
+    expect(resumed.length).toBeGreaterThan(0);
+    for (const step of [10, 20, 30, 40, 50]) {
+      const plan = JSON.parse(readFileSync(path.join(out, 'exchange', String(step), 'plan.json'), 'utf8')) as { late: number[] };
+      expect(plan.late).toEqual([]);
+    }
   });
 });

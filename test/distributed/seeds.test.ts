@@ -15,7 +15,7 @@ import { mergeRuns } from '../../runtime/merge.js';
 import { parseSeeds, showSeeds } from '../../runtime/seeds.js';
 import { go, workspace } from '../helpers/run-program.js';
 import { quietIO, tsxWorker } from '../helpers/tsx-worker.js';
-import { manifestOf, metricLines, populationProgram, seededProgram, sweepProgram } from '../helpers/sweep-parts.js';
+import { ensembleProgram, manifestOf, metricLines, populationProgram, seededProgram, sweepProgram } from '../helpers/sweep-parts.js';
 
 
 const merge = async (dirs: string[], out: string) => {
@@ -174,5 +174,17 @@ describe('xreg run --seeds', () => {
     expect(metricLines(out)).toEqual(metricLines(whole));
     expect(manifestOf(out).results).toEqual(manifestOf(whole).results);
     expect(manifestOf(out).seedSummary).toEqual(manifestOf(whole).seedSummary);
+  });
+
+  it('repeats an ensemble: each seed trains the whole unrolled ensemble, as --seed S does', async () => {
+    const dir = workspace({ 'e.xreg': ensembleProgram });
+    const file = path.join(dir, 'e.xreg');
+    const list = path.join(dir, 'list');
+    expect((await go({ file, out: list, seeds: [1, 2] })).code).toBe(0);
+    const single = path.join(dir, 'two');
+    expect((await go({ file, out: single, seed: 2 })).code).toBe(0);
+    const mine = metricLines(list).filter((l) => (JSON.parse(l) as { member: number }).member === 1);
+    expect(mine.map(valuesOf)).toEqual(metricLines(single).map(valuesOf));
+    expect(Object.keys(manifestOf(list).seedSummary ?? {})).toEqual(['fit', 'gen', 'member_gen']);
   });
 });

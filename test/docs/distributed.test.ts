@@ -77,10 +77,10 @@ describe('docs/distributed.md command lines', () => {
     if (seeds !== undefined) expect(seedListRefusal(ir, file, seeds)).toBeUndefined();
     const part = o.right.part;
     if (part !== undefined) {
-      const lowered = lowerProgram(ir, standardLibrary, { stepsPerEpoch: 1, ...(ir.sweep !== undefined ? { sweep: { [ir.sweep.variable]: ir.sweep.values[0] ?? 0 } } : {}) });
+      const lowered = lowerProgram(ir, standardLibrary, { stepsPerEpoch: 1, ...(ir.sweep?.members[0] !== undefined ? { sweep: ir.sweep.members[0] } : {}) });
       if (E.isLeft(lowered)) throw new Error(lowered.left.map((d) => d.message).join('; '));
       const mode = seeds !== undefined ? 'seeds' : modeOf(lowered.right);
-      const count = seeds?.length ?? ir.sweep?.values.length ?? ir.population?.size ?? lowered.right.members ?? 1;
+      const count = seeds?.length ?? ir.sweep?.members.length ?? ir.population?.size ?? lowered.right.members ?? 1;
       const mine = partMembers(part, mode, count, o.right.exchange !== undefined || argv[0] === 'submit');
       expect(E.isLeft(mine) ? mine.left : '').toBe('');
       if (mode === 'ensemble') expect(coupledRule(lowered.right.ir)).toBeUndefined();

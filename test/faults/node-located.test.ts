@@ -22,6 +22,7 @@ export const boom = defineFn({ name: 'boom', args: ['x'], shape: ([s]) => s, com
 export const spread = defineFn({ name: 'spread', args: ['x'], shape: () => [], compute: ([x]) => tf.abs(x) });
 // The rule promises some length n; the computation makes it 5 (one longer than its input).
 export const pad1 = defineFn({ name: 'pad1', args: ['x'], shape: () => ['n'], compute: ([x]) => tf.concat([x, tf.zeros([1])]) });
+export const badgrad = defineFn({ name: 'badgrad', args: ['x'], shape: () => [], compute: ([x]) => tf.sum(x), gradient: () => { throw new Error('no gradient here'); } });
 export const broken = defineLayer({
   name: 'broken',
   shape: (input) => input,
@@ -94,6 +95,17 @@ run 3 steps batch 10
     expect(r.text).toContain(`--> ${r.file}:${at.line}:${at.column}`);
     // The call inside the product ran fine: it is not the one named.
     expect(r.text).not.toContain('pad1(…)');
+  });
+
+  it("a plugin's hand-written gradient that throws (the backward pass, outside every expression) names the entry and the update", async () => {
+    const body = `loss fit = mse(x @ w, y) + badgrad(w) over train
+update w by sgd(lr: 0.1) on fit
+run 3 steps batch 10
+`;
+    const r = await failing(body);
+    const upd = where(body, 'update w');
+    expect(r.code).toBe(1);
+    expect(r.text).toBe(`error: training failed at step 0: the update at ${r.file}:${upd.line}:${upd.column} (on loss fit) failed: the gradient of the plugin function 'badgrad' failed: no gradient here`);
   });
 
   it('a layer that fails is named at the layer call, with its input shape', async () => {

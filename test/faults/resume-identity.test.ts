@@ -1,11 +1,13 @@
 /**
- * A resume continues the same experiment: every source file the program reads (imports too) and
+ * A resume continues the same experiment: every source file the program reads (imports and plugins too) and
  * every data file it names must be unchanged; comments and spacing may change.
  */
 import { appendFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import * as E from 'fp-ts/lib/Either.js';
 import { go, workspace } from '../helpers/run-program.js';
+import { registryOf } from '../helpers/run-with-plugins.js';
 
 const lib = `# helpers\nfn predict(v) = v @ w\n`;
 const main = `import "lib.xreg"
@@ -64,5 +66,54 @@ describe('resume identity', () => {
     const m = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { sources: { path: string }[]; data: { path: string; size: number }[] };
     expect(m.sources.map((s) => path.basename(s.path))).toEqual(['main.xreg', 'lib.xreg']);
     expect(m.data.map((x) => [path.basename(x.path), x.size])).toEqual([['small.csv', csv.length]]);
+  });
+});
+
+describe('resume identity: plugins', () => {
+  const program = `plugin "./ops.js"
+data d = correlated_features(base: 2, copies: 2, noise: 0.1, n: 40, seed: 1)
+split d { train: 0.5, reg: 0.5 } seed 0
+param w : Tensor[4] = 0
+loss fit = mse(x @ w, y) + 0.1 * shrink(w) over train
+update w by sgd(lr: 0.05) on fit
+run 20 steps batch 4
+report every 2 steps: fit
+`;
+  const ops = (body: string): string => `import { defineFn, tf } from 'xreg/plugin';
+export const shrink = defineFn({ name: 'shrink', args: ['x'], shape: () => [], compute: ([x]) => ${body} });
+`;
+
+  /** A run stopped at step 10 with its plugin as `before`, and the undisturbed run's folder. */
+  const stopped = async (before: string) => {
+    const d = workspace({ 'p.xreg': program, 'ops.js': before });
+    const file = path.join(d, 'p.xreg');
+    const registry = async () => {
+      const r = await registryOf(file);
+      if (E.isLeft(r)) throw new Error(r.left.map((x) => x.message).join('\n'));
+      return r.right;
+    };
+    const whole = path.join(d, 'whole');
+    expect((await go({ file, out: whole, registry: await registry() })).code).toBe(0);
+    const out = path.join(d, 'out');
+    let at = 0;
+    expect((await go({ file, out, checkpointEvery: 5, registry: await registry() }, { onStep: (m) => (at = m.state.step), shouldStop: () => at >= 10 })).code).toBe(130);
+    return { d, file, out, whole, registry };
+  };
+
+  it("a plugin's comments and spacing may change; the resume goes on, bit for bit", async () => {
+    const s = await stopped(ops('tf.sum(tf.square(x))'));
+    writeFileSync(path.join(s.d, 'ops.js'), `// shrink: the squared norm, written out again\n${ops('tf.sum(  tf.square(x)  ) /* same */')}`);
+    const r = await go({ file: s.file, resume: s.out, registry: await s.registry() });
+    expect(r.errors.join('\n')).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(s.out, 'metrics.jsonl'), 'utf8')).toBe(readFileSync(path.join(s.whole, 'metrics.jsonl'), 'utf8'));
+  });
+
+  it('a plugin that computes something else is refused, naming its file', async () => {
+    const s = await stopped(ops('tf.sum(tf.square(x))'));
+    writeFileSync(path.join(s.d, 'ops.js'), ops('tf.sum(tf.abs(x))'));
+    const r = await go({ file: s.file, resume: s.out, registry: await s.registry() });
+    expect(r.code).toBe(1);
+    expect(r.errors).toEqual([expect.stringMatching(/cannot resume .*: .*ops\.js changed \(more than comments or spacing\) since the run started/)]);
   });
 });

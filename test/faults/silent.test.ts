@@ -140,6 +140,58 @@ describe('a checkpoint with a valid checksum but a field out of range is refused
       },
       /holds member 3, the program has members 0\.\.0/,
     ],
+    [
+      'a parameter of another shape with as many elements',
+      (h) => {
+        const i = h.snapshot.live[0]?.params['w'];
+        const entry = i !== undefined ? h.tensors[i] : undefined;
+        if (entry === undefined) throw new Error('no w');
+        entry.shape = [2, 2];
+      },
+      /parameter w has shape \[2, 2\] in the checkpoint but \[4\]/,
+    ],
+    [
+      'a cursor in epoch 10^6',
+      (h) => {
+        const c = Object.values(h.snapshot.live[0]?.cursors ?? {})[0];
+        if (c === undefined) throw new Error('no cursor');
+        c.epoch = 1e6;
+      },
+      /is in epoch 1000000, impossible after 10 steps/,
+    ],
+    [
+      'a cursor for a split the program does not read',
+      (h) => {
+        const m = h.snapshot.live[0];
+        const [k, c] = Object.entries(m?.cursors ?? {})[0] ?? [];
+        if (m === undefined || k === undefined || c === undefined) throw new Error('no cursor');
+        m.cursors = { [k.replace('d.train', 'd.test')]: c };
+      },
+      /has a data cursor for .*d\.test.*, which the program does not read/,
+    ],
+    [
+      'a seed of 0.5',
+      (h) => {
+        const m = h.snapshot.live[0];
+        if (m === undefined) throw new Error('no member');
+        m.seed = 0.5;
+      },
+      /member 0 has seed 0\.5, not an integer/,
+    ],
+    [
+      'a negative count of records',
+      (h) => {
+        h.snapshot.records = -1;
+      },
+      /counts -1 metrics records/,
+    ],
+    [
+      'a checkpoint of a population run',
+      (h) => {
+        h.snapshot.mode = 'population';
+      },
+      /the checkpoint is of a population run, the program is a single run/,
+    ],
   ];
   for (const [what, edit, want] of cases) {
     it(what, async () => {

@@ -132,13 +132,13 @@ describe('programs compile to the papers’ rules', () => {
 
   it('sweeps select by the reg metric over the requested grids', () => {
     const ridge = irOf('programs/crossreg/ridge_path.xreg').sweep;
-    expect(ridge?.values).toHaveLength(1000);
-    expect(ridge?.values[0]).toBeCloseTo(1e-3, 12);
-    expect(ridge?.values[999]).toBeCloseTo(10, 9);
+    expect(ridge?.members).toHaveLength(1000);
+    expect(ridge?.members[0]?.['lam']).toBeCloseTo(1e-3, 12);
+    expect(ridge?.members[999]?.['lam']).toBeCloseTo(10, 9);
     expect(ridge?.select).toEqual({ direction: 'lowest', metric: 'gen' });
     const lasso = irOf('programs/crossreg/lasso_path.xreg').sweep;
-    expect(lasso?.values).toHaveLength(50);
-    expect(lasso?.values[0]).toBeCloseTo(10 ** -2.5, 12);
+    expect(lasso?.members).toHaveLength(50);
+    expect(lasso?.members[0]?.['lam']).toBeCloseTo(10 ** -2.5, 12);
   });
 
   it('SRN two-phase: φ is trained only in the meta phase, the fresh classifier only after it', () => {
