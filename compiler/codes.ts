@@ -72,6 +72,9 @@ export const Codes = {
   // populations (issue 11: E0520–E0539)
   exploitDirection: 'E0520',
   badExplore: 'E0521',
+  // the k best of a sweep (issue 11)
+  topK: 'E0522',
+  topKUse: 'E0523',
   // plugins (cli/plugins/): loading the modules a program, its project file or --plugin names
   pluginNotFound: 'E0800',
   pluginThrew: 'E0801',

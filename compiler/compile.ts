@@ -18,6 +18,7 @@ import { checkSelection, type Selection } from './checks/selection.js';
 import { checkSplitOrder } from './checks/splits.js';
 import { checkInputLimits } from './checks/input-limits.js';
 import { sweepGrid, type Grid } from './checks/grid.js';
+import { selectTopK } from './checks/top-k.js';
 import { bindSweepMember, hasSweptConstants } from './lower/bind-sweep.js';
 import { Codes } from './codes.js';
 import { children } from './ir.js';
@@ -425,8 +426,9 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
   const sorted = dedupe(sortDiagnostics(diags.filter((d) => d.message !== FOLLOW_ON)));
   if (hasErrors(sorted)) return { diagnostics: sorted };
   const irRun = { length: runLength ?? DEFAULT_RUN, batch, ...(divergence !== undefined ? { onDivergence: divergence } : {}) };
-  const ir = buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, irRun, grid);
-  const members = memberErrors(ir, registry);
+  const topK: Diagnostic[] = [];
+  const ir = selectTopK(buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, irRun, grid), topK, bestSpan(decls));
+  const members = [...topK, ...memberErrors(ir, registry)];
   return members.length > 0 ? { diagnostics: sortDiagnostics([...sorted, ...members]) } : { ir, diagnostics: sorted };
 };
 
@@ -442,6 +444,12 @@ const memberErrors = (ir: IRProgram, registry: Registry): Diagnostic[] => {
     if (E.isLeft(b)) return b.left;
   }
   return [];
+};
+
+/** Where `select best K` writes K. */
+const bestSpan = (decls: readonly PlacedDecl[]): Span | undefined => {
+  for (const p of decls) if (p.decl.kind === 'Sweep' && p.decl.select !== undefined) return p.decl.select.best?.span ?? p.decl.select.span;
+  return undefined;
 };
 
 /** What a sweep's `select` and a population's `exploit` choose by. */

@@ -306,7 +306,20 @@ export interface IRSweep {
   readonly members: readonly Readonly<Record<string, number>>[];
   /** Rules, losses and metrics of the body; each member runs the program plus this body. */
   readonly body: IRBody;
-  readonly select?: { readonly direction: 'lowest' | 'highest'; readonly metric: string };
+  readonly select?: IRSelect;
+}
+
+/**
+ * `select lowest M` keeps the best member; `select best K by lowest M as NAME` the K best, and
+ * `after` holds the metrics that read `NAME(e)` (e averaged over those K members' parameters),
+ * evaluated once, after every member has trained (`runtime/exec/top-k.ts`).
+ */
+export interface IRSelect {
+  readonly direction: 'lowest' | 'highest';
+  readonly metric: string;
+  readonly best?: number;
+  readonly alias?: string;
+  readonly after?: readonly IRNamedExpr[];
 }
 
 export interface IREnsemble {

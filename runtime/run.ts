@@ -27,7 +27,8 @@ import type { Snapshot } from './exec/snapshot.js';
 import { disposeState } from './exec/state.js';
 import { METRICS_FILE, metricsWriter, truncateRecords } from './results/metrics.js';
 import { readManifest, sha256Text, versions, writeManifest, type Manifest } from './results/manifest.js';
-import { summaryTable } from './results/summary.js';
+import { summaryTable, topText } from './results/summary.js';
+import { selectedEnsembleIR } from './exec/top-k.js';
 import { writeReliability } from './results/reliability.js';
 import { figureNotes, manifestFigures } from './results/figures.js';
 import { resumeConflicts } from './folder/conflicts.js';
@@ -478,6 +479,15 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
       ...(ir.sweep !== undefined
         ? { programFor: (i: number) => E.mapLeft((ds: Diagnostic[]) => io.renderDiagnostics(ds))(lowerWith(ir, o.registry, spe, i)) }
         : {}),
+      ...(ir.sweep?.select?.after !== undefined && ir.sweep.select.after.length > 0
+        ? {
+            lowerTop: (k: number) => {
+              const ens = selectedEnsembleIR(ir, k);
+              if (ens === undefined) return E.left('the program has no metric of the selected members');
+              return E.mapLeft((ds: Diagnostic[]) => io.renderDiagnostics(ds))(lowerProgram(ens, o.registry, { stepsPerEpoch: spe, ...(ir.sweep?.members[0] !== undefined ? { sweep: ir.sweep.members[0] } : {}) }));
+            },
+          }
+        : {}),
     });
   } catch (e) {
     // A full disk is reported by runProgram, with what is left to resume from.
@@ -521,6 +531,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     ...(result.error !== undefined ? { error: result.error } : {}),
     ...(divergences.length > 0 ? { divergences } : {}),
     ...(result.selected !== undefined ? { selected: result.selected } : {}),
+    ...(result.top !== undefined ? { selectedTop: { members: [...result.top.members], ...(result.top.values !== undefined ? { values: { ...result.top.values } } : {}), ...(result.top.note !== undefined ? { note: result.top.note } : {}) } } : {}),
     ...(result.exploits !== undefined ? { exploits: [...result.exploits] } : {}),
     results: [...result.members],
     ...(mode === 'seeds' && result.outcome === 'completed' ? { seedSummary: seedSummary(result.members) } : {}),
@@ -538,6 +549,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   if (result.members.length > 0) io.info(summaryTable(result.members, result.selected, mode === 'seeds'));
   if (manifest.seedSummary !== undefined) io.info(seedSummaryText(result.members.map((m) => m.seed), manifest.seedSummary));
   if (result.selected !== undefined && result.finalSaveError === undefined) io.info(`the selected member's parameters: ${path.join(out, SELECTED_DIR)} (a checkpoint)`);
+  if (result.top !== undefined) io.info(topText(result.top));
   io.info(`done: ${plural(result.stepsRun, 'step')} in ${result.seconds.toFixed(1)} s; results in ${out} (${METRICS_FILE}, manifest.json)`);
   io.info(`next: xreg plot ${out}`);
   return 0;

@@ -32,6 +32,7 @@ export const poolPlan = (o: Omit<RunOptions, 'registry'> & { readonly workers: n
   // A seed list over a sweep or population is refused by the run itself, in one process.
   if (o.seeds !== undefined && (ir.sweep !== undefined || ir.population !== undefined)) return one('one process');
   if (ir.population !== undefined) return one(`a population's members exchange parameters at every exploit, so they train in one process`);
+  if ((ir.sweep?.select?.after?.length ?? 0) > 0) return one(`the ensemble of the selected members is evaluated over their parameters, so every member trains in one process`);
   if (o.seeds === undefined && ir.ensemble !== undefined) {
     // Split, an ensemble's own values (the average over members) are evaluated at the end only.
     if (!o.argv.some((a) => a === '--workers' || a.startsWith('--workers='))) {
@@ -44,6 +45,7 @@ export const poolPlan = (o: Omit<RunOptions, 'registry'> & { readonly workers: n
   if (members <= 1) return one('one model');
   const what = o.seeds !== undefined ? 'seeds' : ir.ensemble !== undefined ? 'ensemble members' : 'sweep members';
   const workers = Math.min(o.workers, members);
+  if (workers <= 1 && o.seeds === undefined && ir.ensemble !== undefined) return one(`--workers 1: the ensemble of ${members} trains unrolled, as one model`);
   if (workers <= 1) return { workers: 1, members, line: `workers: 1 (--workers 1: the ${members} ${what} one after another)` };
   return {
     workers,

@@ -356,7 +356,8 @@ const elabCall = (ctx: Ctx, e: CallExpr, local: Local): Val | null => {
         if (v === null) return null;
         return applyModel(ctx, g, asTensor(ctx, v), local, e.span);
       }
-      case 'ensemble': {
+      case 'ensemble':
+      case 'selected': {
         const [arg] = e.args;
         if (arg === undefined || e.args.length !== 1) return push(ctx, error(Codes.tooManyArgs, `${name}(e) takes one expression`, e.span));
         const v = elab(ctx, arg.value, local);

@@ -8,6 +8,7 @@ import type { IRDuration } from '../../compiler/ir.js';
 import { mixSeeds } from '../../stdlib/data/random.js';
 import type { PreparedData } from './data.js';
 import * as E from 'fp-ts/lib/Either.js';
+import { ensembleState, keepBest, type Kept, type TopResult } from './top-k.js';
 import { evaluateReport, freshMember, runMember, sweepFields, type MemberState, type ReportRecord, type RunContext } from './member.js';
 import { exploitExplore, type ExploitEvent, type PbtOptions } from './pbt.js';
 import { stepsPerEpoch, toSteps, totalSteps, type LengthOverride } from './schedule.js';
@@ -40,6 +41,8 @@ export interface ExecOptions {
    * every member runs `program`.
    */
   readonly programFor?: (i: number) => E.Either<string, LoweredProgram>;
+  /** `select best K ... as NAME`: the lowered ensemble of K over which the metrics reading NAME(e) are evaluated. */
+  readonly lowerTop?: (k: number) => E.Either<string, LoweredProgram>;
   /**
    * A sweep run in parts (`--member`, `--shard`): the indices of the members this run trains, in
    * order; absent: all of them. Each member depends only on its index, so parts merge exactly.
@@ -94,6 +97,8 @@ export interface ExecResult {
   readonly stepsRun: number;
   /** The final checkpoint of a completed run could not be written (training itself completed). */
   readonly finalSaveError?: string;
+  /** `select best K by ...`: the K best members, best first, and the metrics of their ensemble. */
+  readonly top?: TopResult;
 }
 
 export interface Selection {
@@ -302,11 +307,46 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
     };
   };
 
+  /** The K best members by the select metric, and their ensemble's metrics when this run trained them all. */
+  const topOf = async (sel: NonNullable<NonNullable<typeof ir.sweep>['select']>, k: number, kept: readonly Kept[], whole: boolean): Promise<TopResult> => {
+    const ranked = finished
+      .filter((f) => !Number.isNaN(f.final[sel.metric] ?? Number.NaN))
+      .sort((a, b) => ((a.final[sel.metric] ?? 0) - (b.final[sel.metric] ?? 0)) * (sel.direction === 'lowest' ? 1 : -1))
+      .slice(0, k)
+      .map((f) => f.index);
+    const release = (): void => kept.forEach((c) => Object.values(c.params).forEach((t) => t.dispose()));
+    if (sel.after === undefined || sel.after.length === 0 || o.lowerTop === undefined) {
+      release();
+      return { members: ranked };
+    }
+    if (!whole) {
+      release();
+      return { members: ranked, note: `the ensemble of the selected members is evaluated only by a run that trains every member in one process, without --resume (its metrics: ${sel.after.map((m) => m.name).join(', ')})` };
+    }
+    const lowered = o.lowerTop(kept.length);
+    if (E.isLeft(lowered)) {
+      release();
+      return { members: ranked, note: lowered.left };
+    }
+    const state = ensembleState(lowered.right, kept, o.seed);
+    try {
+      const r = await evaluateReport({ ...ctx, program: lowered.right, multi: false, report: { every: plan.every, items: lowered.right.metrics } }, { index: 0, seed: o.seed, state, cursors: {} });
+      return { members: kept.map((c) => c.index), values: r.values };
+    } finally {
+      disposeState(state);
+    }
+  };
+
   if (mode !== 'population') {
     let last: RunState | undefined;
     const done = new Set(finished.map((f) => f.index));
     // An ensemble's part is still one model: `only` names the ensemble members it trains (scope).
     const todo = (mode === 'ensemble' ? [0] : (o.only ?? [...Array(count).keys()])).filter((i) => !done.has(i));
+    const sel = ir.sweep?.select;
+    const best = sel !== undefined && (sel.best !== undefined || sel.alias !== undefined) ? (sel.best ?? 1) : undefined;
+    // Members finished before a resume, or trained in other parts, left no parameters here.
+    const wholeHere = finished.length === 0 && o.only === undefined;
+    let kept: Kept[] = [];
     for (const [k, i] of todo.entries()) {
       const p = programOf(i);
       if (E.isLeft(p)) return result('failed', last !== undefined ? [last] : [], p.left);
@@ -327,13 +367,17 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       const saveSelected = o.saveSelected;
       if (saveSelected !== undefined && selectBest(ir, [...finished, finishedOf(r.member)]) === r.member.index)
         await saveAfterTraining(() => saveSelected(snapshot()), "the selected member's checkpoint: ");
+      if (sel !== undefined && best !== undefined && wholeHere)
+        kept = keepBest(kept, best, sel.direction, { index: i, score: finishedOf(r.member).final[sel.metric] ?? Number.NaN, params: r.member.state.params });
       finished.push(finish(r.member));
       live = [];
       // Sweeps keep only the member being trained in memory.
       if (last !== undefined) disposeState(last);
       last = r.member.state;
     }
-    return result('completed', last !== undefined ? [last] : []);
+    const top = sel !== undefined && best !== undefined ? await topOf(sel, best, kept, wholeHere) : undefined;
+    const done_ = result('completed', last !== undefined ? [last] : []);
+    return top === undefined ? done_ : { ...done_, top };
   }
 
   // Population: members advance together, one interval at a time, then exploit/explore.
