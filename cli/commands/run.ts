@@ -22,6 +22,7 @@ import {
   recentRate,
   type RateSample,
 } from '../../runtime/results/progress.js';
+import { epochOf } from '../../runtime/exec/schedule.js';
 import { parseShard } from '../../runtime/parts.js';
 import { parseSeeds, SeedCodes, usageError } from '../../runtime/seeds.js';
 import { DEFAULT_CHECKPOINT_EVERY, defaultOutDir, runProgram, type RunIO, type RunOptions, type SetValue } from '../../runtime/run.js';
@@ -217,7 +218,7 @@ export const terminalIO = (
       done++;
       if (quiet) return;
       // The epoch of the step just taken: the last step of epoch 0 is step `spe`, not epoch 1.
-      const epoch = Math.floor(Math.max(0, m.state.step - 1) / info.spe);
+      const epoch = epochOf(Math.max(0, m.state.step - 1), info.clock);
       const member = members > 1 ? `member ${m.index + 1}/${members} ` : '';
       const now = Date.now();
       samples = addRateSample(samples, { t: now, done });
