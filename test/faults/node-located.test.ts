@@ -4,7 +4,7 @@
  * (a plugin function that throws, a plugin whose computation contradicts its shape rule, a product
  * whose symbolic inner dimension meets another size only at run time, a layer, a metric).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { go, workspace } from '../helpers/run-program.js';
@@ -95,6 +95,11 @@ run 3 steps batch 10
     expect(r.text).toContain(`--> ${r.file}:${at.line}:${at.column}`);
     // The call inside the product ran fine: it is not the one named.
     expect(r.text).not.toContain('pad1(…)');
+    // The whole output, as a user sees it, pinned (read by eye; UPDATE_GOLDEN=1 rewrites it).
+    const golden = path.join(import.meta.dirname, 'golden', 'runtime-matmul.expected');
+    const shown = `${r.text.replaceAll(path.dirname(r.file), '<dir>')}\n`;
+    if (process.env['UPDATE_GOLDEN'] === '1' || !existsSync(golden)) writeFileSync(golden, shown);
+    expect(shown).toBe(readFileSync(golden, 'utf8'));
   });
 
   it("a plugin's hand-written gradient that throws (the backward pass, outside every expression) names the entry and the update", async () => {
