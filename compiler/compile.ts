@@ -18,6 +18,7 @@ import { checkSelection, type Selection } from './checks/selection.js';
 import { checkSplitOrder } from './checks/splits.js';
 import { checkInputLimits } from './checks/input-limits.js';
 import { sweepGrid, type Grid } from './checks/grid.js';
+import { selectTopK } from './checks/top-k.js';
 import { bindSweepMember, hasSweptConstants } from './lower/bind-sweep.js';
 import { Codes } from './codes.js';
 import { children } from './ir.js';
@@ -29,7 +30,7 @@ import type { Span } from '../dsl/span.js';
 import { gatherDecls, type Container, type PlacedDecl, type ReadFile } from './resolve/imports.js';
 import { buildGlobals, evalLets } from './resolve/scope.js';
 import { elabRule, localFor, splitsOf, type RuleDraft } from './rules.js';
-import type { Ctx, ParamEntry } from './types/context.js';
+import type { Ctx, Local, ParamEntry } from './types/context.js';
 import { elabData, elabSplit, toIRData, type DataDraft, type SplitDraft } from './types/data.js';
 import { asTensor, constLookup, elab, elabRef, lookupGlobal, unknownName } from './types/elaborate.js';
 import { evalConst, FOLLOW_ON } from './resolve/consts.js';
@@ -114,7 +115,8 @@ const elaborateAll = (ctx: Ctx, decls: readonly PlacedDecl[]): Drafts => {
         const own: Diagnostic[] = [];
         const saved = ctx.diags;
         ctx.diags = own;
-        const ir = elabRef(ctx, g, d.name.name, d.name.span, localFor(d.name.name, d.body, ctx, p.container, p.ns));
+        const local = localFor(d.name.name, d.body, ctx, p.container, p.ns);
+        const ir = elabRef(ctx, g, d.name.name, d.name.span, d.kind === 'Metric' ? { ...local, observed: true } : local);
         ctx.diags = saved;
         if (own.some((x) => x.code === Codes.fieldOutsideOver)) break;
         ctx.diags.push(...own);
@@ -131,7 +133,7 @@ const elaborateAll = (ctx: Ctx, decls: readonly PlacedDecl[]): Drafts => {
       case 'Report':
         for (const it of d.items) {
           const e: Expr = it.value ?? { kind: 'Name', name: it.name.name, span: it.name.span };
-          const v = elab(ctx, e, { ...localFor(it.name.name, e, ctx, p.container, p.ns), reporting: true });
+          const v = elab(ctx, e, { ...localFor(it.name.name, e, ctx, p.container, p.ns), reporting: true, observed: true });
           if (v !== null) out.report.push({ name: it.name.name, expr: asTensor(ctx, v), span: it.span });
         }
         break;
@@ -145,7 +147,7 @@ const elaborateAll = (ctx: Ctx, decls: readonly PlacedDecl[]): Drafts => {
         const args: IRExpr[] = [];
         // a figure drawn from data without `over` is drawn on the test split, when there is one
         const test = ctx.splits.get('test');
-        const base = localFor(d.name.name, b, ctx, p.container, p.ns);
+        const base: Local = { ...localFor(d.name.name, b, ctx, p.container, p.ns), observed: true };
         const local = test === undefined ? base : { ...base, split: { data: test.data, split: 'test' } };
         const own: Diagnostic[] = [];
         const saved = ctx.diags;
@@ -424,8 +426,9 @@ export const compileProgram = (program: Program, opts: CompileOptions = {}): Com
   const sorted = dedupe(sortDiagnostics(diags.filter((d) => d.message !== FOLLOW_ON)));
   if (hasErrors(sorted)) return { diagnostics: sorted };
   const irRun = { length: runLength ?? DEFAULT_RUN, batch, ...(divergence !== undefined ? { onDivergence: divergence } : {}) };
-  const ir = buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, irRun, grid);
-  const members = memberErrors(ir, registry);
+  const topK: Diagnostic[] = [];
+  const ir = selectTopK(buildIR(program, decls, ctx, drafts, checked, assigned, frozen, data, splits, irRun, grid), topK, bestSpan(decls));
+  const members = [...topK, ...memberErrors(ir, registry)];
   return members.length > 0 ? { diagnostics: sortDiagnostics([...sorted, ...members]) } : { ir, diagnostics: sorted };
 };
 
@@ -441,6 +444,12 @@ const memberErrors = (ir: IRProgram, registry: Registry): Diagnostic[] => {
     if (E.isLeft(b)) return b.left;
   }
   return [];
+};
+
+/** Where `select best K` writes K. */
+const bestSpan = (decls: readonly PlacedDecl[]): Span | undefined => {
+  for (const p of decls) if (p.decl.kind === 'Sweep' && p.decl.select !== undefined) return p.decl.select.best?.span ?? p.decl.select.span;
+  return undefined;
 };
 
 /** What a sweep's `select` and a population's `exploit` choose by. */

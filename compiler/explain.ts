@@ -104,7 +104,11 @@ const blockLines = (registry: Registry, ir: IRProgram): string[] => {
       return `${v} over ${plural(values.length, 'value')}${values.length > 0 ? ` in [${Math.min(...values)}, ${Math.max(...values)}]` : ''}`;
     });
     const grid = s.variables.length > 1 ? ` (a grid of ${plural(s.members.length, 'member')})` : '';
-    out.push(`sweep ${axes.join(' × ')}${grid}${s.select !== undefined ? `, select ${s.select.direction} ${s.select.metric}` : ''}`);
+    const sel = s.select;
+    const choose = sel === undefined ? '' : sel.best !== undefined || sel.alias !== undefined ? `, select best ${sel.best ?? 1} by ${sel.direction} ${sel.metric}${sel.alias !== undefined ? ` as ${sel.alias}` : ''}` : `, select ${sel.direction} ${sel.metric}`;
+    out.push(`sweep ${axes.join(' × ')}${grid}${choose}`);
+    if (sel?.after !== undefined && sel.after.length > 0)
+      out.push(`  after the sweep, over the ensemble of the selected members: ${sel.after.map((m) => `${m.name} = ${inlineExpr(registry, m.expr.kind === "ref" ? m.expr.body : m.expr)}`).join('; ')}`);
   }
   const en = ir.ensemble;
   if (en !== undefined) out.push(`ensemble of ${en.size}${en.alias !== undefined ? ` as ${en.alias}` : ''}`);

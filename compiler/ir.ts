@@ -173,6 +173,12 @@ export type IRExpr =
    * λ·ℓ(y_i) + (1 − λ)·ℓ(y_j) (the label half is for lowering to realize).
    */
   | (Base & { readonly kind: 'mixup'; readonly alpha: number; readonly body: IRExpr })
+  /**
+   * `lambda_max(e, S, iterations: k)` in a metric or report: the largest eigenvalue of the Hessian
+   * of the scalar `body` in the parameters `paths`, by `iterations` steps of power iteration on
+   * Hessian-vector products (stdlib/curvature/hessian.ts). Observed only: never differentiated.
+   */
+  | (Base & { readonly kind: 'lambdaMax'; readonly body: IRExpr; readonly paths: readonly string[]; readonly iterations: number })
   /** `alias(e)` inside/after `ensemble N as alias`: the average of `body` over the members. */
   | (Base & { readonly kind: 'members'; readonly alias: string; readonly body: IRExpr });
 
@@ -300,7 +306,20 @@ export interface IRSweep {
   readonly members: readonly Readonly<Record<string, number>>[];
   /** Rules, losses and metrics of the body; each member runs the program plus this body. */
   readonly body: IRBody;
-  readonly select?: { readonly direction: 'lowest' | 'highest'; readonly metric: string };
+  readonly select?: IRSelect;
+}
+
+/**
+ * `select lowest M` keeps the best member; `select best K by lowest M as NAME` the K best, and
+ * `after` holds the metrics that read `NAME(e)` (e averaged over those K members' parameters),
+ * evaluated once, after every member has trained (`runtime/exec/top-k.ts`).
+ */
+export interface IRSelect {
+  readonly direction: 'lowest' | 'highest';
+  readonly metric: string;
+  readonly best?: number;
+  readonly alias?: string;
+  readonly after?: readonly IRNamedExpr[];
 }
 
 export interface IREnsemble {
@@ -379,6 +398,7 @@ export const children = (e: IRExpr): readonly IRExpr[] => {
     case 'ref':
     case 'members':
     case 'mixup':
+    case 'lambdaMax':
       return [e.body];
     case 'stateful':
       return [e.input];

@@ -381,7 +381,16 @@ export interface SweepDecl extends Node {
   readonly variable: Identifier;
   readonly values: Expr;
   readonly body: readonly Decl[];
-  readonly select?: { readonly direction: 'lowest' | 'highest'; readonly metric: Identifier; readonly span: Span };
+  readonly select?: SweepSelect;
+}
+
+/** `select lowest gen`, or `select best 5 by lowest gen as top` (the k best; `top(e)` their average). */
+export interface SweepSelect {
+  readonly direction: 'lowest' | 'highest';
+  readonly metric: Identifier;
+  readonly span: Span;
+  readonly best?: NumberLit;
+  readonly alias?: Identifier;
 }
 
 /** `ensemble 5 as members { ... }`: N independently seeded copies of the body. */

@@ -809,8 +809,13 @@ export class XregParser extends EmbeddedActionsParser {
   private readonly exploitDirAlts: IOrAlt<IToken>[] = [{ ALT: () => this.CONSUME2(L.Lowest) }, { ALT: () => this.CONSUME2(L.Highest) }];
 
   private readonly selectDirAlts: OrMethodOpts<IToken> = {
-    DEF: [{ ALT: () => this.CONSUME(L.Lowest) }, { ALT: () => this.CONSUME(L.Highest) }],
-    ERR_MSG: m('E0102', "expected 'lowest' or 'highest' after 'select'"),
+    DEF: [{ ALT: () => this.CONSUME(L.Lowest) }, { ALT: () => this.CONSUME(L.Highest) }, { ALT: () => this.CONSUME3(L.Identifier) }],
+    ERR_MSG: m('E0102', "expected 'lowest', 'highest' or 'best K by' after 'select'"),
+  };
+
+  private readonly bestDirAlts: OrMethodOpts<IToken> = {
+    DEF: [{ ALT: () => this.CONSUME2(L.Lowest) }, { ALT: () => this.CONSUME2(L.Highest) }],
+    ERR_MSG: m('E0102', "expected 'lowest' or 'highest' after 'by'", 'e.g. select best 5 by lowest gen'),
   };
 
   private sweepDecl = this.RULE('sweepDecl', (): A.SweepDecl => {
@@ -819,13 +824,37 @@ export class XregParser extends EmbeddedActionsParser {
     this.CONSUME(L.In, { ERR_MSG: m('E0102', "expected 'in' and the values after the swept variable", 'e.g. sweep lam in logspace(-3, 1, 20) { ... }') });
     const values = this.SUBRULE(this.expr);
     const body = this.SUBRULE(this.block, { ARGS: ['sweep'] });
-    let select: { direction: 'lowest' | 'highest'; metric: A.Identifier; span: Span } | undefined;
+    let select: A.SweepSelect | undefined;
     this.OPTION(() => {
       const s = this.CONSUME(L.Select);
-      const dir = this.OR(this.selectDirAlts);
+      let dir = this.OR(this.selectDirAlts);
+      // `best` is a word, not a keyword: `select best 5 by lowest gen [as top]`
+      let best: IToken | undefined;
+      let bestWord: IToken | undefined;
+      this.OPTION3(() => {
+        best = this.CONSUME(L.NumberTok, { ERR_MSG: m('E0105', "expected how many members after 'best'", 'e.g. select best 5 by lowest gen') });
+        this.CONSUME(L.By, { ERR_MSG: m('E0102', "expected 'by' after the number of members", 'e.g. select best 5 by lowest gen') });
+        bestWord = dir;
+        dir = this.OR2(this.bestDirAlts);
+      });
       const metric = this.CONSUME2(L.Identifier, { ERR_MSG: m('E0104', "expected a metric's name after '{prev}'") });
+      let alias: IToken | undefined;
+      this.OPTION4(() => {
+        this.CONSUME(L.As);
+        alias = this.CONSUME4(L.Identifier, { ERR_MSG: m('E0104', "expected a name for the selected members' ensemble after 'as'", 'e.g. select best 5 by lowest gen as top') });
+      });
       this.ACTION(() => {
-        select = { direction: dir.tokenType === L.Lowest ? 'lowest' : 'highest', metric: this.ident(metric), span: this.from(s) };
+        const word = bestWord ?? dir;
+        if (word.tokenType === L.Identifier && (word.image !== 'best' || best === undefined)) {
+          this.extra.push(error('E0102', `expected 'lowest', 'highest' or 'best K by' after 'select', got '${word.image}'`, this.sp(word), 'e.g. select lowest gen, or select best 5 by lowest gen'));
+        }
+        select = {
+          direction: dir.tokenType === L.Highest ? 'highest' : 'lowest',
+          metric: this.ident(metric),
+          span: this.from(s),
+          ...(best !== undefined ? { best: this.int(best, 'the number of selected members') } : {}),
+          ...(alias !== undefined ? { alias: this.ident(alias) } : {}),
+        };
       });
     });
     return this.ACTION(() => {

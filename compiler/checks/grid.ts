@@ -6,12 +6,13 @@
 import type { SweepDecl } from '../../dsl/ast.js';
 import { error, type Diagnostic } from '../../dsl/diagnostic.js';
 import { Codes } from '../codes.js';
+import type { IRSelect } from '../ir.js';
 import type { PlacedDecl } from '../resolve/imports.js';
 
 export interface Grid {
   readonly variables: readonly string[];
   readonly members: readonly Readonly<Record<string, number>>[];
-  readonly select?: { readonly direction: 'lowest' | 'highest'; readonly metric: string };
+  readonly select?: IRSelect;
 }
 
 /** The product of the axes' values, the first axis varying slowest. */
@@ -55,6 +56,15 @@ export const sweepGrid = (decls: readonly PlacedDecl[], values: ReadonlyMap<stri
   return {
     variables: chain.map((d) => d.variable.name),
     members: gridMembers(chain.map((d) => ({ name: d.variable.name, values: values.get(d.variable.name) ?? [] }))),
-    ...(sel === undefined ? {} : { select: { direction: sel.direction, metric: sel.metric.name } }),
+    ...(sel === undefined
+      ? {}
+      : {
+          select: {
+            direction: sel.direction,
+            metric: sel.metric.name,
+            ...(sel.best !== undefined ? { best: sel.best.value } : {}),
+            ...(sel.alias !== undefined ? { alias: sel.alias.name } : {}),
+          },
+        }),
   };
 };

@@ -35,7 +35,9 @@ export type Global =
   | { readonly kind: 'metric'; readonly decl: MetricDecl }
   | { readonly kind: 'partition'; readonly decl: PartitionDecl }
   | { readonly kind: 'sweepVar'; readonly decl: SweepDecl }
-  | { readonly kind: 'ensemble'; readonly decl: EnsembleDecl };
+  | { readonly kind: 'ensemble'; readonly decl: EnsembleDecl }
+  /** `select best K by lowest M as NAME`: NAME(e) averages e over the K selected sweep members. */
+  | { readonly kind: 'selected'; readonly decl: SweepDecl };
 
 export interface GlobalEntry {
   readonly global: Global;
@@ -64,12 +66,13 @@ export const languageForms = [
   'scatter',
   'reliability',
   'mixup',
+  'lambda_max',
   'x',
   'y',
 ] as const;
 
 /** A declaration's kind as the user says it. */
-export const kindWords = (kind: Global['kind']): string => (kind === 'sweepVar' ? 'sweep variable' : kind === 'ensemble' ? 'ensemble average' : kind);
+export const kindWords = (kind: Global['kind']): string => (kind === 'sweepVar' ? 'sweep variable' : kind === 'ensemble' ? 'ensemble average' : kind === 'selected' ? 'ensemble of selected sweep members' : kind);
 
 const qualified = (ns: string, name: string): string => (ns === '' ? name : `${ns}.${name}`);
 
@@ -119,6 +122,7 @@ export const buildGlobals = (decls: readonly PlacedDecl[], diags: Diagnostic[]):
         break;
       case 'Sweep':
         add(d.variable.name, d.variable.span, { kind: 'sweepVar', decl: d }, p);
+        if (d.select?.alias !== undefined) add(d.select.alias.name, d.select.alias.span, { kind: 'selected', decl: d }, p);
         break;
       case 'Ensemble':
         if (d.alias !== undefined) add(d.alias.name, d.alias.span, { kind: 'ensemble', decl: d }, p);

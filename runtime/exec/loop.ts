@@ -8,9 +8,11 @@ import type { IRDuration } from '../../compiler/ir.js';
 import { mixSeeds } from '../../stdlib/data/random.js';
 import type { PreparedData } from './data.js';
 import * as E from 'fp-ts/lib/Either.js';
+import { ensembleState, keepBest, type Kept, type TopResult } from './top-k.js';
 import { evaluateReport, freshMember, runMember, sweepFields, type MemberState, type ReportRecord, type RunContext } from './member.js';
 import { exploitExplore, type ExploitEvent, type PbtOptions } from './pbt.js';
-import { stepsPerEpoch, toSteps, totalSteps, type LengthOverride } from './schedule.js';
+import { finalSpe } from '../../compiler/lower/clock.js';
+import { fires, nextFiring, runClock, totalSteps, type Clock, type LengthOverride } from './schedule.js';
 import type { FinishedMember, Mode, Snapshot } from './snapshot.js';
 import { disposeState } from './state.js';
 import { describeDivergence, type Divergence } from './diverge.js';
@@ -31,7 +33,7 @@ export interface ExecOptions {
   readonly onReport?: (r: ReportRecord) => void;
   /** A population member copied another (one line of metrics.jsonl, counted with the records). */
   readonly onExploit?: (e: ExploitEvent) => void;
-  readonly onStep?: (m: MemberState, info: { readonly total: number; readonly members: number; readonly spe: number }) => void;
+  readonly onStep?: (m: MemberState, info: StepInfo) => void;
   readonly shouldStop?: () => boolean;
   /** Whole-split observables see at most this many examples (a fixed seeded subset); absent: all. */
   readonly evalLimit?: number;
@@ -40,6 +42,8 @@ export interface ExecOptions {
    * every member runs `program`.
    */
   readonly programFor?: (i: number) => E.Either<string, LoweredProgram>;
+  /** `select best K ... as NAME`: the lowered ensemble of K over which the metrics reading NAME(e) are evaluated. */
+  readonly lowerTop?: (k: number) => E.Either<string, LoweredProgram>;
   /**
    * A sweep run in parts (`--member`, `--shard`): the indices of the members this run trains, in
    * order; absent: all of them. Each member depends only on its index, so parts merge exactly.
@@ -48,7 +52,8 @@ export interface ExecOptions {
   /**
    * A population trained in parts (`only`): the exploit among all members, on other machines too.
    * Given this part's members and their scores at step `at`, resolves to them after the exploit
-   * (replaced members copied from the best ones) and the copies made here.
+   * (replaced members copied from the best ones) and the copies made here; undefined when the run
+   * was stopped while waiting for the others.
    */
   readonly exchange?: Exchange;
   /**
@@ -67,12 +72,20 @@ export interface ExecOptions {
   readonly scope?: Scope;
 }
 
+/** What a step hook learns about the run: `spe` is the full split's epoch length, `clock` every epoch's. */
+export interface StepInfo {
+  readonly total: number;
+  readonly members: number;
+  readonly spe: number;
+  readonly clock: Clock;
+}
+
 export type Exchange = (
   at: number,
   mine: readonly MemberState[],
   scores: readonly number[],
   o: PbtOptions,
-) => Promise<{ readonly members: readonly MemberState[]; readonly events: readonly ExploitEvent[] }>;
+) => Promise<{ readonly members: readonly MemberState[]; readonly events: readonly ExploitEvent[] } | undefined>;
 
 export interface ExecResult {
   readonly outcome: 'completed' | 'interrupted' | 'failed' | 'diverged';
@@ -94,6 +107,8 @@ export interface ExecResult {
   readonly stepsRun: number;
   /** The final checkpoint of a completed run could not be written (training itself completed). */
   readonly finalSaveError?: string;
+  /** `select best K by ...`: the K best members, best first, and the metrics of their ensemble. */
+  readonly top?: TopResult;
 }
 
 export interface Selection {
@@ -209,14 +224,15 @@ const track = (
 export const execute = async (program: LoweredProgram, data: PreparedData, o: ExecOptions): Promise<ExecResult> => {
   const started = Date.now();
   const ir = program.ir;
-  const spe = stepsPerEpoch(data.main.size, ir.run.batch);
-  const total = o.resume?.total ?? totalSteps(ir.run.length, spe, o.length);
+  const clock = runClock(data.main.size, ir.run.batch, data.growth[data.main.key]);
+  const spe = finalSpe(clock);
+  const total = o.resume?.total ?? totalSteps(ir.run.length, clock, o.length);
   const mode: Mode = o.seeds !== undefined ? 'seeds' : modeOf(program);
   const plan = reportPlan(program, total);
   const ctx: RunContext = {
     program,
     data,
-    spe,
+    clock,
     total,
     report: plan,
     multi: mode === 'sweep' || mode === 'population' || mode === 'seeds',
@@ -264,7 +280,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
     },
     onStep: (m: MemberState) => {
       stepsRun++;
-      o.onStep?.(m, { total, members: count, spe });
+      o.onStep?.(m, { total, members: count, spe, clock });
     },
     afterStep: async (m: MemberState) => {
       live[slot] = m;
@@ -302,11 +318,46 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
     };
   };
 
+  /** The K best members by the select metric, and their ensemble's metrics when this run trained them all. */
+  const topOf = async (sel: NonNullable<NonNullable<typeof ir.sweep>['select']>, k: number, kept: readonly Kept[], whole: boolean): Promise<TopResult> => {
+    const ranked = finished
+      .filter((f) => !Number.isNaN(f.final[sel.metric] ?? Number.NaN))
+      .sort((a, b) => ((a.final[sel.metric] ?? 0) - (b.final[sel.metric] ?? 0)) * (sel.direction === 'lowest' ? 1 : -1))
+      .slice(0, k)
+      .map((f) => f.index);
+    const release = (): void => kept.forEach((c) => Object.values(c.params).forEach((t) => t.dispose()));
+    if (sel.after === undefined || sel.after.length === 0 || o.lowerTop === undefined) {
+      release();
+      return { members: ranked };
+    }
+    if (!whole) {
+      release();
+      return { members: ranked, note: `the ensemble of the selected members is evaluated only by a run that trains every member in one process, without --resume (its metrics: ${sel.after.map((m) => m.name).join(', ')})` };
+    }
+    const lowered = o.lowerTop(kept.length);
+    if (E.isLeft(lowered)) {
+      release();
+      return { members: ranked, note: lowered.left };
+    }
+    const state = ensembleState(lowered.right, kept, o.seed);
+    try {
+      const r = await evaluateReport({ ...ctx, program: lowered.right, multi: false, report: { every: plan.every, items: lowered.right.metrics } }, { index: 0, seed: o.seed, state, cursors: {} });
+      return { members: kept.map((c) => c.index), values: r.values };
+    } finally {
+      disposeState(state);
+    }
+  };
+
   if (mode !== 'population') {
     let last: RunState | undefined;
     const done = new Set(finished.map((f) => f.index));
     // An ensemble's part is still one model: `only` names the ensemble members it trains (scope).
     const todo = (mode === 'ensemble' ? [0] : (o.only ?? [...Array(count).keys()])).filter((i) => !done.has(i));
+    const sel = ir.sweep?.select;
+    const best = sel !== undefined && (sel.best !== undefined || sel.alias !== undefined) ? (sel.best ?? 1) : undefined;
+    // Members finished before a resume, or trained in other parts, left no parameters here.
+    const wholeHere = finished.length === 0 && o.only === undefined;
+    let kept: Kept[] = [];
     for (const [k, i] of todo.entries()) {
       const p = programOf(i);
       if (E.isLeft(p)) return result('failed', last !== undefined ? [last] : [], p.left);
@@ -327,22 +378,32 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       const saveSelected = o.saveSelected;
       if (saveSelected !== undefined && selectBest(ir, [...finished, finishedOf(r.member)]) === r.member.index)
         await saveAfterTraining(() => saveSelected(snapshot()), "the selected member's checkpoint: ");
+      if (sel !== undefined && best !== undefined && wholeHere)
+        kept = keepBest(kept, best, sel.direction, { index: i, score: finishedOf(r.member).final[sel.metric] ?? Number.NaN, params: r.member.state.params });
       finished.push(finish(r.member));
       live = [];
       // Sweeps keep only the member being trained in memory.
       if (last !== undefined) disposeState(last);
       last = r.member.state;
     }
-    return result('completed', last !== undefined ? [last] : []);
+    const top = sel !== undefined && best !== undefined ? await topOf(sel, best, kept, wholeHere) : undefined;
+    const done_ = result('completed', last !== undefined ? [last] : []);
+    return top === undefined ? done_ : { ...done_, top };
   }
 
   // Population: members advance together, one interval at a time, then exploit/explore.
   const pop = ir.population;
-  const interval = pop?.every !== undefined ? Math.max(1, toSteps(pop.every, spe)) : total;
+  // Exploit points: every `pop.every` on the run's clock (epochs are passes over the data in use).
+  const popEvery = pop?.every;
+  const exploitDue = (step: number): boolean => popEvery !== undefined && fires({ every: popEvery }, step, clock);
   if (live.length === 0) live = (o.only ?? [...Array(count).keys()]).map((i) => makeMember(program, i));
-  const exploit = async (at: number): Promise<void> => {
+  /** false: stopped while waiting for the other parts (live is as it was before the exploit). */
+  const exploit = async (at: number): Promise<boolean> => {
     const ex = pop?.exploit;
-    if (ex === undefined || pop === undefined) return;
+    if (ex === undefined || pop === undefined) return true;
+    // Scoring may move the members' cursors (a metric drawn in batches): a stop before the plan keeps
+    // them as they were, so that the resumed run scores the same examples again.
+    const before = [...live];
     const name = ex.byName ?? '';
     const obs = byName(program, name);
     const scores: number[] = [];
@@ -366,6 +427,10 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       seed: mixSeeds(o.seed, at),
     };
     const res = o.exchange !== undefined ? await o.exchange(at, live, scores, pbt) : exploitExplore(live, scores, pbt);
+    if (res === undefined) {
+      live = before;
+      return false;
+    }
     live = [...res.members];
     exploitedAt = at;
     for (const e of res.events) {
@@ -373,12 +438,16 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       records++;
       o.onExploit?.(e);
     }
+    return true;
   };
   for (;;) {
     const min = Math.min(...live.map((m) => m.state.step));
     if (min >= total) break;
-    if (min > 0 && min % interval === 0 && exploitedAt < min && live.every((m) => m.state.step === min)) await exploit(min);
-    const blockEnd = Math.min(total, (Math.floor(min / interval) + 1) * interval);
+    if (min > 0 && exploitDue(min) && exploitedAt < min && live.every((m) => m.state.step === min) && !(await exploit(min))) {
+      await save();
+      return result('interrupted', live.map((x) => x.state));
+    }
+    const blockEnd = popEvery === undefined ? total : nextFiring(popEvery, min, clock, total);
     for (let i = 0; i < live.length; i++) {
       const m = live[i] as MemberState;
       if (m.state.step >= blockEnd) continue;

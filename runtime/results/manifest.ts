@@ -42,6 +42,8 @@ export const Manifest = t.intersection([
       t.intersection([t.type({ step: t.number, rule: t.string, at: t.string }), t.partial({ loss: t.string, parameter: t.string, value: t.string, member: t.number })]),
     ),
     selected: t.number,
+    /** `select best K by ...`: the K best members (best first) and the metrics of their ensemble, or why they were not evaluated. */
+    selectedTop: t.intersection([t.type({ members: t.array(t.number) }), t.partial({ values: t.record(t.string, AnyNumber), note: t.string })]),
     /** How the executor ran the program: one model, a sweep, an (unrolled) ensemble, a population, a seed list. */
     mode: t.keyof({ single: null, sweep: null, ensemble: null, population: null, seeds: null }),
     /** Members trained: sweep values, population size, seeds, or ensemble size (unrolled into one model). */

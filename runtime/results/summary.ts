@@ -1,11 +1,19 @@
 /** The table printed at the end of a run: final and best value of every reported item, per member. */
 import type { FinishedMember } from '../exec/snapshot.js';
+import type { TopResult } from '../exec/top-k.js';
 
 const fmt = (v: number | undefined): string => (v === undefined ? '-' : Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(4) : v.toPrecision(6));
 
 const table = (rows: readonly (readonly string[])[]): string => {
   const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd()).join('\n');
+};
+
+/** `select best K`: the members kept, and what their ensemble scored. */
+export const topText = (top: TopResult): string => {
+  const head = `the best ${top.members.length}: members ${top.members.join(', ')}`;
+  if (top.values !== undefined) return `${head}; their ensemble: ${Object.entries(top.values).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`;
+  return top.note !== undefined ? `${head} (${top.note})` : head;
 };
 
 /**
