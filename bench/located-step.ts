@@ -16,6 +16,7 @@
  * against the bare addition, in a loop of 2·10^7) and the located nodes in each program's rule
  * losses: their product bounds what locating adds to a step, below what block timings can resolve.
  */
+import { uniformClock } from '../compiler/lower/clock.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
@@ -77,7 +78,7 @@ const side = async (root: string, file: string): Promise<Side> => {
   const p = lowered.right;
   const total = 1_000_000;
   // No divergence check: it is the same code on both sides and reads back every step.
-  const ctx: RunContext = { program: p, data: data.right, spe, total, report: reportPlan(p, total), multi: false, watchFinite: false };
+  const ctx: RunContext = { program: p, data: data.right, clock: uniformClock(spe), total, report: reportPlan(p, total), multi: false, watchFinite: false };
   const { children } = await load<typeof import('../compiler/ir.js')>(root, 'compiler/ir.ts');
   const count = (e: IRExpr): number => (LOCATED.has(e.kind) ? 1 : 0) + children(e).reduce((a, x) => a + count(x), 0);
   const located = p.rules.reduce((a, r) => a + count(r.ir.loss), 0);

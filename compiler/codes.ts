@@ -66,6 +66,8 @@ export const Codes = {
   phasesShort: 'W0514',
   badThrough: 'E0515',
   twoReports: 'E0560',
+  // noise / growing data (issue 9: E0540–E0559)
+  badGrowth: 'E0540',
   // populations (issue 11: E0520–E0539)
   exploitDirection: 'E0520',
   badExplore: 'E0521',

@@ -24,7 +24,8 @@ import { drawBatches, type Cursors } from './exec/batches.js';
 import { prepareData, type PreparedData } from './exec/data.js';
 import { directions, reportPlan } from './exec/loop.js';
 import { evaluateReport, type MemberState } from './exec/member.js';
-import { epochOf, reportDue, stepsPerEpoch } from './exec/schedule.js';
+import { finalSpe } from '../compiler/lower/clock.js';
+import { epochOf, reportDue, runClock, type Clock } from './exec/schedule.js';
 import type { FinishedMember, Snapshot } from './exec/snapshot.js';
 import { EnsembleCodes, replicatedPaths } from './ensemble-parts.js';
 import { identityHash } from './results/identity.js';
@@ -124,17 +125,17 @@ export const joinStates = (program: LoweredProgram, states: readonly RunState[],
 };
 
 /** The evaluation streams as the whole run's last report found them: every earlier report replayed. */
-const cursorsBeforeLastReport = (program: LoweredProgram, data: PreparedData, seed: number, total: number, spe: number, evalLimit: number | undefined): Cursors => {
+const cursorsBeforeLastReport = (program: LoweredProgram, data: PreparedData, seed: number, total: number, clock: Clock, evalLimit: number | undefined): Cursors => {
   const plan = reportPlan(program, total);
   let cursors: Cursors = {};
   for (let s = 1; s < total; s++) {
-    if (plan.items.length === 0 || !reportDue(plan.every, s, spe)) continue;
+    if (plan.items.length === 0 || !reportDue(plan.every, s, clock)) continue;
     const drawn = drawBatches(
       plan.items.map((o) => o.needs),
       data,
       cursors,
       seed,
-      epochOf(s, spe),
+      epochOf(s, clock),
       'eval',
       evalLimit,
     );
@@ -215,8 +216,8 @@ export const mergeEnsemble = async (
   const ir = compiled.ir;
   const data = await prepareData(ir, registry);
   if (E.isLeft(data)) return fail(formatDataError(data.left));
-  const spe = stepsPerEpoch(data.right.main.size, ir.run.batch);
-  const lowered = lowerProgram(ir, registry, { stepsPerEpoch: spe });
+  const clock = runClock(data.right.main.size, ir.run.batch, data.right.growth[data.right.main.key]);
+  const lowered = lowerProgram(ir, registry, { stepsPerEpoch: finalSpe(clock), clock });
   if (E.isLeft(lowered)) return fail(lowered.left.map((d) => d.message).join('; '));
   const program = lowered.right;
   const total = m0.totalSteps;
@@ -238,10 +239,10 @@ export const mergeEnsemble = async (
     index: 0,
     seed: m0.seed,
     state: joined,
-    cursors: { ...trainCursors, ...cursorsBeforeLastReport(program, data.right, m0.seed, total, spe, m0.evalLimit) },
+    cursors: { ...trainCursors, ...cursorsBeforeLastReport(program, data.right, m0.seed, total, clock, m0.evalLimit) },
   };
   const report = reportPlan(program, total);
-  const ctx = { program, data: data.right, spe, total, report, multi: false, ...(m0.evalLimit !== undefined ? { evalLimit: m0.evalLimit } : {}) };
+  const ctx = { program, data: data.right, clock, total, report, multi: false, ...(m0.evalLimit !== undefined ? { evalLimit: m0.evalLimit } : {}) };
   const last = await evaluateReport(ctx, member);
 
   // The parts' records, joined step by step: each value from the part that could compute it.

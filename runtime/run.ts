@@ -20,9 +20,10 @@ import { formatDataError } from './data/index.js';
 import { prepareData } from './exec/data.js';
 import { checkDataShapes } from './exec/check-shapes.js';
 import { checkSnapshot, overrideChanges } from './exec/check-resume.js';
-import { execute, memberCount, modeOf, reportPlan, type ExecResult } from './exec/loop.js';
+import { execute, memberCount, modeOf, reportPlan, type ExecResult, type StepInfo } from './exec/loop.js';
 import type { MemberState, ReportRecord } from './exec/member.js';
-import { MAX_STEPS, stepsPerEpoch, toSteps, totalSteps } from './exec/schedule.js';
+import { finalSpe, uniformSpe } from '../compiler/lower/clock.js';
+import { MAX_STEPS, runClock, toSteps, totalSteps, type Clock } from './exec/schedule.js';
 import type { Snapshot } from './exec/snapshot.js';
 import { disposeState } from './exec/state.js';
 import { METRICS_FILE, metricsWriter, truncateRecords } from './results/metrics.js';
@@ -91,7 +92,7 @@ export interface RunIO {
    * (1 for an unrolled ensemble), and `from`, steps already done over all members (a resumed run).
    */
   readonly onStart?: (p: { readonly total: number; readonly members: number; readonly stepsPerEpoch: number; readonly from: number; readonly losses: readonly string[] }) => void;
-  readonly onStep?: (m: MemberState, info: { readonly total: number; readonly members: number; readonly spe: number }) => void;
+  readonly onStep?: (m: MemberState, info: StepInfo) => void;
   readonly onReport?: (r: ReportRecord) => void;
   readonly onEnd?: () => void;
   readonly shouldStop?: () => boolean;
@@ -107,10 +108,10 @@ export const defaultOutDir = (file: string, d: Date): string => path.join('runs'
 
 const readText = (p: string): E.Either<string, string> => E.mapLeft((why: string) => `cannot read ${p}: ${why}`)(readSourceSync(p));
 
-const lowerWith = (ir: IRProgram, registry: Registry, spe: number, sweepIndex: number | undefined): E.Either<Diagnostic[], LoweredProgram> => {
+const lowerWith = (ir: IRProgram, registry: Registry, clock: Clock, sweepIndex: number | undefined): E.Either<Diagnostic[], LoweredProgram> => {
   const sw = ir.sweep;
   const sweep = sw !== undefined && sweepIndex !== undefined ? sw.members[sweepIndex] : undefined;
-  return lowerProgram(ir, registry, { stepsPerEpoch: spe, ...(sweep !== undefined ? { sweep } : {}) });
+  return lowerProgram(ir, registry, { stepsPerEpoch: finalSpe(clock), clock, ...(sweep !== undefined ? { sweep } : {}) });
 };
 
 /**
@@ -130,6 +131,14 @@ export const backendLine = (name: string, detail: string): string => {
 };
 
 const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** "32 steps per epoch of d.train", or for a growing split both lengths and where they change. */
+const epochText = (c: Clock, split: string): string => {
+  const spe = uniformSpe(c);
+  if (spe !== undefined) return `${plural(spe, 'step')} per epoch of ${split}`;
+  const [early] = c.spans;
+  return `${plural(early?.spe ?? 1, 'step')} per epoch of ${split} while it grows (epochs 0–${(early?.epochs ?? 1) - 1}), ${plural(finalSpe(c), 'step')} per epoch from epoch ${early?.epochs ?? 0}`;
+};
 
 const showDuration = (d: { readonly n: number; readonly unit: string }): string => plural(d.n, d.unit.replace(/s$/, ''));
 
@@ -261,8 +270,9 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   if (shapeError !== undefined) return fail(shapeError);
   const sizes = Object.entries(data.right.splits).map(([k, d]) => `${k} ${d.size}`);
   io.info(`data: ${sizes.join(', ')} (loaded in ${((Date.now() - loadStart) / 1000).toFixed(1)} s)`);
-  const spe = stepsPerEpoch(data.right.main.size, ir.run.batch);
-  const lowered = lowerWith(ir, o.registry, spe, ir.sweep !== undefined ? 0 : undefined);
+  const clock = runClock(data.right.main.size, ir.run.batch, data.right.growth[data.right.main.key]);
+  const spe = finalSpe(clock);
+  const lowered = lowerWith(ir, o.registry, clock, ir.sweep !== undefined ? 0 : undefined);
   if (E.isLeft(lowered)) {
     io.error(io.renderDiagnostics(lowered.left));
     return 1;
@@ -273,7 +283,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   }
   {
     // Before the folder is touched: an absurd length is a typo, not a run.
-    const n = totalSteps(ir.run.length, spe, o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {});
+    const n = totalSteps(ir.run.length, clock, o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {});
     const k = seeds?.length ?? memberCount(lowered.right);
     if (!Number.isSafeInteger(n) || n * k > MAX_STEPS) {
       return fail(`error: the run would take ${n.toLocaleString('en-US')} steps${k > 1 ? ` × ${k} members` : ''}; xreg runs at most ${MAX_STEPS.toLocaleString('en-US')} (is the length a typo?)`);
@@ -304,7 +314,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
 
   // Before the folder is touched: a part that does not exist, or cannot be trained alone.
   const length = o.steps !== undefined ? { steps: o.steps } : o.epochs !== undefined ? { epochs: o.epochs } : {};
-  const total = resume?.total ?? totalSteps(ir.run.length, spe, length);
+  const total = resume?.total ?? totalSteps(ir.run.length, clock, length);
   const mode: Mode = seeds !== undefined ? 'seeds' : modeOf(lowered.right);
   const members = seeds !== undefined ? seeds.length : mode === 'ensemble' ? (lowered.right.members ?? ir.ensemble?.size ?? 1) : memberCount(lowered.right);
   const plan = reportPlan(lowered.right, total);
@@ -353,7 +363,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
   const from = resume === undefined ? 0 : resume.finished.length * total + resume.live.reduce((a, m) => a + m.state.step, 0);
   io.info(
     [
-      `training: ${plural(total, 'step')} (${plural(spe, 'step')} per epoch of ${data.right.main.key})`,
+      `training: ${plural(total, 'step')} (${epochText(clock, data.right.main.key)})`,
       mode === 'single'
         ? ''
         : mode === 'ensemble'
@@ -390,7 +400,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     ...(evalLimit !== undefined ? { evalLimit: evalLimit } : {}),
     ...(only !== undefined ? { part: only } : {}),
     ...(mode === 'population' && ir.population?.exploit !== undefined
-      ? { exploit: { every: ir.population.every !== undefined ? Math.max(1, toSteps(ir.population.every, spe)) : total, direction: ir.population.exploit.direction } }
+      ? { exploit: { every: ir.population.every !== undefined ? Math.max(1, toSteps(ir.population.every, clock)) : total, direction: ir.population.exploit.direction } }
       : {}),
     ...(ir.sweep?.select !== undefined ? { select: { metric: ir.sweep.select.metric, direction: ir.sweep.select.direction } } : {}),
     ...(seeds !== undefined ? { seeds: [...seeds] } : {}),
@@ -435,6 +445,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
               total,
               id: { program: programSha, seed },
               log: (l) => io.error(`note: ${l}`),
+              ...(io.shouldStop !== undefined ? { shouldStop: io.shouldStop } : {}),
             }),
           }
         : {}),
@@ -477,7 +488,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
         return false;
       },
       ...(ir.sweep !== undefined
-        ? { programFor: (i: number) => E.mapLeft((ds: Diagnostic[]) => io.renderDiagnostics(ds))(lowerWith(ir, o.registry, spe, i)) }
+        ? { programFor: (i: number) => E.mapLeft((ds: Diagnostic[]) => io.renderDiagnostics(ds))(lowerWith(ir, o.registry, clock, i)) }
         : {}),
       ...(ir.sweep?.select?.after !== undefined && ir.sweep.select.after.length > 0
         ? {

@@ -121,10 +121,28 @@ export const restSpecs = (): RunSpec[] =>
       [FINAL, 'report every 1 epochs: fit, gen, train_acc, reg_nll'],
     ],
   }));
-export const pbtSpecs = (): RunSpec[] => [{ name: 'pbt', program: 'pbt.xreg', set: {}, seed: 0 }];
-export const growthSpecs = (): RunSpec[] => [{ name: 'growing', program: 'growing.xreg', set: {}, seed: 0 }];
+/** PBT on every seed (seed 0 keeps its earlier name `pbt`). */
+export const pbtSpecs = (seeds: readonly number[] = SEEDS): RunSpec[] => seeds.map((seed) => ({ name: seed === 0 ? 'pbt' : `pbt-s${seed}`, program: 'pbt.xreg', set: {}, seed }));
+/** The fixed-σ sweep on the given seeds: every log σ of the grid, so each seed selects its own member. */
+export const sweepSpecs = (seeds: readonly number[]): RunSpec[] =>
+  seeds.flatMap((seed) => SWEEP_LOG_SIGMA.map((s) => ({ name: `sweep${s}-s${seed}`, program: 'sigma_member.xreg', set: { s }, seed })));
+/** Learned augmentation (augment.xreg), the same magnitudes frozen (augment_fixed.xreg) and no augmentation (plain.xreg), per seed. */
+export const augmentSpecs = (seeds: readonly number[] = SEEDS): RunSpec[] =>
+  seeds.flatMap((seed) => [
+    { name: `aug-learned-s${seed}`, program: 'augment.xreg', set: {}, seed },
+    { name: `aug-none-s${seed}`, program: 'plain.xreg', set: {}, seed },
+    { name: `aug-fixed-s${seed}`, program: 'augment_fixed.xreg', set: {}, seed },
+  ]);
+/** The fixed-magnitude reference as a one-knob sweep (all three α times `scale`; scale 1 is aug-fixed). */
+export const AUG_SCALES = [0.5, 2, 4] as const;
+export const augmentSweepSpecs = (seed = 0): RunSpec[] => AUG_SCALES.map((scale) => ({ name: `aug-scale${scale}-s${seed}`, program: 'augment_fixed.xreg', set: { scale }, seed }));
+/** Growing data on every seed (epochs are passes over the data in use: 45 on 400 images, then 10 on 2,000). */
+export const growthSpecs = (seeds: readonly number[] = SEEDS): RunSpec[] => seeds.map((seed) => ({ name: `growing-s${seed}`, program: 'growing.xreg', set: {}, seed }));
+/** §6.4 on one seed: seed 0 keeps the earlier names (`sens-k1`), other seeds add `-s<seed>`. */
+export const sensitivitySpecs = (seed = 0): RunSpec[] =>
+  sensitivitySeed0().map((r) => (seed === 0 ? r : { ...r, name: `${r.name}-s${seed}`, seed }));
 /** §6.4: K, r and the regularization split's size, one at a time from the main setting (seed 0; K = 3, r = 30, 1,000 examples there). */
-export const sensitivitySpecs = (): RunSpec[] => [
+const sensitivitySeed0 = (): RunSpec[] => [
   ...[1, 5].map((k) => ({ name: `sens-k${k}`, program: 'crossreg.xreg', set: { k }, seed: 0, edit: [[FINAL, 'report every 20 epochs: fit, gen, train_acc, acc, reg_nll']] as const })),
   ...[10, 100].map((r) => ({
     name: `sens-r${r}`,

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { MetricsRow } from '../../runtime/plot/formats.js';
 import { fmt, logSigmas, memberFinals, num, rowsOf, timingOf } from './read.js';
-import { PROBE_LOG_SIGMA, SEEDS, SWEEP_LOG_SIGMA } from './runs.js';
+import { AUG_SCALES, PROBE_LOG_SIGMA, SEEDS, SWEEP_LOG_SIGMA } from './runs.js';
 
 const root = process.argv[2] ?? 'runs/noise';
 const dir = (name: string): string => path.join(root, name);
@@ -19,26 +19,43 @@ const table = (head: readonly string[], rows: readonly (readonly string[])[]): s
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const sigmaText = (r: MetricsRow | undefined): string => logSigmas(r).map((l) => Math.exp(l).toPrecision(3)).join(', ') || '—';
 
-// ---- the sweep: selection on the regularization split by `gen` (the rule's own objective) ----
-const sweep = SWEEP_LOG_SIGMA.map((s) => ({ s, r: last(`sweep${s}-s0`) })).filter((m) => m.r !== undefined);
-const best = sweep.reduce<{ s: number; r: MetricsRow | undefined } | undefined>((b, m) => (b === undefined || num(m.r, 'gen') < num(b.r, 'gen') ? m : b), undefined);
-const bestDet = sweep.reduce<{ s: number; r: MetricsRow | undefined } | undefined>((b, m) => (b === undefined || num(m.r, 'reg_nll') < num(b.r, 'reg_nll') ? m : b), undefined);
+// ---- the sweep: selection on the regularization split by `gen` (the rule's own objective), per seed ----
+type Member = { s: number; r: MetricsRow | undefined };
+const sweepOf = (seed: number): Member[] => SWEEP_LOG_SIGMA.map((s) => ({ s, r: last(`sweep${s}-s${seed}`) })).filter((m) => m.r !== undefined);
+const lowestBy = (ms: readonly Member[], k: string): Member | undefined => ms.reduce<Member | undefined>((b, m) => (b === undefined || num(m.r, k) < num(b.r, k) ? m : b), undefined);
+const sweeps = SEEDS.map((seed) => ({ seed, members: sweepOf(seed) })).filter((x) => x.members.length > 0);
+const selected = sweeps.map(({ seed, members }) => ({ seed, best: lowestBy(members, 'gen'), bestDet: lowestBy(members, 'reg_nll') }));
+const best = selected[0]?.best;
 
-console.log('## Fixed-σ sweep (seed 0): log σ in all three blocks, frozen\n');
+console.log(`## Fixed-σ sweep (log σ in all three blocks, frozen; mean ± sd over seeds ${sweeps.map((x) => x.seed).join(', ')})\n`);
+const sweepCol = (s: number, k: string): string => fmt(sweeps.map(({ members }) => num(members.find((m) => m.s === s)?.r, k)), 4);
 console.log(
   table(
-    ['log σ', 'σ', 'gen: reg NLL, K = 3 MC', 'reg NLL, K = 30 MC', 'reg NLL, deterministic', 'train acc', 'test acc', 'test NLL (MC 5)', 'test ECE (MC 5)'],
-    sweep.map(({ s, r }) => [String(s), Math.exp(s).toPrecision(3), num(r, 'gen').toFixed(4), num(r, 'gen30').toFixed(4), num(r, 'reg_nll').toFixed(4), num(r, 'train_acc').toFixed(4), num(r, 'acc').toFixed(4), num(r, 'mc_nll').toFixed(4), num(r, 'mc_ece').toFixed(4)]),
+    ['log σ', 'σ', 'seeds', 'gen: reg NLL, K = 3 MC', 'reg NLL, K = 30 MC', 'reg NLL, deterministic', 'train acc', 'test acc', 'test NLL (MC 5)', 'test ECE (MC 5)'],
+    SWEEP_LOG_SIGMA.map((s) => [
+      String(s),
+      Math.exp(s).toPrecision(3),
+      String(sweeps.filter(({ members }) => members.some((m) => m.s === s)).length),
+      sweepCol(s, 'gen'),
+      sweepCol(s, 'gen30'),
+      sweepCol(s, 'reg_nll'),
+      sweepCol(s, 'train_acc'),
+      sweepCol(s, 'acc'),
+      sweepCol(s, 'mc_nll'),
+      sweepCol(s, 'mc_ece'),
+    ]),
   ),
 );
-console.log(`\nselected by gen (K = 3): log σ = ${best?.s ?? '—'}; by deterministic reg NLL: log σ = ${bestDet?.s ?? '—'}\n`);
+console.log(`\nselected per seed by gen (K = 3): ${selected.map((x) => `seed ${x.seed}: log σ = ${x.best?.s ?? '—'}`).join('; ')}; by deterministic reg NLL: ${selected.map((x) => `seed ${x.seed}: ${x.bestDet?.s ?? '—'}`).join('; ')}\n`);
 
 // ---- main comparison ----
 const plain = seedsOf('plain');
 const plainFit = SEEDS.map((s) => rowsOf(dir(`plain-s${s}`)).find((r) => r.epoch === 20)).filter((r) => r !== undefined);
 const cr = seedsOf('crossreg');
 const fixed = seedsOf('fixed');
-const sweepBest = best === undefined ? [] : seedsOf(`sweep${best.s}`);
+// Each seed's own selected member (the cross-validation reference as it would be run on that seed).
+const sweepBest = selected.map((x) => x.best?.r).filter((r) => r !== undefined);
+const selectedText = selected.map((x) => String(x.best?.s ?? '—')).join(', ');
 const ens = seedsOf('ensemble');
 const pbtFinals = memberFinals(rowsOf(dir('pbt')));
 
@@ -61,7 +78,7 @@ console.log(
       line('plain + temperature scaling', plain, 'acc', 'nll_t', 'ece_t', 'train_acc', `T = ${fmt(col(plain, 'temperature'), 2)}`),
       line('fixed σ = 1 in blocks 2–3 (deterministic test)', fixed, 'acc', 'test_nll', 'ece'),
       line('fixed σ = 1 in blocks 2–3 (MC 5 test)', fixed, 'mc_acc', 'mc_nll', 'mc_ece'),
-      line(`sweep-selected fixed σ (log σ = ${best?.s ?? '—'}, MC 5 test)`, sweepBest, 'mc_acc', 'mc_nll', 'mc_ece'),
+      line(`sweep-selected fixed σ (per seed: log σ = ${selectedText}; MC 5 test)`, sweepBest, 'mc_acc', 'mc_nll', 'mc_ece'),
       line('cross-reg learned σ (deterministic test)', cr, 'acc', 'test_nll', 'ece'),
       line('cross-reg learned σ (MC 5 test)', cr, 'mc_acc', 'mc_nll', 'mc_ece', 'train_acc', cr.map(sigmaText).join('; ')),
       line('deep ensemble, 5 members', ens, 'ens_acc', 'ens_nll', 'ens_ece', 'ens_train_acc'),
@@ -79,7 +96,7 @@ console.log(
       calRow('uncalibrated (plain)', plainFit, 'acc', 'ece', '67.4, 0.163'),
       calRow('temperature scaling', plain, 'acc', 'ece_t', '69.6, 0.057'),
       calRow('fixed regularization (σ = 1 in blocks 2–3, MC 5)', fixed, 'mc_acc', 'mc_ece', '74.7, 0.175'),
-      calRow(`fixed σ selected by the sweep (log σ = ${best?.s ?? '—'}, MC 5)`, sweepBest, 'mc_acc', 'mc_ece', '—'),
+      calRow(`fixed σ selected by the sweep (per seed: log σ = ${selectedText}; MC 5)`, sweepBest, 'mc_acc', 'mc_ece', '—'),
       calRow('deep ensemble (5)', ens, 'ens_acc', 'ens_ece', '81.3, 0.030'),
       calRow('cross-reg (learned σ, MC 5)', cr, 'mc_acc', 'mc_ece', '79.5, 0.038'),
     ],
@@ -92,15 +109,22 @@ if (best !== undefined && cr.length > 0) {
   const meanLog = learned.map((ls) => ls.reduce((a, b) => a + b, 0) / Math.max(1, ls.length));
   const crGen = col(cr, 'gen');
   const sweepGen = col(sweepBest, 'gen');
-  console.log(`\nheadline: learned log σ (mean over blocks) ${fmt(meanLog, 2)} vs the sweep's best ${best.s}: σ ratio learned/best = ${fmt(meanLog.map((l) => Math.exp(l - best.s)), 3)}`);
+  const bestLog = SEEDS.map((seed) => selected.find((x) => x.seed === seed)?.best?.s ?? Number.NaN);
+  console.log(`\nheadline: learned log σ (mean over blocks) ${fmt(meanLog, 2)} vs each seed's selected ${bestLog.join(', ')}: σ ratio learned/best = ${fmt(meanLog.map((l, i) => Math.exp(l - (bestLog[i] ?? Number.NaN))), 3)}`);
   console.log(`reg NLL (gen, K = 3): cross-reg ${fmt(crGen, 4)}, sweep best ${fmt(sweepGen, 4)}; gap ${fmt(crGen.map((g, i) => (g / (sweepGen[i] ?? Number.NaN) - 1) * 100), 1)} %\n`);
 }
 
-// ---- PBT ----
-if (pbtFinals.length > 0) {
-  console.log('## PBT (population 8, seed 0): members at the end\n');
-  console.log(table(['member', 'val acc (reg)', 'reg NLL', 'train acc', 'σ blocks 1–3'], pbtFinals.map((r, i) => [String(i), num(r, 'val_acc').toFixed(4), num(r, 'reg_nll').toFixed(4), num(r, 'train_acc').toFixed(4), sigmaText(r)])));
+// ---- PBT, per seed ----
+const pbtRuns = SEEDS.map((seed) => ({ seed, finals: memberFinals(rowsOf(dir(seed === 0 ? 'pbt' : `pbt-s${seed}`))) })).filter((x) => x.finals.length > 0);
+for (const { seed, finals } of pbtRuns) {
+  console.log(`## PBT (population 8, seed ${seed}): members at the end\n`);
+  console.log(table(['member', 'val acc (reg)', 'reg NLL', 'train acc', 'σ blocks 1–3'], finals.map((r, i) => [String(i), num(r, 'val_acc').toFixed(4), num(r, 'reg_nll').toFixed(4), num(r, 'train_acc').toFixed(4), sigmaText(r)])));
   console.log('');
+}
+if (pbtRuns.length > 0) {
+  const bestOf = (fs: readonly MetricsRow[]): MetricsRow | undefined => fs.reduce<MetricsRow | undefined>((b, r) => (b === undefined || num(r, 'val_acc') > num(b, 'val_acc') ? r : b), undefined);
+  const sig = (fs: readonly MetricsRow[]): number[] => fs.flatMap((r) => logSigmas(r).map(Math.exp));
+  console.log(`PBT summary over seeds ${pbtRuns.map((x) => x.seed).join(', ')}: best member's val acc ${fmt(pbtRuns.map((x) => num(bestOf(x.finals), 'val_acc')), 4)}, its reg NLL ${fmt(pbtRuns.map((x) => num(bestOf(x.finals), 'reg_nll')), 4)}; σ of all members ${pbtRuns.map((x) => `${Math.min(...sig(x.finals)).toPrecision(2)}–${Math.max(...sig(x.finals)).toPrecision(2)}`).join(', ')}\n`);
 }
 
 // ---- the probe: ∂gen/∂log σ per block from the logged log σ (SGD lr 0.01: Δ log σ = −0.01 · ∂gen/∂log σ) ----
@@ -131,35 +155,93 @@ console.log(
   ),
 );
 
-// ---- growing data ----
-const grow = rowsOf(dir('growing'));
-if (grow.length > 0) {
-  const total = (r: MetricsRow | undefined): string => logSigmas(r).reduce((a, l) => a + Math.exp(l), 0).toFixed(4);
-  const g = (e: number): MetricsRow | undefined => grow.find((r) => r.epoch === e);
-  console.log('\n## Growing data (20% of the training split until epoch 10, then all; seed 0)\n');
+// ---- growing data: 20% of the training split (400 images) for 45 epochs of 7 steps, then 10 epochs on all 2,000 ----
+const GROW_UNTIL = 45;
+const growRuns = SEEDS.map((seed) => rowsOf(dir(`growing-s${seed}`))).filter((rs) => rs.length > 0);
+if (growRuns.length > 0) {
+  const total = (r: MetricsRow | undefined): number => (r === undefined ? Number.NaN : logSigmas(r).reduce((a, l) => a + Math.exp(l), 0));
+  const at = (e: number): (MetricsRow | undefined)[] => growRuns.map((rs) => rs.find((r) => r.epoch === e));
+  const epochsLogged = [...new Set(growRuns.flatMap((rs) => rs.map((r) => r.epoch)))].sort((a, b) => a - b);
+  console.log(`\n## Growing data (20% of the training split until epoch ${GROW_UNTIL}, then all; mean ± sd over ${growRuns.length} seeds)\n`);
   console.log(
     table(
-      ['epoch', 'train examples', 'train acc', 'gen (reg NLL, K = 3)', 'log σ blocks 1–3', 'total σ'],
-      [1, 5, 9, 10, 11, 15, 20].map((e) => [String(e), e < 10 ? '400' : '2000', num(g(e), 'train_acc').toFixed(3), num(g(e), 'gen').toFixed(4), logSigmas(g(e)).map((l) => l.toFixed(2)).join(', '), total(g(e))]),
+      ['epoch', 'step', 'train examples', 'train acc', 'gen (reg NLL, K = 3)', 'mean log σ blocks 1–3', 'total σ'],
+      epochsLogged.map((e) => {
+        const rs = at(e);
+        return [
+          String(e),
+          String(rs[0]?.step ?? '—'),
+          e < GROW_UNTIL ? '400' : '2000',
+          fmt(col(rs, 'train_acc'), 3),
+          fmt(col(rs, 'gen'), 4),
+          [0, 1, 2].map((b) => fmt(rs.map((r) => logSigmas(r)[b] ?? Number.NaN), 2)).join('; '),
+          fmt(rs.map(total), 4),
+        ];
+      }),
+    ),
+  );
+  const before = at(GROW_UNTIL).map(total);
+  const after = growRuns.map((rs) => total(rs.at(-1)));
+  const start = 3 * Math.exp(-3);
+  console.log(
+    `\ntotal σ: start ${start.toFixed(4)}, before growth (epoch ${GROW_UNTIL}) ${fmt(before, 4)} [${before.map((x) => x.toFixed(3)).join(', ')}], end ${fmt(after, 4)} [${after.map((x) => x.toFixed(3)).join(', ')}]; change on 20% ${fmt(before.map((b) => b - start), 4)}, after growth ${fmt(after.map((a, i) => a - (before[i] ?? Number.NaN)), 4)}`,
+  );
+}
+
+// ---- sensitivity (§6.4), per seed: seed 0's runs are `sens-k1`, later seeds' `sens-k1-s1` ----
+const SENS = ['sens-k1', 'sens-k5', 'sens-r10', 'sens-r100', 'sens-reg0.01', 'sens-reg0.03', 'sens-reg0.1'];
+const sensRuns = (base: string): { seed: number; r: MetricsRow | undefined }[] =>
+  SEEDS.map((seed) => ({ seed, r: last(seed === 0 ? base : `${base}-s${seed}`) })).filter((x) => x.r !== undefined);
+console.log('\n## Sensitivity (one setting changed at a time from K = 3, r = 30, 1,000 regularization examples; mean ± sd over seeds)\n');
+console.log(
+  table(
+    ['run', 'seeds', 'σ per block at the end (seed by seed)', 'mean log σ (over blocks)', 'test acc', 'gen'],
+    [{ base: 'crossreg', rows: seedsOf('crossreg').map((r, seed) => ({ seed, r })) }, ...SENS.map((base) => ({ base, rows: sensRuns(base) }))]
+      .filter((x) => x.rows.length > 0)
+      .map(({ base, rows }) => [
+        base,
+        rows.map((x) => x.seed).join(', '),
+        rows.map((x) => sigmaText(x.r)).join('; '),
+        fmt(rows.map((x) => { const ls = logSigmas(x.r); return ls.reduce((a, b) => a + b, 0) / Math.max(1, ls.length); }), 2),
+        fmt(rows.map((x) => num(x.r, 'acc')), 4),
+        fmt(rows.map((x) => num(x.r, 'gen')), 4),
+      ]),
+  ),
+);
+
+// ---- learned augmentation (augment.xreg) against none (plain.xreg) and the same magnitudes fixed ----
+const augRows = (prefix: string): (MetricsRow | undefined)[] => SEEDS.map((seed) => last(`${prefix}-s${seed}`)).filter((r) => r !== undefined);
+const magnitudes = (r: MetricsRow | undefined): string =>
+  ['translate', 'rotate', 'shear'].map((k) => num(r, `net.augment.${k}.magnitude`)).map((v) => (Number.isNaN(v) ? '—' : Math.abs(v).toPrecision(2))).join(', ');
+const augTable = [
+  { name: 'no augmentation (plain.xreg)', rs: augRows('aug-none') },
+  { name: 'fixed α (1 px, 5°, 0.1)', rs: augRows('aug-fixed') },
+  ...AUG_SCALES.map((sc) => ({ name: `fixed α × ${sc}`, rs: augRows(`aug-scale${sc}`) })),
+  { name: 'learned α (cross-reg)', rs: augRows('aug-learned') },
+].filter((x) => x.rs.length > 0);
+if (augTable.length > 0) {
+  console.log('\n## Learned augmentation (common setting, noise off; mean ± sd over seeds)\n');
+  console.log(
+    table(
+      ['augmentation', 'seeds', 'test acc %', 'test NLL', 'test ECE', 'train acc %', 'gap (points)', 'gen (reg NLL, K = 3 augmented)', 'reg NLL (no augmentation)', '|α| at the end: translate, rotate, shear (seed by seed)'],
+      augTable.map(({ name, rs }) => [
+        name,
+        String(rs.length),
+        fmt(col(rs, 'acc'), 2, 100),
+        fmt(col(rs, 'test_nll'), 3),
+        fmt(col(rs, 'ece'), 3),
+        fmt(col(rs, 'train_acc'), 2, 100),
+        fmt(gapOf(rs, 'train_acc', 'acc'), 2, 100),
+        // Without augmentation the K = 3 average is the one deterministic prediction: gen is the reg NLL.
+        fmt(col(rs, name.startsWith('no augmentation') ? 'reg_nll' : 'gen'), 4),
+        fmt(col(rs, 'reg_nll'), 4),
+        name.startsWith('learned') ? rs.map(magnitudes).join('; ') : '',
+      ]),
     ),
   );
 }
 
-// ---- sensitivity (§6.4) ----
-const sens = ['crossreg-s0', 'sens-k1', 'sens-k5', 'sens-r10', 'sens-r100', 'sens-reg0.01', 'sens-reg0.03', 'sens-reg0.1'];
-console.log('\n## Sensitivity (seed 0; one setting changed at a time from K = 3, r = 30, 1,000 regularization examples)\n');
-console.log(
-  table(
-    ['run', 'σ blocks 1–3 at the end', 'test acc', 'gen', 'cpu s', 'wall s', 'load'],
-    sens.filter((n) => existsSync(dir(n))).map((n) => {
-      const r = last(n);
-      const t = timingOf(dir(n));
-      return [n, sigmaText(r), num(r, 'acc').toFixed(4), num(r, 'gen').toFixed(4), t?.cpu_s.toFixed(1) ?? '—', t?.wall_s.toFixed(0) ?? '—', t?.load_before.split(' ')[0] ?? '—'];
-    }),
-  ),
-);
-
 // ---- timings ----
 console.log('\n## Timings (this machine, shared; wall and process CPU seconds, load average before)\n');
-const names = ['plain-s0', 'crossreg-s0', 'fixed-s0', 'ensemble-s0', 'pbt', 'growing'].filter((n) => existsSync(dir(n)));
+const names = ['plain-s0', 'crossreg-s0', 'fixed-s0', 'ensemble-s0', 'pbt', 'growing-s0', 'aug-learned-s0', 'aug-fixed-s0', 'aug-none-s0'].filter((n) => existsSync(dir(n)));
 console.log(table(['run', 'wall s', 'cpu s', 'load'], names.map((n) => { const t = timingOf(dir(n)); return [n, t?.wall_s.toFixed(0) ?? '—', t?.cpu_s.toFixed(0) ?? '—', t?.load_before.split(' ')[0] ?? '—']; })));

@@ -22,6 +22,7 @@ import {
   recentRate,
   type RateSample,
 } from '../../runtime/results/progress.js';
+import { epochOf } from '../../runtime/exec/schedule.js';
 import { parseShard } from '../../runtime/parts.js';
 import { parseSeeds, SeedCodes, usageError } from '../../runtime/seeds.js';
 import { DEFAULT_CHECKPOINT_EVERY, defaultOutDir, runProgram, type RunIO, type RunOptions, type SetValue } from '../../runtime/run.js';
@@ -217,7 +218,7 @@ export const terminalIO = (
       done++;
       if (quiet) return;
       // The epoch of the step just taken: the last step of epoch 0 is step `spe`, not epoch 1.
-      const epoch = Math.floor(Math.max(0, m.state.step - 1) / info.spe);
+      const epoch = epochOf(Math.max(0, m.state.step - 1), info.clock);
       const member = members > 1 ? `member ${m.index + 1}/${members} ` : '';
       const now = Date.now();
       samples = addRateSample(samples, { t: now, done });
@@ -254,7 +255,7 @@ export const registerRun = (program: Command): Command =>
     .option('--exploit-timeout <s>', 'with --exchange: seconds to wait at an exploit for the other members before deciding without them (default 600)')
     .option('--checkpoint-every <n>', `save a checkpoint every n steps (default ${DEFAULT_CHECKPOINT_EVERY})`)
     .option('--eval-limit <n>', 'evaluate whole-split metrics on a fixed subset of at most n examples (faster reports; default: all)')
-    .option('--workers <n>', 'train the members of a sweep in n processes at once (default: one per core)')
+    .option('--workers <n>', 'train the members of a sweep or population in n processes at once (default: one per core)')
     .option('--quiet', 'no progress output')
     .option('--plugin <path...>', 'load a plugin module besides those the program and xreg.config.json name')
     .option('--force', 'replace the run already in the --out folder (its results are deleted)')
@@ -281,15 +282,19 @@ export const registerRun = (program: Command): Command =>
       process.on('SIGINT', onSigint);
       try {
         const io = terminalIO(o.right.quiet, () => interrupted);
-        const pool = poolPlan(o.right, registry.right);
+        const out = o.right.resume ?? o.right.out ?? defaultOutDir(file, new Date());
+        const pool = poolPlan(o.right, registry.right, out);
         io.info(pool.line);
         process.exitCode =
           pool.workers > 1
             ? await runPool(
                 {
-                  out: o.right.out ?? defaultOutDir(file, new Date()),
+                  file,
+                  out,
                   workers: pool.workers,
                   members: pool.members,
+                  mode: pool.mode,
+                  resume: pool.resume,
                   argv: process.argv.slice(2),
                   force: o.right.force === true,
                   interrupted: () => interrupted,

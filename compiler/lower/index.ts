@@ -127,7 +127,7 @@ const lowerRule = (c: Ctx, r: IRRule, length: IRDuration): Lowered<LoweredRule> 
     optimizer: opt.right.def,
     options: options.right,
     lr: opt.right.lr,
-    total: firings(r.schedule, length, c.options.stepsPerEpoch),
+    total: firings(r.schedule, length, c.options.clock ?? c.options.stepsPerEpoch),
     recorded: r.targets.filter((p) => c.recorded.has(p)),
   };
   return E.right({

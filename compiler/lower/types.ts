@@ -6,6 +6,7 @@
  * with the old state. The runtime, after a step, disposes every tensor of the old state that is not
  * also in the new one (`releaseOld` in the runtime). Batches belong to the runtime.
  */
+import type { Clock } from './clock.js';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ConstArgs, OptState } from '../../stdlib/types.js';
 import type { IRDuration, IRProgram, IRRule } from '../ir.js';
@@ -161,4 +162,6 @@ export interface LowerOptions {
    * schedules of rules whose window is in epochs. Without it such a horizon is unbounded.
    */
   readonly stepsPerEpoch?: number;
+  /** The run's clock when its epochs differ in length (a growing training split); it wins over `stepsPerEpoch`. */
+  readonly clock?: Clock;
 }

@@ -99,7 +99,9 @@ export const elabSplit = (ctx: Ctx, decl: SplitDecl, container: Container, local
     let grow: IRSplit['grow'];
     if (en.grow !== undefined) {
       const from = num(en.grow.from);
-      if (from !== undefined) grow = { from, untilEpoch: en.grow.until.amount.value };
+      const bad = growthProblem(en.grow.until.unit, en.grow.until.amount.value);
+      if (bad !== undefined) ctx.diags.push(error(Codes.badGrowth, bad.message, en.grow.until.span, bad.hint));
+      else if (from !== undefined) grow = { from, untilEpoch: en.grow.until.amount.value };
     }
     ctx.splits.set(en.name.name, { data: decl.data.name, phase, span: en.name.span });
     splits.push(grow === undefined ? { name: en.name.name, fraction, phase } : { name: en.name.name, fraction, grow, phase });
@@ -122,6 +124,17 @@ export const elabSplit = (ctx: Ctx, decl: SplitDecl, container: Container, local
   const total = splits.reduce((s, x) => s + x.fraction, 0);
   if (total > 1 + 1e-9) ctx.diags.push(error(Codes.argType, `the split fractions add up to ${total.toFixed(3)}, more than 1`, decl.span));
   return { decl, splits, seed: decl.seed?.value ?? 0 };
+};
+
+/**
+ * What is wrong with the growth point of `grow from F until epoch K`, if anything (F is a split fraction, checked as one). The growth point is an epoch because
+ * epochs are what grow: before it an epoch is a pass over the part in use (docs/language.md), so a
+ * point in steps, or a fractional epoch, would fall inside one of those passes.
+ */
+const growthProblem = (unit: string, until: number): { message: string; hint: string } | undefined => {
+  if (unit !== 'epochs') return { message: 'a split grows at an epoch, not a step', hint: `write 'until epoch K'; an epoch before it is one pass over the part in use` };
+  if (!Number.isInteger(until) || until < 1) return { message: `a split grows at a whole epoch from 1 on, not ${until}`, hint: 'e.g. until epoch 10' };
+  return undefined;
 };
 
 export const toIRData = (d: DataDraft, splits: readonly SplitDraft[]): IRData => {

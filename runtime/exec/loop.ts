@@ -11,7 +11,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { ensembleState, keepBest, type Kept, type TopResult } from './top-k.js';
 import { evaluateReport, freshMember, runMember, sweepFields, type MemberState, type ReportRecord, type RunContext } from './member.js';
 import { exploitExplore, type ExploitEvent, type PbtOptions } from './pbt.js';
-import { stepsPerEpoch, toSteps, totalSteps, type LengthOverride } from './schedule.js';
+import { finalSpe } from '../../compiler/lower/clock.js';
+import { fires, nextFiring, runClock, totalSteps, type Clock, type LengthOverride } from './schedule.js';
 import type { FinishedMember, Mode, Snapshot } from './snapshot.js';
 import { disposeState } from './state.js';
 import { describeDivergence, type Divergence } from './diverge.js';
@@ -32,7 +33,7 @@ export interface ExecOptions {
   readonly onReport?: (r: ReportRecord) => void;
   /** A population member copied another (one line of metrics.jsonl, counted with the records). */
   readonly onExploit?: (e: ExploitEvent) => void;
-  readonly onStep?: (m: MemberState, info: { readonly total: number; readonly members: number; readonly spe: number }) => void;
+  readonly onStep?: (m: MemberState, info: StepInfo) => void;
   readonly shouldStop?: () => boolean;
   /** Whole-split observables see at most this many examples (a fixed seeded subset); absent: all. */
   readonly evalLimit?: number;
@@ -51,7 +52,8 @@ export interface ExecOptions {
   /**
    * A population trained in parts (`only`): the exploit among all members, on other machines too.
    * Given this part's members and their scores at step `at`, resolves to them after the exploit
-   * (replaced members copied from the best ones) and the copies made here.
+   * (replaced members copied from the best ones) and the copies made here; undefined when the run
+   * was stopped while waiting for the others.
    */
   readonly exchange?: Exchange;
   /**
@@ -70,12 +72,20 @@ export interface ExecOptions {
   readonly scope?: Scope;
 }
 
+/** What a step hook learns about the run: `spe` is the full split's epoch length, `clock` every epoch's. */
+export interface StepInfo {
+  readonly total: number;
+  readonly members: number;
+  readonly spe: number;
+  readonly clock: Clock;
+}
+
 export type Exchange = (
   at: number,
   mine: readonly MemberState[],
   scores: readonly number[],
   o: PbtOptions,
-) => Promise<{ readonly members: readonly MemberState[]; readonly events: readonly ExploitEvent[] }>;
+) => Promise<{ readonly members: readonly MemberState[]; readonly events: readonly ExploitEvent[] } | undefined>;
 
 export interface ExecResult {
   readonly outcome: 'completed' | 'interrupted' | 'failed' | 'diverged';
@@ -214,14 +224,15 @@ const track = (
 export const execute = async (program: LoweredProgram, data: PreparedData, o: ExecOptions): Promise<ExecResult> => {
   const started = Date.now();
   const ir = program.ir;
-  const spe = stepsPerEpoch(data.main.size, ir.run.batch);
-  const total = o.resume?.total ?? totalSteps(ir.run.length, spe, o.length);
+  const clock = runClock(data.main.size, ir.run.batch, data.growth[data.main.key]);
+  const spe = finalSpe(clock);
+  const total = o.resume?.total ?? totalSteps(ir.run.length, clock, o.length);
   const mode: Mode = o.seeds !== undefined ? 'seeds' : modeOf(program);
   const plan = reportPlan(program, total);
   const ctx: RunContext = {
     program,
     data,
-    spe,
+    clock,
     total,
     report: plan,
     multi: mode === 'sweep' || mode === 'population' || mode === 'seeds',
@@ -269,7 +280,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
     },
     onStep: (m: MemberState) => {
       stepsRun++;
-      o.onStep?.(m, { total, members: count, spe });
+      o.onStep?.(m, { total, members: count, spe, clock });
     },
     afterStep: async (m: MemberState) => {
       live[slot] = m;
@@ -382,11 +393,17 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
 
   // Population: members advance together, one interval at a time, then exploit/explore.
   const pop = ir.population;
-  const interval = pop?.every !== undefined ? Math.max(1, toSteps(pop.every, spe)) : total;
+  // Exploit points: every `pop.every` on the run's clock (epochs are passes over the data in use).
+  const popEvery = pop?.every;
+  const exploitDue = (step: number): boolean => popEvery !== undefined && fires({ every: popEvery }, step, clock);
   if (live.length === 0) live = (o.only ?? [...Array(count).keys()]).map((i) => makeMember(program, i));
-  const exploit = async (at: number): Promise<void> => {
+  /** false: stopped while waiting for the other parts (live is as it was before the exploit). */
+  const exploit = async (at: number): Promise<boolean> => {
     const ex = pop?.exploit;
-    if (ex === undefined || pop === undefined) return;
+    if (ex === undefined || pop === undefined) return true;
+    // Scoring may move the members' cursors (a metric drawn in batches): a stop before the plan keeps
+    // them as they were, so that the resumed run scores the same examples again.
+    const before = [...live];
     const name = ex.byName ?? '';
     const obs = byName(program, name);
     const scores: number[] = [];
@@ -410,6 +427,10 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       seed: mixSeeds(o.seed, at),
     };
     const res = o.exchange !== undefined ? await o.exchange(at, live, scores, pbt) : exploitExplore(live, scores, pbt);
+    if (res === undefined) {
+      live = before;
+      return false;
+    }
     live = [...res.members];
     exploitedAt = at;
     for (const e of res.events) {
@@ -417,12 +438,16 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       records++;
       o.onExploit?.(e);
     }
+    return true;
   };
   for (;;) {
     const min = Math.min(...live.map((m) => m.state.step));
     if (min >= total) break;
-    if (min > 0 && min % interval === 0 && exploitedAt < min && live.every((m) => m.state.step === min)) await exploit(min);
-    const blockEnd = Math.min(total, (Math.floor(min / interval) + 1) * interval);
+    if (min > 0 && exploitDue(min) && exploitedAt < min && live.every((m) => m.state.step === min) && !(await exploit(min))) {
+      await save();
+      return result('interrupted', live.map((x) => x.state));
+    }
+    const blockEnd = popEvery === undefined ? total : nextFiring(popEvery, min, clock, total);
     for (let i = 0; i < live.length; i++) {
       const m = live[i] as MemberState;
       if (m.state.step >= blockEnd) continue;

@@ -4,7 +4,7 @@ import type { LoweredObservable, LoweredProgram, LoweredRule, RunState } from '.
 import { mixSeeds } from '../../stdlib/data/random.js';
 import { drawBatches, type Cursors } from './batches.js';
 import type { PreparedData } from './data.js';
-import { epochOf, fires, phaseAt, reportDue } from './schedule.js';
+import { epochOf, fires, phaseAt, reportDue, type Clock, type Timing } from './schedule.js';
 import { releaseOld } from '../../compiler/lower/release.js';
 import type { Scope } from '../ensemble-parts.js';
 import { locatedIn, ReportFailure } from './failure.js';
@@ -51,7 +51,8 @@ export interface ReportRecord extends SweepFields {
 export interface RunContext {
   readonly program: LoweredProgram;
   readonly data: PreparedData;
-  readonly spe: number;
+  /** How many steps each epoch has (compiler/lower/clock.ts): epochs are passes over the data in use. */
+  readonly clock: Clock;
   readonly total: number;
   readonly report: { readonly every: IRDuration; readonly items: readonly LoweredObservable[] };
   /** Whether records carry a member index (sweeps, populations). */
@@ -79,12 +80,12 @@ export interface StepHooks {
 }
 
 /** The rules that fire at `step`, in program order: the run-wide ones, then the active phase's. */
-export const firingRules = (p: LoweredProgram, step: number, spe: number): LoweredRule[] => {
-  const out = p.rules.filter((r) => fires(r.ir.schedule, step, spe));
-  const ph = phaseAt(p.phases, step, spe);
+export const firingRules = (p: LoweredProgram, step: number, clock: Timing): LoweredRule[] => {
+  const out = p.rules.filter((r) => fires(r.ir.schedule, step, clock));
+  const ph = phaseAt(p.phases, step, clock);
   if (ph !== undefined) {
     const phase = p.phases[ph.index];
-    if (phase !== undefined) out.push(...phase.rules.filter((r) => fires(r.ir.schedule, step - ph.start, spe)));
+    if (phase !== undefined) out.push(...phase.rules.filter((r) => fires(r.ir.schedule, step, clock, ph.start)));
   }
   return out;
 };
@@ -98,8 +99,8 @@ export const runStep = (
   m: MemberState,
 ): { member: MemberState; fired: readonly LoweredRule[]; checks: readonly { readonly rule: LoweredRule; readonly check: FiniteCheck }[] } => {
   const s = m.state.step;
-  const rules = firingRules(ctx.program, s, ctx.spe);
-  const drawn = drawBatches(rules.map((r) => r.needs), ctx.data, m.cursors, m.seed, epochOf(s, ctx.spe), 'train');
+  const rules = firingRules(ctx.program, s, ctx.clock);
+  const drawn = drawBatches(rules.map((r) => r.needs), ctx.data, m.cursors, m.seed, epochOf(s, ctx.clock), 'train');
   let state = m.state;
   const checks: { rule: LoweredRule; check: FiniteCheck }[] = [];
   try {
@@ -129,7 +130,7 @@ const divergenceIn = async (ctx: RunContext, m: MemberState, step: number, check
 
 /** The batches of a report at `m` (each item's, drawn from the member's eval cursors). */
 const reportBatches = (ctx: RunContext, m: MemberState) =>
-  drawBatches(ctx.report.items.map((o) => o.needs), ctx.data, m.cursors, m.seed, epochOf(m.state.step, ctx.spe), 'eval', ctx.evalLimit);
+  drawBatches(ctx.report.items.map((o) => o.needs), ctx.data, m.cursors, m.seed, epochOf(m.state.step, ctx.clock), 'eval', ctx.evalLimit);
 
 /** The random key of report item `i` at `m`'s step. */
 const reportKey = (m: MemberState, i: number): number => mixSeeds(m.seed, m.state.step, 0x7e9047, i) | 0;
@@ -173,7 +174,7 @@ export const evaluateReport = async (ctx: RunContext, m: MemberState): Promise<{
 
 export const makeRecord = (ctx: RunContext, m: MemberState, values: Readonly<Record<string, number>>): ReportRecord => ({
   step: m.state.step,
-  epoch: epochOf(m.state.step, ctx.spe),
+  epoch: epochOf(m.state.step, ctx.clock),
   ...(ctx.multi ? { member: m.index, memberSeed: m.seed, ...sweepFields(m) } : {}),
   values,
 });
@@ -206,7 +207,7 @@ export const runMember = async (
       watch = { ...ctx, watchFinite: false };
     }
     const done = m.state.step;
-    if (ctx.report.items.length > 0 && (reportDue(ctx.report.every, done, ctx.spe) || done === ctx.total)) {
+    if (ctx.report.items.length > 0 && (reportDue(ctx.report.every, done, ctx.clock) || done === ctx.total)) {
       const pre = m;
       const r = await evaluateReport(ctx, m).catch((e: unknown) => {
         throw new ReportFailure(done, e);

@@ -54,7 +54,13 @@ describe('an ensemble in parts', () => {
     const wholeParams = await paramsOf(whole);
     const members = [0, 1, 2].map((i) => path.join(dir, `m${i}`));
     for (const [i, out] of members.entries()) {
-      const r = await go({ file, out, part: { kind: 'member', index: i } });
+      // Member 1 is stopped mid-way and resumed: the resumed part keeps its member and its scope.
+      if (i === 1) {
+        let steps = 0;
+        const stopped = await go({ file, out, part: { kind: 'member', index: i }, checkpointEvery: 5 }, { onStep: () => void steps++, shouldStop: () => steps >= 7 });
+        expect(stopped.code).toBe(130);
+      }
+      const r = await go(i === 1 ? { file, resume: out } : { file, out, part: { kind: 'member', index: i } });
       expect(r.errors).toEqual([]);
       expect(r.code).toBe(0);
       // Member i's parameters are the whole run's, bit for bit; the others never moved.
@@ -117,8 +123,9 @@ describe('an ensemble in parts', () => {
     const whole = path.join(dir, 'whole');
     expect((await go({ file, out: whole })).code).toBe(0);
     expect(poolPlan({ file, set: {}, checkpointEvery: 1000, argv: ['run', file], workers: 8 }, standardLibrary).workers).toBe(1);
+    expect(poolPlan({ file, set: {}, checkpointEvery: 1000, argv: ['run', file, '--workers', '1'], workers: 1 }, standardLibrary).line).toBe('workers: 1 (--workers 1: the ensemble of 3 trains unrolled, as one model)');
     const plan = poolPlan({ file, set: {}, checkpointEvery: 1000, argv: ['run', file, '--workers', '2'], workers: 2 }, standardLibrary);
-    expect(plan).toEqual({ workers: 2, members: 3, line: 'workers: 2 (the 3 ensemble members in 2 processes, each with its own backend; --workers 1 for one)' });
+    expect(plan).toEqual({ workers: 2, members: 3, mode: 'ensemble', resume: false, line: 'workers: 2 (the 3 ensemble members in 2 processes, each with its own backend; --workers 1 for one)' });
     const out = path.join(dir, 'pooled');
     const q = quietIO();
     const code = await runPool({ out, workers: 2, members: 3, argv: ['run', file, '--workers', '2'], force: false, interrupted: () => false }, q.io, tsxWorker);

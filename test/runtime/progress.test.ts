@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { terminalIO } from '../../cli/commands/run.js';
 import { evalSubset } from '../../runtime/exec/batches.js';
+import { uniformClock } from '../../compiler/lower/clock.js';
 import type { MemberState } from '../../runtime/exec/member.js';
 import {
   addRateSample,
@@ -91,7 +92,7 @@ describe('progress lines', () => {
     for (let i = 0; i < 2; i++)
       for (let s = 1; s <= 50; s++) {
         if (s === 50) io.onReport?.({ step: s, epoch: 5, member: i, values: { acc: 0.5, fit: 0.125 } });
-        io.onStep?.(member(i, s), { total: 50, members: 2, spe: 10 });
+        io.onStep?.(member(i, s), { total: 50, members: 2, spe: 10, clock: uniformClock(10) });
       }
     io.info('done');
     expect(out).toEqual(['done\n']);
@@ -106,7 +107,7 @@ describe('progress lines', () => {
     const err: string[] = [];
     const io = terminalIO(true, () => false, { out: { write: () => true }, err: { isTTY: false, write: (s) => err.push(s) } });
     io.onStart?.({ total: 3, members: 1, stepsPerEpoch: 1, from: 0, losses: [] });
-    io.onStep?.({ index: 0, seed: 0, cursors: {}, state: { step: 1, params: {}, opt: {}, helpers: {} } }, { total: 3, members: 1, spe: 1 });
+    io.onStep?.({ index: 0, seed: 0, cursors: {}, state: { step: 1, params: {}, opt: {}, helpers: {} } }, { total: 3, members: 1, spe: 1, clock: uniformClock(1) });
     expect(err).toEqual([]);
   });
 });
