@@ -66,6 +66,7 @@ export const languageForms = [
   'scatter',
   'reliability',
   'mixup',
+  'lambda_max',
   'x',
   'y',
 ] as const;

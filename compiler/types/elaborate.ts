@@ -22,6 +22,7 @@ import type { Ctx, Local, LocalVar, Val } from './context.js';
 import { isParamSet } from './context.js';
 import { broadcast, formatShape, matmul, resolveShape } from './shape.js';
 import { applyStage, namingFor } from './stages.js';
+import { elabLambdaMax } from './lambda-max.js';
 import { sweepArgs } from './sweep-args.js';
 
 export const lookupGlobal = (ctx: Ctx, ns: string, name: string): GlobalEntry | undefined =>
@@ -294,6 +295,8 @@ export const elabRef = (ctx: Ctx, g: GlobalEntry, name: string, span: Span, loca
     declName: name,
     container: bodyContainer(g, local),
     ...(local.split !== undefined ? { split: local.split } : {}),
+    // a metric read by an observed value is observed too; read by a loss, it is differentiated
+    ...(gl.kind === 'metric' && local.observed === true ? { observed: true } : {}),
   });
   ctx.stack.pop();
   if (body === null) return null;
@@ -339,6 +342,7 @@ const elabCall = (ctx: Ctx, e: CallExpr, local: Local): Val | null => {
   const g = lookupGlobal(ctx, local.ns, name);
   if (name === 'mixup' && g === undefined) return elabMixup(ctx, e, local);
   if ((name === 'applied_grad' || name === 'solver_residual') && g === undefined) return elabAppliedGrad(ctx, e, local, name);
+  if (name === 'lambda_max' && g === undefined) return elabLambdaMax(ctx, e, local);
   if (g !== undefined) {
     const gl = g.global;
     switch (gl.kind) {
