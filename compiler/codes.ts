@@ -66,8 +66,11 @@ export const Codes = {
   phasesShort: 'W0514',
   badThrough: 'E0515',
   twoReports: 'E0560',
-  // noise / growing data (issue 9: E0540–E0559)
+  // noise / growing data (issue 9: E0540–E0549)
   badGrowth: 'E0540',
+  // the SRN half of issue 9 (E0550–E0559)
+  lambdaMaxPlace: 'E0550',
+  lambdaMaxNoParams: 'E0551',
   // populations (issue 11: E0520–E0539)
   exploitDirection: 'E0520',
   badExplore: 'E0521',

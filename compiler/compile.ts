@@ -30,7 +30,7 @@ import type { Span } from '../dsl/span.js';
 import { gatherDecls, type Container, type PlacedDecl, type ReadFile } from './resolve/imports.js';
 import { buildGlobals, evalLets } from './resolve/scope.js';
 import { elabRule, localFor, splitsOf, type RuleDraft } from './rules.js';
-import type { Ctx, ParamEntry } from './types/context.js';
+import type { Ctx, Local, ParamEntry } from './types/context.js';
 import { elabData, elabSplit, toIRData, type DataDraft, type SplitDraft } from './types/data.js';
 import { asTensor, constLookup, elab, elabRef, lookupGlobal, unknownName } from './types/elaborate.js';
 import { evalConst, FOLLOW_ON } from './resolve/consts.js';
@@ -115,7 +115,8 @@ const elaborateAll = (ctx: Ctx, decls: readonly PlacedDecl[]): Drafts => {
         const own: Diagnostic[] = [];
         const saved = ctx.diags;
         ctx.diags = own;
-        const ir = elabRef(ctx, g, d.name.name, d.name.span, localFor(d.name.name, d.body, ctx, p.container, p.ns));
+        const local = localFor(d.name.name, d.body, ctx, p.container, p.ns);
+        const ir = elabRef(ctx, g, d.name.name, d.name.span, d.kind === 'Metric' ? { ...local, observed: true } : local);
         ctx.diags = saved;
         if (own.some((x) => x.code === Codes.fieldOutsideOver)) break;
         ctx.diags.push(...own);
@@ -132,7 +133,7 @@ const elaborateAll = (ctx: Ctx, decls: readonly PlacedDecl[]): Drafts => {
       case 'Report':
         for (const it of d.items) {
           const e: Expr = it.value ?? { kind: 'Name', name: it.name.name, span: it.name.span };
-          const v = elab(ctx, e, { ...localFor(it.name.name, e, ctx, p.container, p.ns), reporting: true });
+          const v = elab(ctx, e, { ...localFor(it.name.name, e, ctx, p.container, p.ns), reporting: true, observed: true });
           if (v !== null) out.report.push({ name: it.name.name, expr: asTensor(ctx, v), span: it.span });
         }
         break;
@@ -146,7 +147,7 @@ const elaborateAll = (ctx: Ctx, decls: readonly PlacedDecl[]): Drafts => {
         const args: IRExpr[] = [];
         // a figure drawn from data without `over` is drawn on the test split, when there is one
         const test = ctx.splits.get('test');
-        const base = localFor(d.name.name, b, ctx, p.container, p.ns);
+        const base: Local = { ...localFor(d.name.name, b, ctx, p.container, p.ns), observed: true };
         const local = test === undefined ? base : { ...base, split: { data: test.data, split: 'test' } };
         const own: Diagnostic[] = [];
         const saved = ctx.diags;

@@ -221,6 +221,8 @@ export const inlineExpr = (registry: Registry, e: IRExpr, max = 120): string => 
         return `${n.alias}(${go(n.body)})`;
       case 'mixup':
         return `mixup(${go(n.body)}, alpha: ${n.alpha})`;
+      case 'lambdaMax':
+        return `lambda_max(${go(n.body)}, ${setLabel(n.paths)}, iterations: ${n.iterations})`;
     }
   };
   const s = go(e);
@@ -268,6 +270,8 @@ export const nodeLabel = (registry: Registry, e: IRExpr): string => {
       return `${e.alias}(…) over ensemble members`;
     case 'mixup':
       return `mixup(alpha: ${e.alpha})`;
+    case 'lambdaMax':
+      return `largest Hessian eigenvalue in ${setLabel(e.paths)} (${e.iterations} power-iteration steps)`;
   }
 };
 

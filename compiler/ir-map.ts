@@ -21,6 +21,7 @@ export const mapChildren = (e: IRExpr, f: (x: IRExpr) => IRExpr): IRExpr => {
     case 'ref':
     case 'mixup':
     case 'members':
+    case 'lambdaMax':
       return { ...e, body: f(e.body) };
   }
 };

@@ -173,6 +173,12 @@ export type IRExpr =
    * λ·ℓ(y_i) + (1 − λ)·ℓ(y_j) (the label half is for lowering to realize).
    */
   | (Base & { readonly kind: 'mixup'; readonly alpha: number; readonly body: IRExpr })
+  /**
+   * `lambda_max(e, S, iterations: k)` in a metric or report: the largest eigenvalue of the Hessian
+   * of the scalar `body` in the parameters `paths`, by `iterations` steps of power iteration on
+   * Hessian-vector products (stdlib/curvature/hessian.ts). Observed only: never differentiated.
+   */
+  | (Base & { readonly kind: 'lambdaMax'; readonly body: IRExpr; readonly paths: readonly string[]; readonly iterations: number })
   /** `alias(e)` inside/after `ensemble N as alias`: the average of `body` over the members. */
   | (Base & { readonly kind: 'members'; readonly alias: string; readonly body: IRExpr });
 
@@ -392,6 +398,7 @@ export const children = (e: IRExpr): readonly IRExpr[] => {
     case 'ref':
     case 'members':
     case 'mixup':
+    case 'lambdaMax':
       return [e.body];
     case 'stateful':
       return [e.input];

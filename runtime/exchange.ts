@@ -7,7 +7,8 @@
  * run's, member by member. A member late by more than the timeout is ranked last (it has no score),
  * so it is among those replaced from a top member when it comes back; the others do not wait for it.
  *
- *   DIR/<step>/<member>/checkpoint.xckpt   the member's state at the exploit
+ *   DIR/<step>/<member>/checkpoint.xckpt   the member's state at the exploit (kept once the plan
+ *                                           is made only for the members copied)
  *   DIR/<step>/<member>.score.json          its score
  *   DIR/<step>/plan.json                    the decision (the lineage of that exploit)
  */
@@ -35,6 +36,8 @@ export interface ExchangeOptions {
   readonly id: Identity;
   readonly log: (line: string) => void;
   readonly pollMs?: number;
+  /** Asked while waiting for the others: true ends the wait (Ctrl-C; the others are stopping too). */
+  readonly shouldStop?: () => boolean;
 }
 
 const PlanC = t.type({
@@ -81,6 +84,8 @@ export const folderExchange =
     while (plan === undefined) {
       all = await Promise.all([...Array(x.members).keys()].map(async (i) => (await readJson(scoreFile(i), ScoreC))?.score));
       if (all.every((s) => s !== undefined) || Date.now() - started > x.timeoutMs) break;
+      // Stopped before the plan: the part saves the state it had before this exploit and resumes into it.
+      if (x.shouldStop?.() === true) return undefined;
       await sleep(x.pollMs ?? 100);
       plan = await readJson(planFile, PlanC);
     }
@@ -94,6 +99,12 @@ export const folderExchange =
         // Exclusive create: of parts deciding at once, one plan wins and all follow it.
         await fs.writeFile(planFile, JSON.stringify(PlanC.encode(ours)), { flag: 'wx' });
         plan = ours;
+        // Only the states copied are read again (now, or by a part resumed into this exploit): the
+        // others go, so the folder keeps a few states per exploit rather than the whole population's
+        // (20 members of pbt.xreg's network: 80 MB per exploit). A late member's is left alone: it
+        // may be being written.
+        const sources = new Set(ours.copies.map((c) => c.from));
+        await Promise.all(all.flatMap((s, i) => (s !== undefined && !sources.has(i) ? [fs.rm(path.join(step, String(i)), { recursive: true, force: true })] : [])));
         if (late.length > 0) {
           const replaced = ours.copies.filter((c) => late.includes(c.to)).map((c) => `member ${c.to} by a copy of member ${c.from}`);
           x.log(

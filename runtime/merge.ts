@@ -8,8 +8,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { checkpointPath, SELECTED_DIR } from './checkpoint/store.js';
+import { decodeFile, encodeFile } from './checkpoint/format.js';
+import { joinCheckpoints, type CheckpointFile } from './checkpoint/join.js';
+import { checkpointPath, SELECTED_DIR, writeAtomic } from './checkpoint/store.js';
 import { chooseMember } from './exec/loop.js';
+import type { ExploitEvent } from './exec/pbt.js';
 import type { FinishedMember } from './exec/snapshot.js';
 import { readManifest, writeManifest, type Manifest } from './results/manifest.js';
 import { isEventLine, METRICS_FILE } from './results/metrics.js';
@@ -139,6 +142,35 @@ const ordered = (lines: readonly Line[], exploit: Manifest['exploit']): Line[] =
     .map((x) => x.l);
 };
 
+/** A population's exploit events of all parts in the order one process records them (see `ordered`). */
+export const exploitOrder =
+  (direction: 'lowest' | 'highest') =>
+  (events: readonly ExploitEvent[]): ExploitEvent[] =>
+    [...events].sort((a, b) => a.step - b.step || rankOf(a.scores.to, direction) - rankOf(b.scores.to, direction) || a.to - b.to);
+
+/**
+ * A population's parts' final checkpoints joined into the whole run's (every member's final
+ * parameters, as one process leaves them); a reason when a part has none to join.
+ */
+const joinPopulationCheckpoint = async (parts: readonly PartFolder[], out: string, direction: 'lowest' | 'highest'): Promise<string | undefined> => {
+  const files: CheckpointFile[] = [];
+  for (const p of parts) {
+    let buf: Buffer;
+    try {
+      buf = await fs.readFile(checkpointPath(p.dir));
+    } catch {
+      return `${p.dir} has no checkpoint`;
+    }
+    const d = decodeFile(buf);
+    if (E.isLeft(d)) return `${checkpointPath(p.dir)}: ${d.left}`;
+    files.push(d.right);
+  }
+  const joined = joinCheckpoints(files, exploitOrder(direction), new Date().toISOString());
+  if (E.isLeft(joined)) return joined.left;
+  await writeAtomic(checkpointPath(out), encodeFile(joined.right.header, joined.right.blob));
+  return undefined;
+};
+
 /** Each member's metrics.jsonl lines, taken from the folder that trained it, in the whole run's order. */
 const mergedRecords = async (plan: MergePlan, exploit: Manifest['exploit']): Promise<E.Either<string, string[]>> => {
   const lines: Line[] = [];
@@ -213,6 +245,10 @@ export const mergeRuns = async (
       await fs.mkdir(path.join(out, SELECTED_DIR), { recursive: true });
       await fs.copyFile(checkpointPath(path.join(dir, SELECTED_DIR)), checkpointPath(path.join(out, SELECTED_DIR)));
     }
+    if (first.mode === 'population') {
+      const why = await joinPopulationCheckpoint(parts, out, first.exploit?.direction ?? 'highest');
+      if (why !== undefined) io.error(`note: no checkpoint of the whole population in ${out}: ${why}`);
+    }
   } catch (e) {
     return fail(`cannot write ${out} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
@@ -233,9 +269,7 @@ export const mergeRuns = async (
     results: [...plan.right.results],
     ...(first.mode === 'population'
       ? {
-          exploits: parts
-            .flatMap((p) => p.manifest.exploits ?? [])
-            .sort((a, b) => a.step - b.step || rankOf(a.scores.to, first.exploit?.direction ?? 'highest') - rankOf(b.scores.to, first.exploit?.direction ?? 'highest') || a.to - b.to),
+          exploits: exploitOrder(first.exploit?.direction ?? 'highest')(parts.flatMap((p) => p.manifest.exploits ?? [])),
         }
       : {}),
     ...(sel !== undefined ? { selected: sel } : {}),

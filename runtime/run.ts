@@ -445,6 +445,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
               total,
               id: { program: programSha, seed },
               log: (l) => io.error(`note: ${l}`),
+              ...(io.shouldStop !== undefined ? { shouldStop: io.shouldStop } : {}),
             }),
           }
         : {}),

@@ -38,6 +38,21 @@ export const SRN_ONLINE: readonly Row[] = [
   { label: 'SRN online, signed head, z frozen after 100', program: 'srn_online', set: SIGNED_FROZEN },
 ];
 
+/** The φ rule through Θ' itself (`through inner for 1 step`, second order): srn_online_exact.xreg. */
+export const SRN_EXACT: readonly Row[] = [
+  { label: "SRN online, exact Θ' gradient, paper reading", program: 'srn_online_exact', set: {} },
+  { label: "SRN online, exact Θ' gradient, signed head, z frozen after 100", program: 'srn_online_exact', set: SIGNED_FROZEN },
+];
+
+/** The rows whose programs report λ_max over training (the curvature claim: SRN against weight decay). */
+export const CURVATURE: readonly Row[] = [
+  { label: 'plain (CE only)', program: 'plain', set: {} },
+  { label: 'weight decay 5e-4', program: 'weight_decay', set: {} },
+  { label: 'SRN online, paper reading (softplus, running z)', program: 'srn_online', set: {} },
+  { label: 'SRN online, signed head, z frozen after 100', program: 'srn_online', set: SIGNED_FROZEN },
+  { label: "SRN online, exact Θ' gradient, paper reading", program: 'srn_online_exact', set: {} },
+];
+
 export const SRN_TWO_PHASE: readonly Row[] = [
   { label: 'SRN two-phase, paper reading', program: 'srn_two_phase', set: {} },
   { label: 'SRN two-phase, signed head, z frozen after 5 rounds', program: 'srn_two_phase', set: { head: 'signed', z_freeze: 5 } },
@@ -47,7 +62,12 @@ export const GROUPS: Readonly<Record<string, readonly Row[]>> = {
   baselines: BASELINES,
   more_baselines: MORE_BASELINES,
   online: SRN_ONLINE,
+  exact: SRN_EXACT,
+  // the exact rows' second half alone, for a second process beside `curvature` (which runs the first)
+  exact_signed_frozen: SRN_EXACT.slice(1),
+  online_signed: SRN_ONLINE.slice(1, 2),
   two_phase: SRN_TWO_PHASE,
+  curvature: CURVATURE,
 };
 
 export const SEEDS = [0, 1, 2] as const;

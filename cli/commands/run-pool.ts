@@ -1,14 +1,18 @@
 /**
- * `xreg run --workers N`: the members of a sweep trained by N worker processes at once, each with
- * its own TensorFlow.js backend. Worker k runs `xreg run --shard k/N` (runtime/parts.ts: members
- * k, k+N, …) into a part folder, and the parts are joined by `xreg merge` (runtime/merge.ts), so
- * each member's records and checkpoint are those of the sequential run, bit for bit: a member's
- * training depends on its index and the seed only. The parts live in a hidden folder beside the
- * run folder; the run folder is written only when every worker succeeded, and a failure leaves
- * nothing behind but the error, naming the worker's members.
+ * `xreg run --workers N`: the members of a sweep or a population trained by N worker processes at
+ * once, each with its own TensorFlow.js backend. Worker k runs `xreg run --shard k/N` (runtime/parts.ts:
+ * members k, k+N, …) into a part folder, and the parts are joined by `xreg merge` (runtime/merge.ts),
+ * so each member's records and checkpoint are those of the one-process run, bit for bit: a sweep
+ * member's training depends on its index and the seed only. A population's workers hold several
+ * members each, interleaved as one process interleaves them all, and exploit through an exchange
+ * folder (runtime/exchange.ts, the machinery of a population split over machines): every member's
+ * state and score go there, one plan drawn from all the scores as one process draws it decides the
+ * copies, and each worker loads the states its members copy.
  *
- * A population is not split: its members exchange parameters at every exploit, which would need
- * a round trip between processes at each one; it trains in one process.
+ * The parts live in a hidden folder beside the run folder (pool-folders.ts); the run folder is
+ * written only when every worker succeeded (merged aside, then renamed into place), and a failure
+ * leaves nothing behind but the error, naming the worker's members. Interrupted, the workers
+ * checkpoint their parts and the folder stays, for `--resume`.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -16,6 +20,7 @@ import * as fs from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { mergeRuns, type RegistryFor } from '../../runtime/merge.js';
+import { exchangeFolder, partFolder, partsFolder, poolFile, PoolRecord, stagingFolder, leftPool, type PoolMode } from './pool-folders.js';
 
 export interface PoolIO {
   readonly info: (line: string) => void;
@@ -32,11 +37,11 @@ export const workerMembers = (k: number, n: number, members: number): number[] =
 export const defaultWorkers = (): number => availableParallelism();
 
 /**
- * The `xreg run` arguments for worker `k` of `n`: the user's, less the options the pool sets itself
- * (`--workers`, `--out`, `--quiet`, `--force`), plus `--shard k/n --out PART --quiet`.
+ * The user's `xreg run` arguments (`run FILE …`) less those the pool sets for each worker: where it
+ * writes, which members it trains, the exchange, and the terminal options.
  */
-export const workerArgs = (argv: readonly string[], k: number, n: number, partDir: string): string[] => {
-  const dropWithValue = new Set(['--workers', '--out']);
+const userArgs = (argv: readonly string[]): string[] => {
+  const dropWithValue = new Set(['--workers', '--out', '--resume', '--shard', '--member', '--exchange', '--exploit-timeout']);
   const dropFlag = new Set(['--quiet', '--force']);
   const kept: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -49,8 +54,31 @@ export const workerArgs = (argv: readonly string[], k: number, n: number, partDi
     if (dropFlag.has(a)) continue;
     kept.push(a);
   }
-  return [...kept, '--shard', `${k}/${n}`, '--out', partDir, '--quiet'];
+  return kept;
 };
+
+/**
+ * How long a population's worker waits at an exploit for the others: as long as it takes. The
+ * pool stops every worker when one fails, so no member is ever late for good, and a member
+ * decided without (ranked last) would make the run differ from the one-process run.
+ */
+export const POOL_EXPLOIT_TIMEOUT_S = 7 * 24 * 3600;
+
+const exchangeArgs = (exchange: string | undefined): string[] => (exchange === undefined ? [] : ['--exchange', exchange, '--exploit-timeout', String(POOL_EXPLOIT_TIMEOUT_S)]);
+
+/** The `xreg run` arguments for worker `k` of `n`: the user's, plus `--shard k/n --out PART --quiet` (and the exchange of a population). */
+export const workerArgs = (argv: readonly string[], k: number, n: number, partDir: string, exchange?: string): string[] => [
+  ...userArgs(argv),
+  '--shard',
+  `${k}/${n}`,
+  '--out',
+  partDir,
+  ...exchangeArgs(exchange),
+  '--quiet',
+];
+
+/** The arguments that continue worker `k`'s part of an interrupted pool. */
+export const resumeArgs = (argv: readonly string[], partDir: string, exchange?: string): string[] => [...userArgs(argv), '--resume', partDir, ...exchangeArgs(exchange), '--quiet'];
 
 /** The last lines of a worker's error output, for the run's own error. */
 const tail = (text: string, lines = 6): string =>
@@ -78,9 +106,15 @@ const defaultSpawn: SpawnWorker = (args) => {
 };
 
 export interface PoolRun {
+  /** The program file, for the messages (default: the one in `argv`). */
+  readonly file?: string;
   readonly out: string;
   readonly workers: number;
   readonly members: number;
+  /** What the members are (default 'sweep'); a population's workers exploit through an exchange folder. */
+  readonly mode?: PoolMode;
+  /** Continue the parts an interrupted pool left beside `out`. */
+  readonly resume?: boolean;
   /** The user's `xreg run` arguments (`run FILE …`), as typed. */
   readonly argv: readonly string[];
   readonly force: boolean;
@@ -90,18 +124,34 @@ export interface PoolRun {
   readonly registryFor?: RegistryFor;
 }
 
-/** Trains the sweep's members in `workers` processes and merges them into `out`; the exit code. */
+const holdsFiles = (dir: string): boolean => existsSync(dir) && readdirSync(dir).length > 0;
+
+/** Trains the members in `workers` processes and merges them into `out`; the exit code. */
 export const runPool = async (r: PoolRun, io: PoolIO, spawnWorker: SpawnWorker = defaultSpawn): Promise<number> => {
-  if (existsSync(r.out) && readdirSync(r.out).length > 0 && !r.force) {
-    io.error(`error: ${r.out} already holds files; give another --out, or --force to replace them`);
-    return 1;
+  const parts = partsFolder(r.out);
+  const file = r.file ?? r.argv[1] ?? 'FILE';
+  const mode = r.mode ?? 'sweep';
+  if (r.resume !== true) {
+    if (holdsFiles(r.out) && !r.force) {
+      io.error(`error: ${r.out} already holds files; give another --out, or --force to replace them`);
+      return 1;
+    }
+    if (leftPool(r.out) !== undefined && !r.force) {
+      io.error(`error: ${parts} holds the parts of an interrupted run into ${r.out}: continue it with xreg run ${file} --resume ${r.out}, or give --force to start over`);
+      return 1;
+    }
+    await fs.rm(parts, { recursive: true, force: true });
+    await fs.mkdir(parts, { recursive: true });
+    await fs.writeFile(poolFile(parts), JSON.stringify(PoolRecord.encode({ workers: r.workers, members: r.members, mode })));
   }
-  const parts = path.join(path.dirname(r.out), `.${path.basename(r.out)}.parts`);
-  await fs.rm(parts, { recursive: true, force: true });
-  await fs.mkdir(parts, { recursive: true });
-  const dirs = [...Array(r.workers).keys()].map((k) => path.join(parts, `part-${k}`));
+  const exchange = mode === 'population' ? exchangeFolder(parts) : undefined;
+  const dirs = [...Array(r.workers).keys()].map((k) => partFolder(parts, k));
   const t0 = Date.now();
-  const started = dirs.map((dir, k) => ({ k, dir, w: spawnWorker(workerArgs(r.argv, k, r.workers, dir)) }));
+  const started = dirs.map((dir, k) => ({
+    k,
+    dir,
+    w: spawnWorker(r.resume === true ? resumeArgs(r.argv, dir, exchange) : workerArgs(r.argv, k, r.workers, dir, exchange)),
+  }));
   const failures: string[] = [];
   const stopped = new Set<number>();
   await Promise.all(
@@ -112,9 +162,9 @@ export const runPool = async (r: PoolRun, io: PoolIO, spawnWorker: SpawnWorker =
         io.info(`worker ${k + 1}/${r.workers} done (members ${members}) after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         return;
       }
-      if (stopped.has(k)) return;
+      if (stopped.has(k) || r.interrupted()) return;
       failures.push(`worker ${k + 1}/${r.workers} (members ${members}) failed with exit code ${code}:\n${tail(stderr)}`);
-      // The first failure stops the others: the run fails as a whole.
+      // The first failure stops the others: the run fails as a whole (a population's would wait for its members forever).
       for (const o of started) {
         if (o.k === k || stopped.has(o.k)) continue;
         stopped.add(o.k);
@@ -124,7 +174,7 @@ export const runPool = async (r: PoolRun, io: PoolIO, spawnWorker: SpawnWorker =
   );
   if (r.interrupted()) {
     // Each worker saved a checkpoint of its part when interrupted: keep them to resume.
-    io.error(`interrupted: the parts are in ${parts}; resume each with xreg run --resume ${path.join(parts, 'part-K')}, then join them with xreg merge ${path.join(parts, 'part-*')} --out ${r.out}`);
+    io.error(`interrupted: the parts are kept in ${parts}; continue with: xreg run ${file} --resume ${r.out}`);
     return 130;
   }
   if (failures.length > 0) {
@@ -133,8 +183,21 @@ export const runPool = async (r: PoolRun, io: PoolIO, spawnWorker: SpawnWorker =
     await fs.rm(parts, { recursive: true, force: true });
     return 1;
   }
-  if (r.force) await fs.rm(r.out, { recursive: true, force: true });
-  const code = await mergeRuns(dirs, r.out, r.argv, io, r.registryFor);
+  // Merged aside and moved into place whole: a merge that fails leaves no half-written run folder.
+  const staging = stagingFolder(parts);
+  await fs.rm(staging, { recursive: true, force: true });
+  const code = await mergeRuns(dirs, staging, r.argv, io, r.registryFor);
+  let moved = code;
+  if (code === 0) {
+    try {
+      if (r.force || !holdsFiles(r.out)) await fs.rm(r.out, { recursive: true, force: true });
+      await fs.rename(staging, r.out);
+    } catch (e) {
+      io.error(`error: cannot write ${r.out} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+      moved = 1;
+    }
+  }
+  if (moved !== 0) io.error(`error: the run failed; nothing was written to ${r.out}`);
   await fs.rm(parts, { recursive: true, force: true });
-  return code;
+  return moved;
 };

@@ -255,7 +255,7 @@ export const registerRun = (program: Command): Command =>
     .option('--exploit-timeout <s>', 'with --exchange: seconds to wait at an exploit for the other members before deciding without them (default 600)')
     .option('--checkpoint-every <n>', `save a checkpoint every n steps (default ${DEFAULT_CHECKPOINT_EVERY})`)
     .option('--eval-limit <n>', 'evaluate whole-split metrics on a fixed subset of at most n examples (faster reports; default: all)')
-    .option('--workers <n>', 'train the members of a sweep in n processes at once (default: one per core)')
+    .option('--workers <n>', 'train the members of a sweep or population in n processes at once (default: one per core)')
     .option('--quiet', 'no progress output')
     .option('--plugin <path...>', 'load a plugin module besides those the program and xreg.config.json name')
     .option('--force', 'replace the run already in the --out folder (its results are deleted)')
@@ -282,15 +282,19 @@ export const registerRun = (program: Command): Command =>
       process.on('SIGINT', onSigint);
       try {
         const io = terminalIO(o.right.quiet, () => interrupted);
-        const pool = poolPlan(o.right, registry.right);
+        const out = o.right.resume ?? o.right.out ?? defaultOutDir(file, new Date());
+        const pool = poolPlan(o.right, registry.right, out);
         io.info(pool.line);
         process.exitCode =
           pool.workers > 1
             ? await runPool(
                 {
-                  out: o.right.out ?? defaultOutDir(file, new Date()),
+                  file,
+                  out,
                   workers: pool.workers,
                   members: pool.members,
+                  mode: pool.mode,
+                  resume: pool.resume,
                   argv: process.argv.slice(2),
                   force: o.right.force === true,
                   interrupted: () => interrupted,

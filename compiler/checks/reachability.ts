@@ -27,6 +27,9 @@ export const reachable = (e: IRExpr, roleOf: (path: string) => ParamRole | undef
     case 'ref':
       if (e.stopGradient) return out;
       break;
+    case 'lambdaMax':
+      // a measurement of the body's curvature, never differentiated itself
+      return out;
     case 'deterministic':
       return reachable(e.body, roleOf, true, out);
     case 'layer':

@@ -48,6 +48,8 @@ const rewrite = (e: IRExpr, rename: Rename, suffix: string, expand: (x: IRExpr) 
     case 'ref':
     case 'mixup':
       return { ...e, body: r(e.body) };
+    case 'lambdaMax':
+      return { ...e, body: r(e.body), paths: e.paths.map(rename) };
     case 'stateful':
       return { ...e, input: r(e.input), stateKey: `${e.stateKey}${suffix}` };
     case 'members':

@@ -12,6 +12,7 @@ import { LowerCodes, NO_SWEEP_VALUE_HINT } from './codes.js';
 import { type Batches, batchKey } from './types.js';
 import { binary, stopGradient } from './tensor-ops.js';
 import { mixupEv } from './mixup.js';
+import { lambdaMaxEv } from './lambda-max.js';
 import { at, opWords, shapesText, shapeText } from './located.js';
 
 export type HelperState = Readonly<Record<string, tf.Tensor>>;
@@ -213,6 +214,10 @@ const compileNode = (e: IRExpr, registry: Registry, sweep: SweepValues, probe: P
     case 'mixup': {
       const node = e;
       return E.map((body: Ev): Ev => mixupEv(node, body))(sub(e.body));
+    }
+    case 'lambdaMax': {
+      const node = e;
+      return E.map((body: Ev): Ev => lambdaMaxEv(node, body))(sub(e.body));
     }
     case 'members':
       // lowerProgram unrolls ensembles first (ensemble.ts): a `members` node left here has no ensemble.

@@ -108,6 +108,8 @@ export const nodeWords = (e: IRExpr): string => {
       return `the ${e.ref} ${e.name}`;
     case 'mixup':
       return "the value under 'mixup'";
+    case 'lambdaMax':
+      return "the curvature 'lambda_max(…)'";
     case 'members':
       return `the ensemble mean ${e.alias}(…)`;
   }

@@ -71,6 +71,8 @@ export interface Local {
   readonly container: Container;
   /** Inside a `report` item, where `applied_grad(p)` may be read. */
   readonly reporting?: boolean;
+  /** Inside a metric, report item or figure (observed, never differentiated): where `lambda_max` may be. */
+  readonly observed?: boolean;
 }
 
 /** A value that is not a tensor: a set of parameter paths from a selector. */

@@ -22,6 +22,7 @@ import type { Ctx, Local, LocalVar, Val } from './context.js';
 import { isParamSet } from './context.js';
 import { broadcast, formatShape, matmul, resolveShape } from './shape.js';
 import { applyStage, namingFor } from './stages.js';
+import { elabLambdaMax } from './lambda-max.js';
 import { sweepArgs } from './sweep-args.js';
 
 export const lookupGlobal = (ctx: Ctx, ns: string, name: string): GlobalEntry | undefined =>
@@ -268,7 +269,7 @@ const elabName = (ctx: Ctx, name: string, span: Span, local: Local): Val | null 
       return push(ctx, typeof why === 'string' ? error(Codes.unknownName, why, span) : error(why.code, why.message, span, why.hint));
     }
     default:
-      return push(ctx, error(Codes.wrongKind, `'${name}' is a ${gl.kind}; ${gl.kind === 'data' ? 'use its fields x, y inside `over`' : 'call it'}`, span));
+      return push(ctx, error(Codes.wrongKind, `'${name}' is a ${kindWords(gl.kind)}; ${gl.kind === 'data' ? 'use its fields x, y inside `over`' : 'call it'}`, span));
   }
 };
 
@@ -294,6 +295,8 @@ export const elabRef = (ctx: Ctx, g: GlobalEntry, name: string, span: Span, loca
     declName: name,
     container: bodyContainer(g, local),
     ...(local.split !== undefined ? { split: local.split } : {}),
+    // a metric read by an observed value is observed too; read by a loss, it is differentiated
+    ...(gl.kind === 'metric' && local.observed === true ? { observed: true } : {}),
   });
   ctx.stack.pop();
   if (body === null) return null;
@@ -339,6 +342,7 @@ const elabCall = (ctx: Ctx, e: CallExpr, local: Local): Val | null => {
   const g = lookupGlobal(ctx, local.ns, name);
   if (name === 'mixup' && g === undefined) return elabMixup(ctx, e, local);
   if ((name === 'applied_grad' || name === 'solver_residual') && g === undefined) return elabAppliedGrad(ctx, e, local, name);
+  if (name === 'lambda_max' && g === undefined) return elabLambdaMax(ctx, e, local);
   if (g !== undefined) {
     const gl = g.global;
     switch (gl.kind) {
@@ -364,7 +368,7 @@ const elabCall = (ctx: Ctx, e: CallExpr, local: Local): Val | null => {
       case 'layer':
         return push(ctx, error(Codes.wrongKind, `'${name}' is a layer: apply it with |>`, e.callee.span, `x |> ${name}(...)`));
       default:
-        return push(ctx, error(Codes.wrongKind, `'${name}' is a ${gl.kind}, not a function`, e.callee.span));
+        return push(ctx, error(Codes.wrongKind, `'${name}' is a ${kindWords(gl.kind)}, not a function`, e.callee.span));
     }
   }
   const entry = ctx.registry.entries.get(name);

@@ -14,6 +14,7 @@ import '../../stdlib/gradients.js';
 import { installHint } from './install-hints.js';
 import { activateWebgpu, type ModuleLoader, type WebgpuSelected } from './webgpu.js';
 import { registerWasmKernels } from './wasm-kernels/index.js';
+import { wasmThreadsRequested, withWasmThreads } from './wasm-threads.js';
 
 export const BackendRequest = t.keyof({ webgpu: null, 'tensorflow-gpu': null, tensorflow: null, wasm: null, cpu: null });
 export type BackendRequest = t.TypeOf<typeof BackendRequest>;
@@ -93,17 +94,25 @@ async function tryWasm(): Promise<E.Either<string, SelectedBackend>> {
   // Both settings only take effect before the backend's first initialization.
   setWasmPaths(dir);
   // XNNPACK's pool size; tfjs-backend-wasm 4.22 disables threads under Node
-  // (tfjs issue 3830), so this matters only if that changes.
+  // (tfjs issue 3830) unless our loader starts the threaded binary (wasm-threads.ts).
   setThreadsCount(Math.max(1, availableParallelism()));
   // Registered before activation so that the setup hooks run at initialization.
   const kernels = registerWasmKernels();
-  const active = await activate('wasm');
+  const asked = wasmThreadsRequested();
+  if (asked !== undefined && E.isLeft(asked)) return E.left(asked.left);
+  let note = '';
+  let active: E.Either<string, void>;
+  if (asked !== undefined && asked.right > 1) {
+    const threaded = await withWasmThreads(asked.right, () => activate('wasm'));
+    if (E.isLeft(threaded)) note = `; XREG_WASM_THREADS: the threaded binary's scripts are missing (${threaded.left})`;
+    active = E.isLeft(threaded) ? await activate('wasm') : threaded.right;
+  } else active = await activate('wasm');
   if (E.isLeft(active)) return E.left(`${active.left} (binaries looked up in ${dir})`);
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threads = getThreadsCount();
   return E.right({
     name: 'wasm',
-    detail: `WebAssembly (XNNPACK${simd ? ', SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}); xreg kernels: ${kernels.join(', ')}`,
+    detail: `WebAssembly (XNNPACK${simd ? ', SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}${note}); xreg kernels: ${kernels.join(', ')}`,
   });
 }
 

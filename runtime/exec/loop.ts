@@ -52,7 +52,8 @@ export interface ExecOptions {
   /**
    * A population trained in parts (`only`): the exploit among all members, on other machines too.
    * Given this part's members and their scores at step `at`, resolves to them after the exploit
-   * (replaced members copied from the best ones) and the copies made here.
+   * (replaced members copied from the best ones) and the copies made here; undefined when the run
+   * was stopped while waiting for the others.
    */
   readonly exchange?: Exchange;
   /**
@@ -84,7 +85,7 @@ export type Exchange = (
   mine: readonly MemberState[],
   scores: readonly number[],
   o: PbtOptions,
-) => Promise<{ readonly members: readonly MemberState[]; readonly events: readonly ExploitEvent[] }>;
+) => Promise<{ readonly members: readonly MemberState[]; readonly events: readonly ExploitEvent[] } | undefined>;
 
 export interface ExecResult {
   readonly outcome: 'completed' | 'interrupted' | 'failed' | 'diverged';
@@ -396,9 +397,13 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
   const popEvery = pop?.every;
   const exploitDue = (step: number): boolean => popEvery !== undefined && fires({ every: popEvery }, step, clock);
   if (live.length === 0) live = (o.only ?? [...Array(count).keys()]).map((i) => makeMember(program, i));
-  const exploit = async (at: number): Promise<void> => {
+  /** false: stopped while waiting for the other parts (live is as it was before the exploit). */
+  const exploit = async (at: number): Promise<boolean> => {
     const ex = pop?.exploit;
-    if (ex === undefined || pop === undefined) return;
+    if (ex === undefined || pop === undefined) return true;
+    // Scoring may move the members' cursors (a metric drawn in batches): a stop before the plan keeps
+    // them as they were, so that the resumed run scores the same examples again.
+    const before = [...live];
     const name = ex.byName ?? '';
     const obs = byName(program, name);
     const scores: number[] = [];
@@ -422,6 +427,10 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       seed: mixSeeds(o.seed, at),
     };
     const res = o.exchange !== undefined ? await o.exchange(at, live, scores, pbt) : exploitExplore(live, scores, pbt);
+    if (res === undefined) {
+      live = before;
+      return false;
+    }
     live = [...res.members];
     exploitedAt = at;
     for (const e of res.events) {
@@ -429,11 +438,15 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       records++;
       o.onExploit?.(e);
     }
+    return true;
   };
   for (;;) {
     const min = Math.min(...live.map((m) => m.state.step));
     if (min >= total) break;
-    if (min > 0 && exploitDue(min) && exploitedAt < min && live.every((m) => m.state.step === min)) await exploit(min);
+    if (min > 0 && exploitDue(min) && exploitedAt < min && live.every((m) => m.state.step === min) && !(await exploit(min))) {
+      await save();
+      return result('interrupted', live.map((x) => x.state));
+    }
     const blockEnd = popEvery === undefined ? total : nextFiring(popEvery, min, clock, total);
     for (let i = 0; i < live.length; i++) {
       const m = live[i] as MemberState;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withMaterializedTranspose } from '../../runtime/backend/wasm-kernels/transposed-mat-mul.js';
+import { transposedPlan, withMaterializedTranspose } from '../../runtime/backend/wasm-kernels/transposed-mat-mul.js';
 import { activateWasm, rememberBackend, onBackend, onBoth, randomTensor, relativeError, wasmBackend } from './helpers.js';
 
 const restoreBackend = rememberBackend();
@@ -110,5 +110,59 @@ describe('wasm BatchMatMul with transposed operands', () => {
       tf.unregisterKernel('BatchMatMul', 'wasm');
       tf.registerKernel(active);
     }
+  });
+
+  it('takes the formulation that copies less: swapped operands for dy·Wᵀ of a wide layer, transposes first for dW', () => {
+    // 784-256-256-10 MLP, batch 128: dx of the 256→256 layer; dW of the first layer; dx of the last.
+    expect(transposedPlan([128, 256], [256, 256], false, true)).toBe('swap-operands');
+    expect(transposedPlan([128, 784], [128, 256], true, false)).toBe('transpose-first');
+    expect(transposedPlan([128, 10], [256, 10], false, true)).toBe('transpose-first');
+    // At batch 512 the activations outnumber the weights: transposing W stays cheaper.
+    expect(transposedPlan([512, 256], [256, 256], false, true)).toBe('transpose-first');
+    expect(transposedPlan([20, 4], [30, 20], true, true)).toBe('swap-operands');
+  });
+
+  it('swapped operands give the same bits as transposing first (the old path), and agree with cpu', async () => {
+    const active = tf.getKernel('BatchMatMul', 'wasm');
+    const run = async (swap: boolean, f: () => tf.Tensor) => {
+      tf.unregisterKernel('BatchMatMul', 'wasm');
+      // `active` passes plain products straight to tfjs-backend-wasm's kernel.
+      tf.registerKernel(withMaterializedTranspose(active, { swap }));
+      try {
+        return await onBackend('wasm', f);
+      } finally {
+        tf.unregisterKernel('BatchMatMul', 'wasm');
+        tf.registerKernel(active);
+      }
+    };
+    const cases: Array<{ a: number[]; b: number[]; ta: boolean; tb: boolean }> = [
+      { a: [128, 256], b: [256, 256], ta: false, tb: true },
+      { a: [33, 40], b: [57, 40], ta: false, tb: true },
+      { a: [3, 4, 20], b: [1, 30, 20], ta: false, tb: true },
+      { a: [20, 4], b: [30, 20], ta: true, tb: true },
+      { a: [2, 9, 5], b: [2, 12, 9], ta: true, tb: true },
+    ];
+    for (const { a, b, ta, tb } of cases) {
+      expect(transposedPlan(a, b, ta, tb)).toBe('swap-operands');
+      const f = () => tf.matMul(randomTensor(a, 41), randomTensor(b, 42), ta, tb);
+      const [swapped] = await run(true, f);
+      const [first] = await run(false, f);
+      expect(swapped!.shape).toEqual(first!.shape);
+      expect(Buffer.from(swapped!.values.buffer).equals(Buffer.from(first!.values.buffer))).toBe(true);
+      const [cpu] = await onBackend('cpu', f);
+      expect(relativeError(swapped!, cpu!)).toBeLessThan(1e-4);
+    }
+  });
+
+  it('frees the swapped product and its transposes', async () => {
+    await tf.setBackend('wasm');
+    const a = randomTensor([8, 16], 3);
+    const b = randomTensor([64, 16], 4);
+    expect(transposedPlan(a.shape, b.shape, false, true)).toBe('swap-operands');
+    tf.matMul(a, b, false, true).dispose();
+    const before = wasmBackend().numDataIds();
+    tf.matMul(a, b, false, true).dispose();
+    expect(wasmBackend().numDataIds()).toBe(before);
+    tf.dispose([a, b]);
   });
 });

@@ -125,7 +125,7 @@ describe('an ensemble in parts', () => {
     expect(poolPlan({ file, set: {}, checkpointEvery: 1000, argv: ['run', file], workers: 8 }, standardLibrary).workers).toBe(1);
     expect(poolPlan({ file, set: {}, checkpointEvery: 1000, argv: ['run', file, '--workers', '1'], workers: 1 }, standardLibrary).line).toBe('workers: 1 (--workers 1: the ensemble of 3 trains unrolled, as one model)');
     const plan = poolPlan({ file, set: {}, checkpointEvery: 1000, argv: ['run', file, '--workers', '2'], workers: 2 }, standardLibrary);
-    expect(plan).toEqual({ workers: 2, members: 3, line: 'workers: 2 (the 3 ensemble members in 2 processes, each with its own backend; --workers 1 for one)' });
+    expect(plan).toEqual({ workers: 2, members: 3, mode: 'ensemble', resume: false, line: 'workers: 2 (the 3 ensemble members in 2 processes, each with its own backend; --workers 1 for one)' });
     const out = path.join(dir, 'pooled');
     const q = quietIO();
     const code = await runPool({ out, workers: 2, members: 3, argv: ['run', file, '--workers', '2'], force: false, interrupted: () => false }, q.io, tsxWorker);

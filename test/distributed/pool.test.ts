@@ -23,7 +23,7 @@ describe('xreg run --workers', () => {
     const out = path.join(dir, 'pooled');
     const q = quietIO();
     const code = await runPool(
-      { out, workers: 2, members: 3, argv: ['run', file, '--workers', '2'], force: false, interrupted: () => false },
+      { file, out, workers: 2, members: 3, mode: 'sweep', argv: ['run', file, '--workers', '2'], force: false, interrupted: () => false },
       q.io,
       tsxWorker,
     );
@@ -48,7 +48,7 @@ describe('xreg run --workers', () => {
       return { done, kill: () => (killed++, release({ code: 143, stderr: '' })) };
     };
     const q = quietIO();
-    const code = await runPool({ out, workers: 3, members: 7, argv: ['run', 'p.xreg'], force: false, interrupted: () => false }, q.io, fake);
+    const code = await runPool({ file: 'p.xreg', out, workers: 3, members: 7, mode: 'sweep', argv: ['run', 'p.xreg'], force: false, interrupted: () => false }, q.io, fake);
     expect(code).toBe(1);
     expect(killed).toBe(2);
     expect(q.errors[0]).toContain('worker 2/3 (members 1, 4) failed with exit code 1');

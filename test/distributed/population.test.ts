@@ -69,6 +69,29 @@ describe('a population in parts', () => {
     expect(manifestOf(out).results?.map((r) => r.index)).toEqual([0, 1, 2, 3]);
   });
 
+  it('a part stopped mid-way and resumed (member 2, not the first) rejoins the others at the exploit; the merge equals the whole run', async () => {
+    const dir = workspace({ 'p.xreg': text });
+    const file = path.join(dir, 'p.xreg');
+    const whole = path.join(dir, 'whole');
+    expect((await go({ file, out: whole })).code).toBe(0);
+    const parts = [0, 1, 2, 3].map((i) => path.join(dir, `m${i}`));
+    const exchange = { dir: path.join(dir, 'exchange'), timeoutMs: 60_000 };
+    // The others start and wait at the first exploit for member 2.
+    const others = [0, 1, 3].map((i) => go({ file, out: parts[i] as string, part: { kind: 'member', index: i }, exchange }));
+    let steps = 0;
+    const stopped = await go({ file, out: parts[2] as string, part: { kind: 'member', index: 2 }, exchange, checkpointEvery: 5 }, { onStep: () => void steps++, shouldStop: () => steps >= 7 });
+    expect(stopped.code).toBe(130);
+    const resumed = await go({ file, resume: parts[2] as string, exchange });
+    expect(resumed.errors.filter((l) => l.startsWith('error'))).toEqual([]);
+    expect(resumed.code).toBe(0);
+    expect((await Promise.all(others)).map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(manifestOf(parts[2] as string).resumedFrom?.[0]?.step).toBe(7);
+    const out = path.join(dir, 'merged');
+    expect(await merge(parts, out)).toBe(0);
+    expect(metricLines(out)).toEqual(metricLines(whole));
+    expect(manifestOf(out).exploits).toEqual(manifestOf(whole).exploits);
+  });
+
   it('refuses a part without the exchange folder, started or resumed', async () => {
     const dir = workspace({ 'p.xreg': text });
     const file = path.join(dir, 'p.xreg');

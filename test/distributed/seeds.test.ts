@@ -165,7 +165,7 @@ describe('xreg run --seeds', () => {
     const whole = path.join(dir, 'whole');
     expect((await go({ file, out: whole, seeds: [0, 1, 2] })).code).toBe(0);
     const plan = poolPlan({ file, set: {}, checkpointEvery: 1000, argv: [], workers: 2, seeds: [0, 1, 2] }, standardLibrary);
-    expect(plan).toEqual({ workers: 2, members: 3, line: 'workers: 2 (the 3 seeds in 2 processes, each with its own backend; --workers 1 for one)' });
+    expect(plan).toEqual({ workers: 2, members: 3, mode: 'seeds', resume: false, line: 'workers: 2 (the 3 seeds in 2 processes, each with its own backend; --workers 1 for one)' });
     const out = path.join(dir, 'pooled');
     const q = quietIO();
     const code = await runPool({ out, workers: 2, members: 3, argv: ['run', file, '--seeds', '0..2', '--workers', '2'], force: false, interrupted: () => false }, q.io, tsxWorker);

@@ -11,6 +11,8 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 export interface WasmKernelOptions {
   /** Replace BatchMatMul/_FusedMatMul with the transpose-first path (default true). */
   readonly transposedMatMul?: boolean;
+  /** BatchMatMul may swap its operands where that copies less (default true; transposed-mat-mul.ts). */
+  readonly swapOperands?: boolean;
 }
 
 /** Gradient kernels we supply only where the installed wasm backend has none. */
@@ -52,14 +54,14 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): string[] {
   const transposeFirst = options.transposedMatMul ?? true;
   const batchMatMul = original('BatchMatMul');
   if (batchMatMul !== undefined) {
-    replaceKernel(transposeFirst ? withMaterializedTranspose(batchMatMul) : batchMatMul);
+    replaceKernel(transposeFirst ? withMaterializedTranspose(batchMatMul, { swap: options.swapOperands ?? true }) : batchMatMul);
   }
   const fused = original('_FusedMatMul');
   if (fused !== undefined) {
     replaceKernel(withBatchedBiasFix(transposeFirst ? withMaterializedTranspose(fused) : fused));
   }
   const matMuls = transposeFirst
-    ? ['BatchMatMul (transpose first)', '_FusedMatMul (transpose first, batched bias fix)']
+    ? [`BatchMatMul (transpose first${(options.swapOperands ?? true) ? ' or swap operands' : ''})`, '_FusedMatMul (transpose first, batched bias fix)']
     : ['_FusedMatMul (batched bias fix)'];
   return [...added, ...matMuls];
 }
