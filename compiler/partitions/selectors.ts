@@ -7,7 +7,7 @@ import { error, type Diagnostic } from '../../dsl/diagnostic.js';
 import { suggest } from '../../dsl/suggest.js';
 import type { ParamRole } from '../../stdlib/types.js';
 import { Codes } from '../codes.js';
-import type { GlobalEntry } from '../resolve/scope.js';
+import { kindWords, type GlobalEntry } from '../resolve/scope.js';
 import type { ParamView } from './param-table.js';
 
 export const roleSelectors: Readonly<Record<string, ParamRole | 'any'>> = {
@@ -67,7 +67,7 @@ export const selectParams = (e: Expr, env: SelectorEnv): string[] | undefined =>
       if (name === undefined) return bad(`${f}(...) takes a model name or a path such as net.block1`);
       const g = env.lookup(name);
       if (g !== undefined && g.global.kind !== 'model' && g.global.kind !== 'param')
-        return bad(`'${name}' is a ${g.global.kind}, not a model`);
+        return bad(`'${name}' is a ${kindWords(g.global.kind)}, not a model`);
       const paths = underPrefix(env, name);
       if (paths.length === 0 && g === undefined) return unknown(name, arg.value, env);
       return role === 'any' ? [...paths] : paths.filter((p) => env.params.get(p)?.role === role);
@@ -84,7 +84,7 @@ export const selectParams = (e: Expr, env: SelectorEnv): string[] | undefined =>
       }
       if (g !== undefined && g.global.kind !== 'param' && g.global.kind !== 'model')
         return bad(
-          `'${name}' is a ${g.global.kind}, not a set of parameters`,
+          `'${name}' is a ${kindWords(g.global.kind)}, not a set of parameters`,
           g.global.kind === 'metric' || g.global.kind === 'loss'
             ? `an update names the parameters it changes (theta, params(net), noise_scales(net)) and takes its ${g.global.kind} after 'on'`
             : undefined,

@@ -72,7 +72,7 @@ export const languageForms = [
 ] as const;
 
 /** A declaration's kind as the user says it. */
-export const kindWords = (kind: Global['kind']): string => (kind === 'sweepVar' ? 'sweep variable' : kind === 'ensemble' ? 'ensemble average' : kind === 'selected' ? 'ensemble of selected sweep members' : kind);
+export const kindWords = (kind: Global['kind']): string => (kind === 'sweepVar' ? 'sweep variable' : kind === 'ensemble' ? "name for an ensemble's average" : kind === 'selected' ? "name for the selected sweep members' average" : kind);
 
 const qualified = (ns: string, name: string): string => (ns === '' ? name : `${ns}.${name}`);
 

@@ -269,7 +269,7 @@ const elabName = (ctx: Ctx, name: string, span: Span, local: Local): Val | null 
       return push(ctx, typeof why === 'string' ? error(Codes.unknownName, why, span) : error(why.code, why.message, span, why.hint));
     }
     default:
-      return push(ctx, error(Codes.wrongKind, `'${name}' is a ${gl.kind}; ${gl.kind === 'data' ? 'use its fields x, y inside `over`' : 'call it'}`, span));
+      return push(ctx, error(Codes.wrongKind, `'${name}' is a ${kindWords(gl.kind)}; ${gl.kind === 'data' ? 'use its fields x, y inside `over`' : 'call it'}`, span));
   }
 };
 
@@ -368,7 +368,7 @@ const elabCall = (ctx: Ctx, e: CallExpr, local: Local): Val | null => {
       case 'layer':
         return push(ctx, error(Codes.wrongKind, `'${name}' is a layer: apply it with |>`, e.callee.span, `x |> ${name}(...)`));
       default:
-        return push(ctx, error(Codes.wrongKind, `'${name}' is a ${gl.kind}, not a function`, e.callee.span));
+        return push(ctx, error(Codes.wrongKind, `'${name}' is a ${kindWords(gl.kind)}, not a function`, e.callee.span));
     }
   }
   const entry = ctx.registry.entries.get(name);

@@ -12,7 +12,7 @@ import { Codes } from '../codes.js';
 import { BATCH, type IRExpr } from '../ir.js';
 import { bindConstArgs } from '../resolve/args.js';
 import { evalConst } from '../resolve/consts.js';
-import type { GlobalEntry } from '../resolve/scope.js';
+import { kindWords, type GlobalEntry } from '../resolve/scope.js';
 import type { Ctx, Local, LocalVar } from './context.js';
 import { applyModel, callFn, callStateful, constLookup, expanding, inlineFn, lookupGlobal, unknownName } from './elaborate.js';
 import { formatShape, isStatic, resolveShape } from './shape.js';
@@ -108,7 +108,7 @@ export const applyStage = (ctx: Ctx, stage: Expr, input: IRExpr, local: Local): 
       case 'fn':
         return inlineFn(ctx, g, h.args, input, stage.span, local);
       default:
-        return push(ctx, error(Codes.wrongKind, `'${h.name}' is a ${g.global.kind}, not a layer`, stage.span));
+        return push(ctx, error(Codes.wrongKind, `'${h.name}' is a ${kindWords(g.global.kind)}, not a layer`, stage.span));
     }
   }
   const entry = ctx.registry.entries.get(h.name);

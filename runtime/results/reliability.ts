@@ -5,6 +5,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as path from 'node:path';
 import type { LoweredProgram, RunState } from '../../compiler/lower/types.js';
+import { nodeFailureIn } from '../../compiler/lower/located.js';
+import { formatSpan } from '../../dsl/span.js';
 import { writeAtomic } from '../checkpoint/store.js';
 import { drawBatches } from '../exec/batches.js';
 import type { PreparedData } from '../exec/data.js';
@@ -76,7 +78,9 @@ export const writeReliability = async (
       const p = await pred.evaluate(state, batches.batches[0] ?? {}, seed);
       drawn[fig.name] = { ...reliabilityBins(p.probs, p.classes, p.labels), title: fig.name };
     } catch (e) {
-      problems.push(`figure ${fig.name}: ${e instanceof Error ? e.message : String(e)}`);
+      // An expression of the figure that failed is named at its place, as during training.
+      const node = nodeFailureIn(e);
+      problems.push(`figure ${fig.name}: ${node !== undefined ? `${node.what} at ${formatSpan(node.span)} failed: ${node.reason}` : e instanceof Error ? e.message : String(e)}`);
     } finally {
       batches.dispose();
     }

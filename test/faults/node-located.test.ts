@@ -4,7 +4,7 @@
  * (a plugin function that throws, a plugin whose computation contradicts its shape rule, a product
  * whose symbolic inner dimension meets another size only at run time, a layer, a metric).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { go, workspace } from '../helpers/run-program.js';
@@ -95,6 +95,11 @@ run 3 steps batch 10
     expect(r.text).toContain(`--> ${r.file}:${at.line}:${at.column}`);
     // The call inside the product ran fine: it is not the one named.
     expect(r.text).not.toContain('pad1(…)');
+    // The whole output, as a user sees it, pinned (read by eye; UPDATE_GOLDEN=1 rewrites it).
+    const golden = path.join(import.meta.dirname, 'golden', 'runtime-matmul.expected');
+    const shown = `${r.text.replaceAll(path.dirname(r.file), '<dir>')}\n`;
+    if (process.env['UPDATE_GOLDEN'] === '1' || !existsSync(golden)) writeFileSync(golden, shown);
+    expect(shown).toBe(readFileSync(golden, 'utf8'));
   });
 
   it("a plugin's hand-written gradient that throws (the backward pass, outside every expression) names the entry and the update", async () => {
@@ -155,6 +160,26 @@ report every 2: fit
   const m = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { divergences: { first?: { what: string; at: string } }[] };
   return { ...r, text: r.errors.join('\n'), first: m.divergences[0]?.first, file: path.join(d, 'p.xreg'), col: (text.split('\n')[4] ?? '').indexOf(needle) + 1 };
 };
+
+describe('a figure drawn at the end of a run', () => {
+  it('a reliability figure whose expression fails is a note naming the expression and its place; the trained run stands', async () => {
+    const text = `plugin "./ops.js"
+data d = digits(path: ${JSON.stringify(path.resolve('data/digits.csv.gz'))})
+split d { train: 0.7, reg: 0.1, test: 0.2 } seed 0
+model net(x) = x |> dense(10)
+loss fit = cross_entropy(net(x), y) over train
+update params(net) by adam(lr: 1e-3) on fit
+run 4 steps batch 16
+figure rel = reliability(softmax(boom(net(x))), y)
+`;
+    const d = workspace({ 'p.xreg': text, 'ops.js': OPS });
+    const file = path.join(d, 'p.xreg');
+    const r = await runWithPlugins(file, path.join(d, 'out'));
+    const col = (text.split('\n')[7] ?? '').indexOf('boom(') + 1;
+    expect(r.code).toBe(0);
+    expect(r.errors.join('\n')).toMatch(new RegExp(`^note: figure rel: the call boom\\(…\\) on an argument of shape \\[\\d+, 10\\] at ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8:${col} failed: the kernel ran out of registers$`, 'm'));
+  });
+});
 
 describe('a loss that is not finite names where it came from', () => {
   it('exp(s) overflowing inside the loss: the divergence names the call exp(…) at its place, in the message and the manifest', async () => {
