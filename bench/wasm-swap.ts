@@ -46,7 +46,7 @@ for (let b = 0; b < blocks; b++) {
     }
   }
 }
-registerWasmKernels({ transposedMatMul: true });
+registerWasmKernels({ transposedMatMul: true, swapOperands: false });
 mlp.dispose();
 tf.dispose([dy, w2]);
 

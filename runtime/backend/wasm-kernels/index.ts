@@ -11,7 +11,11 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 export interface WasmKernelOptions {
   /** Replace BatchMatMul/_FusedMatMul with the transpose-first path (default true). */
   readonly transposedMatMul?: boolean;
-  /** BatchMatMul may swap its operands where that copies less (default true; transposed-mat-mul.ts). */
+  /**
+   * BatchMatMul may swap its operands where that copies less (transposed-mat-mul.ts). Default
+   * false: the swapped product is 10–15% faster alone, but whole MLP steps were not faster with it
+   * (0.77–1.03 of the old path over four sittings, bench/README.md); bench/wasm-swap.ts turns it on.
+   */
   readonly swapOperands?: boolean;
 }
 
@@ -54,14 +58,14 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): string[] {
   const transposeFirst = options.transposedMatMul ?? true;
   const batchMatMul = original('BatchMatMul');
   if (batchMatMul !== undefined) {
-    replaceKernel(transposeFirst ? withMaterializedTranspose(batchMatMul, { swap: options.swapOperands ?? true }) : batchMatMul);
+    replaceKernel(transposeFirst ? withMaterializedTranspose(batchMatMul, { swap: options.swapOperands ?? false }) : batchMatMul);
   }
   const fused = original('_FusedMatMul');
   if (fused !== undefined) {
     replaceKernel(withBatchedBiasFix(transposeFirst ? withMaterializedTranspose(fused) : fused));
   }
   const matMuls = transposeFirst
-    ? [`BatchMatMul (transpose first${(options.swapOperands ?? true) ? ' or swap operands' : ''})`, '_FusedMatMul (transpose first, batched bias fix)']
+    ? [`BatchMatMul (transpose first${(options.swapOperands ?? false) ? ' or swap operands' : ''})`, '_FusedMatMul (transpose first, batched bias fix)']
     : ['_FusedMatMul (batched bias fix)'];
   return [...added, ...matMuls];
 }
