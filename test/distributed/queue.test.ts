@@ -185,8 +185,10 @@ describe('xreg submit / worker / status on a real Redis', () => {
     victim.kill('SIGKILL');
     await exited(victim);
     const lost = held();
-    expect(lost).toHaveLength(2);
-    expect(lost.every((i) => manifestOf(memberDir(out, i)).outcome !== 'completed')).toBe(true);
+    expect(lost.length).toBeGreaterThan(0); // usually 2 (concurrency 2), fewer if the steady worker took the rest first
+    // The victim may have logged its second member before writing that member's folder.
+    const notDone = (i: number): boolean => !existsSync(path.join(memberDir(out, i), 'manifest.json')) || manifestOf(memberDir(out, i)).outcome !== 'completed';
+    expect(lost.every(notDone)).toBe(true);
     worker('pop-fault', 'rescuer', 2);
     await until('the population merge after the kill', merged(out), 100_000).catch((e: unknown) => {
       for (const [p, l] of logs) console.error(`--- ${p.pid}\n${l}`);
