@@ -22,7 +22,7 @@ import { checkDataShapes } from './exec/check-shapes.js';
 import { checkSnapshot, overrideChanges } from './exec/check-resume.js';
 import { execute, memberCount, modeOf, reportPlan, type ExecResult, type StepInfo } from './exec/loop.js';
 import type { MemberState, ReportRecord } from './exec/member.js';
-import { finalSpe, uniformSpe } from '../compiler/lower/clock.js';
+import { epochCoord, finalSpe, uniformSpe } from '../compiler/lower/clock.js';
 import { MAX_STEPS, runClock, toSteps, totalSteps, type Clock } from './exec/schedule.js';
 import type { Snapshot } from './exec/snapshot.js';
 import { disposeState } from './exec/state.js';
@@ -391,6 +391,7 @@ const runHeld = async (o: RunOptions, io: RunIO, held: Held): Promise<number> =>
     overrides: { ...overrides },
     started: previous?.started ?? startedAt,
     totalSteps: total,
+    totalEpochs: epochCoord(clock, total),
     stepsPerEpoch: spe,
     outcome: 'running',
     mode,

@@ -19,8 +19,11 @@ export const resumeConflicts = (o: ResumeAsked, dir: string, previous: Manifest 
   const bad: string[] = [];
   if (o.out !== undefined && path.resolve(o.out) !== path.resolve(dir)) bad.push(`--out ${o.out} (a resumed run writes into ${dir})`);
   if (o.steps !== undefined && o.steps !== previous?.totalSteps) bad.push(`--steps ${o.steps} (the run has ${previous?.totalSteps ?? 'another number of'} steps)`);
-  if (o.epochs !== undefined && (previous === undefined || o.epochs * previous.stepsPerEpoch !== previous.totalSteps)) {
-    bad.push(`--epochs ${o.epochs} (the run has ${previous !== undefined ? `${previous.totalSteps} steps of ${previous.stepsPerEpoch} per epoch` : 'another length'})`);
+  // A growing split's epochs are shorter before its growth point, so the length in epochs is the
+  // manifest's own; folders written before it was recorded had uniform epochs.
+  const epochs = previous === undefined ? undefined : (previous.totalEpochs ?? previous.totalSteps / previous.stepsPerEpoch);
+  if (o.epochs !== undefined && (epochs === undefined || Math.abs(o.epochs - epochs) > 1e-9)) {
+    bad.push(`--epochs ${o.epochs} (the run has ${previous !== undefined && epochs !== undefined ? `${previous.totalSteps} steps, ${+epochs.toFixed(3)} epochs` : 'another length'})`);
   }
   if (o.evalLimit !== undefined && o.evalLimit !== previous?.evalLimit) {
     bad.push(`--eval-limit ${o.evalLimit} (the run ${previous?.evalLimit !== undefined ? `used ${previous.evalLimit}` : 'evaluated whole splits'})`);

@@ -28,6 +28,8 @@ export const Manifest = t.intersection([
     outcome: t.keyof({ running: null, completed: null, interrupted: null, failed: null, diverged: null }),
   }),
   t.partial({
+    /** The run's length in epochs (an epoch of a growing split is shorter before its growth point). */
+    totalEpochs: t.number,
     ended: t.string,
     stepsRun: t.number,
     seconds: t.number,

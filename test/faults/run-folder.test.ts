@@ -108,6 +108,23 @@ describe('--resume', () => {
     expect(ok.code).toBe(0);
   });
 
+  it('--epochs on a growing split is measured in its own epochs: the same length resumes, another is refused', async () => {
+    // 30 training examples, batch 8: a quarter (1 step per epoch) until epoch 2, then 4 steps per epoch.
+    const text = small().replace('split d { train: 1/2, reg: 1/2 }', 'split d { train: 1/2 grow from 0.25 until epoch 2, reg: 1/2 }').replace('run 20 steps batch 8', 'run 4 epochs batch 8');
+    const d = workspace({ 'p.xreg': text });
+    const file = path.join(d, 'p.xreg');
+    const out = path.join(d, 'out');
+    let at = 0;
+    expect((await go({ file, out, checkpointEvery: 1 }, { onStep: (m) => (at = m.state.step), shouldStop: () => at >= 5 })).code).toBe(130);
+    expect(manifestOf(out)).toMatchObject({ totalSteps: 2 * 1 + 2 * 4, totalEpochs: 4, stepsPerEpoch: 4 });
+    const other = await go({ file, resume: out, epochs: 3 });
+    expect(other.code).toBe(1);
+    expect(other.errors[0]).toContain('--epochs 3 (the run has 10 steps, 4 epochs)');
+    const same = await go({ file, resume: out, epochs: 4 });
+    expect(same.code).toBe(0);
+    expect(manifestOf(out)).toMatchObject({ outcome: 'completed', totalSteps: 10 });
+  });
+
   it('stepsRun and seconds add up over segments, a crashed segment counted up to its last checkpoint', async () => {
     const d = workspace({ 'p.xreg': small() });
     const file = path.join(d, 'p.xreg');
