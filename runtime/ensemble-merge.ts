@@ -30,6 +30,7 @@ import type { FinishedMember, Snapshot } from './exec/snapshot.js';
 import { EnsembleCodes, replicatedPaths } from './ensemble-parts.js';
 import { identityHash } from './results/identity.js';
 import { sha256Text, writeManifest, type Manifest } from './results/manifest.js';
+import { mergedRunFields } from './results/merged-run.js';
 import { METRICS_FILE, recordLine } from './results/metrics.js';
 import { decodeNumber } from './results/numbers.js';
 import { writeReliability } from './results/reliability.js';
@@ -304,18 +305,10 @@ export const mergeEnsemble = async (
   }
   const figure = await writeReliability(out, program, joined, data.right, m0.seed, m0.evalLimit);
   if (E.isLeft(figure)) io.error(`note: ${figure.left}`);
-  const sum = (f: (m: Manifest) => number | undefined): number => parts.reduce((a, p) => a + (f(p.manifest) ?? 0), 0);
   const { part: _part, resumedFrom: _resumed, error: _error, ...base } = m0;
-  const seconds = sum((m) => m.seconds);
   await writeManifest(out, {
     ...base,
-    command: [...argv],
-    started: parts.map((p) => p.manifest.started).sort()[0] ?? m0.started,
-    ended: new Date().toISOString(),
-    outcome: 'completed',
-    stepsRun: sum((m) => m.stepsRun),
-    seconds,
-    phases: [{ name: 'ensemble', seconds }],
+    ...mergedRunFields(parts, argv, 'ensemble', m0),
     results: [finished],
     mergedFrom: [...dirs],
   });

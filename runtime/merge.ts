@@ -15,6 +15,7 @@ import { chooseMember } from './exec/loop.js';
 import type { ExploitEvent } from './exec/pbt.js';
 import type { FinishedMember } from './exec/snapshot.js';
 import { readManifest, writeManifest, type Manifest } from './results/manifest.js';
+import { mergedRunFields } from './results/merged-run.js';
 import { isEventLine, METRICS_FILE } from './results/metrics.js';
 import { decodeNumber } from './results/numbers.js';
 import { summaryTable } from './results/summary.js';
@@ -252,20 +253,12 @@ export const mergeRuns = async (
   } catch (e) {
     return fail(`cannot write ${out} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  const sum = (f: (m: Manifest) => number | undefined): number => parts.reduce((a, p) => a + (f(p.manifest) ?? 0), 0);
   const { part: _part, resumedFrom: _resumed, selected: _selected, error: _error, seedSummary: _partSummary, ...base } = first;
   // A part's summary covers its own seeds; the run's covers them all.
   const summary = first.mode === 'seeds' ? seedSummary(plan.right.results) : undefined;
-  const seconds = sum((m) => m.seconds);
   await writeManifest(out, {
     ...base,
-    command: [...argv],
-    started: parts.map((p) => p.manifest.started).sort()[0] ?? first.started,
-    ended: new Date().toISOString(),
-    outcome: 'completed',
-    stepsRun: sum((m) => m.stepsRun),
-    seconds,
-    phases: [{ name: first.mode ?? 'sweep', seconds }],
+    ...mergedRunFields(parts, argv, first.mode ?? 'sweep', first),
     results: [...plan.right.results],
     ...(first.mode === 'population'
       ? {
