@@ -15,14 +15,19 @@ import { manifestOf, metricLines, populationProgram } from '../helpers/sweep-par
 const text = populationProgram(30, 10);
 const merge = async (dirs: string[], out: string): Promise<number> => mergeRuns(dirs, out, ['merge'], { info: () => undefined, error: (l) => void console.error(l) });
 
+/** A fresh folder with the whole run trained in it, and the four part folders and exchange for the parts. */
+const wholeAndParts = async (): Promise<{ dir: string; file: string; whole: string; parts: string[]; exchange: { dir: string; timeoutMs: number } }> => {
+  const dir = workspace({ 'p.xreg': text });
+  const file = path.join(dir, 'p.xreg');
+  const whole = path.join(dir, 'whole');
+  expect((await go({ file, out: whole })).code).toBe(0);
+  const parts = [0, 1, 2, 3].map((i) => path.join(dir, `m${i}`));
+  return { dir, file, whole, parts, exchange: { dir: path.join(dir, 'exchange'), timeoutMs: 60_000 } };
+};
+
 describe('a population in parts', () => {
   it('equals the whole run when every member reports in time', async () => {
-    const dir = workspace({ 'p.xreg': text });
-    const file = path.join(dir, 'p.xreg');
-    const whole = path.join(dir, 'whole');
-    expect((await go({ file, out: whole })).code).toBe(0);
-    const parts = [0, 1, 2, 3].map((i) => path.join(dir, `m${i}`));
-    const exchange = { dir: path.join(dir, 'exchange'), timeoutMs: 60_000 };
+    const { dir, file, whole, parts, exchange } = await wholeAndParts();
     // The four parts side by side in this process: each waits for the others' scores at every exploit.
     const runs = await Promise.all(parts.map((out, i) => go({ file, out, part: { kind: 'member', index: i }, exchange })));
     expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0]);
@@ -70,12 +75,7 @@ describe('a population in parts', () => {
   });
 
   it('a part stopped mid-way and resumed (member 2, not the first) rejoins the others at the exploit; the merge equals the whole run', async () => {
-    const dir = workspace({ 'p.xreg': text });
-    const file = path.join(dir, 'p.xreg');
-    const whole = path.join(dir, 'whole');
-    expect((await go({ file, out: whole })).code).toBe(0);
-    const parts = [0, 1, 2, 3].map((i) => path.join(dir, `m${i}`));
-    const exchange = { dir: path.join(dir, 'exchange'), timeoutMs: 60_000 };
+    const { dir, file, whole, parts, exchange } = await wholeAndParts();
     // The others start and wait at the first exploit for member 2.
     const others = [0, 1, 3].map((i) => go({ file, out: parts[i] as string, part: { kind: 'member', index: i }, exchange }));
     let steps = 0;
