@@ -29,7 +29,13 @@ const perWorker = (members: number, workers: number): string => {
 };
 
 /** `out`: the run folder the pool would write (the default one when --out is not given), for the line. */
-export const poolPlan = (o: Omit<RunOptions, 'registry'> & { readonly workers: number }, registry: Registry, out: string = o.resume ?? o.out ?? 'OUT'): PoolPlan => {
+export const poolPlan = (
+  o: Omit<RunOptions, 'registry'> & {
+    readonly workers: number;
+    /** Whether the command line gave --workers (an ensemble is split only when asked). */
+    readonly workersAsked?: boolean;
+  },
+  registry: Registry, out: string = o.resume ?? o.out ?? 'OUT'): PoolPlan => {
   if (o.resume !== undefined) {
     // A pooled run's folder is written at its end; before that, only its parts exist.
     const left = leftPool(o.resume);
@@ -65,7 +71,7 @@ export const poolPlan = (o: Omit<RunOptions, 'registry'> & { readonly workers: n
   if ((ir.sweep?.select?.after?.length ?? 0) > 0) return one(`the ensemble of the selected members is evaluated over their parameters, so every member trains in one process`);
   if (o.seeds === undefined && ir.ensemble !== undefined) {
     // Split, an ensemble's own values (the average over members) are evaluated at the end only.
-    if (!o.argv.some((a) => a === '--workers' || a.startsWith('--workers='))) {
+    if (o.workersAsked !== true) {
       return one(`an ensemble trains in one process, so that every report holds the ensemble's values; --workers N trains its members apart (the ensemble's values at the end only)`);
     }
     const coupled = coupledRule(unrollEnsemble(ir).ir);

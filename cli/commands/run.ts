@@ -104,7 +104,7 @@ export const decodeRunOptions = (
   file: string,
   raw: unknown,
   argv: readonly string[],
-): E.Either<string, Omit<RunOptions, 'registry'> & { readonly quiet: boolean; readonly plugins: readonly string[]; readonly workers: number }> =>
+): E.Either<string, Omit<RunOptions, 'registry'> & { readonly quiet: boolean; readonly plugins: readonly string[]; readonly workers: number; readonly workersAsked: boolean }> =>
   pipe(
     RawOptions.decode(raw),
     E.mapLeft(firstMessage),
@@ -132,6 +132,7 @@ export const decodeRunOptions = (
         quiet: o.quiet === true,
         plugins: o.plugin ?? [],
         workers: o.workers ?? defaultWorkers(),
+        workersAsked: o.workers !== undefined,
         ...(o.out !== undefined ? { out: o.out } : {}),
         ...(o.steps !== undefined ? { steps: o.steps } : {}),
         ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),

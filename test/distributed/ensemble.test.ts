@@ -113,7 +113,7 @@ describe('an ensemble in parts', () => {
     const r = await go({ file, out: path.join(dir, 'never'), part: { kind: 'member', index: 1 } });
     expect(r.code).toBe(1);
     expect(r.errors.join('\n')).toMatch(/error\[E0856\]: --member 1: the update at .*c\.xreg:10:1 reads every member of the ensemble \(its loss cal averages over them\)/);
-    const plan = poolPlan({ file, set: {}, checkpointEvery: 1000, argv: ['run', file, '--workers', '2'], workers: 2 }, standardLibrary);
+    const plan = poolPlan({ file, set: {}, checkpointEvery: 1000, argv: ['run', file, '--workers', '2'], workers: 2, workersAsked: true }, standardLibrary);
     expect(plan.workers).toBe(1);
   });
 
@@ -123,8 +123,8 @@ describe('an ensemble in parts', () => {
     const whole = path.join(dir, 'whole');
     expect((await go({ file, out: whole })).code).toBe(0);
     expect(poolPlan({ file, set: {}, checkpointEvery: 1000, argv: ['run', file], workers: 8 }, standardLibrary).workers).toBe(1);
-    expect(poolPlan({ file, set: {}, checkpointEvery: 1000, argv: ['run', file, '--workers', '1'], workers: 1 }, standardLibrary).line).toBe('workers: 1 (--workers 1: the ensemble of 3 trains unrolled, as one model)');
-    const plan = poolPlan({ file, set: {}, checkpointEvery: 1000, argv: ['run', file, '--workers', '2'], workers: 2 }, standardLibrary);
+    expect(poolPlan({ file, set: {}, checkpointEvery: 1000, argv: ['run', file, '--workers', '1'], workers: 1, workersAsked: true }, standardLibrary).line).toBe('workers: 1 (--workers 1: the ensemble of 3 trains unrolled, as one model)');
+    const plan = poolPlan({ file, set: {}, checkpointEvery: 1000, argv: ['run', file, '--workers', '2'], workers: 2, workersAsked: true }, standardLibrary);
     expect(plan).toEqual({ workers: 2, members: 3, mode: 'ensemble', resume: false, line: 'workers: 2 (the 3 ensemble members in 2 processes, each with its own backend; --workers 1 for one)' });
     const out = path.join(dir, 'pooled');
     const q = quietIO();
