@@ -16,15 +16,25 @@ export const observable = (
   ev: Ev,
   locate?: (env: Env) => Promise<NonFiniteOrigin | undefined>,
 ): LoweredObservable => {
-  const compute = (state: RunState, batches: Batches, key: number): { v: tf.Tensor; state: RunState } => {
+  const compute = (state: RunState, batches: Batches, key: number): { v: tf.Tensor; state: RunState; random: boolean } => {
     const helpers: Record<string, HelperState> = { ...state.helpers };
+    // Every random draw (noise, a sample) takes its seed from the key: none taken, the value is
+    // the same under any key, which lets a population reuse a reported value (runtime/exec/loop.ts).
+    let random = false;
     const v = tf.tidy(() => {
-      const out = ev(makeEnv(state, batches, key, Salt.observe, helpers));
+      const env = makeEnv(state, batches, key, Salt.observe, helpers);
+      const out = ev({
+        ...env,
+        nextSeed: () => {
+          random = true;
+          return env.nextSeed();
+        },
+      });
       keepNewHelpers(helpers, state.helpers);
       // A bare parameter or field is the state's own tensor: the copy is ours to dispose.
       return out.clone();
     });
-    return { v, state: { ...state, helpers } };
+    return { v, state: { ...state, helpers }, random };
   };
   return {
     name,
@@ -35,12 +45,12 @@ export const observable = (
       const r = compute(state, batches, key);
       const value = r.v.dataSync()[0] ?? Number.NaN;
       r.v.dispose();
-      return { value, state: r.state };
+      return { value, state: r.state, random: r.random };
     },
     evaluateAsync: async (state: RunState, batches: Batches, key: number) => {
       const r = compute(state, batches, key);
       try {
-        return { value: (await r.v.data())[0] ?? Number.NaN, state: r.state };
+        return { value: (await r.v.data())[0] ?? Number.NaN, state: r.state, random: r.random };
       } finally {
         r.v.dispose();
       }

@@ -57,13 +57,21 @@ export interface LoweredRule {
 }
 
 /** A value that is observed (a metric, a loss for the log, a report item). */
+/** An observable's value at a state. */
+export interface Observed {
+  readonly value: number;
+  readonly state: RunState;
+  /** Whether it drew on the key (noise, a sample): false says any key gives the same value; absent, it may have. */
+  readonly random?: boolean;
+}
+
 export interface LoweredObservable {
   readonly name: string;
   readonly needs: readonly BatchNeed[];
   /** Its value, and the state with stateful helpers advanced (other parts shared). */
-  readonly evaluate: (state: RunState, batches: Batches, key: number) => { readonly value: number; readonly state: RunState };
+  readonly evaluate: (state: RunState, batches: Batches, key: number) => Observed;
   /** The same, read back asynchronously: a GPU backend under Node (webgpu) has no synchronous read. */
-  readonly evaluateAsync: (state: RunState, batches: Batches, key: number) => Promise<{ readonly value: number; readonly state: RunState }>;
+  readonly evaluateAsync: (state: RunState, batches: Batches, key: number) => Promise<Observed>;
   /**
    * The first expression whose value is not finite, evaluated as `evaluate` would (a loss that came
    * out NaN or ±Infinity: where it came from). Losses and metrics have it; it costs nothing until called.

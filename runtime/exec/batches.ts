@@ -33,6 +33,31 @@ export const evalSubset = (size: number, limit: number | undefined, seed: number
     .sort();
 };
 
+/**
+ * The whole-split batches observing draws, kept for the length of a run: a report evaluates every
+ * split whole (the training split too, for a reported loss), and a population's members, or one
+ * model's successive reports, would otherwise gather and upload the same examples each time (a
+ * whole Fashion-MNIST training split is 170 MB). Such a batch depends on the split, the limit and
+ * nothing of the member, so the tensors are the same whoever asks; the run disposes them at its end.
+ */
+export interface BatchCache {
+  readonly get: (key: string) => Batch | undefined;
+  readonly set: (key: string, batch: Batch) => void;
+  readonly dispose: () => void;
+}
+
+export const batchCache = (): BatchCache => {
+  const kept = new Map<string, Batch>();
+  return {
+    get: (key) => kept.get(key),
+    set: (key, batch) => void kept.set(key, batch),
+    dispose: () => {
+      for (const b of kept.values()) for (const t of Object.values(b) as tf.Tensor[]) t.dispose();
+      kept.clear();
+    },
+  };
+};
+
 export interface Drawn {
   /** One Batches per need list, in order. */
   readonly batches: readonly Batches[];
@@ -48,8 +73,11 @@ export const drawBatches = (
   epoch: number,
   purpose: Purpose,
   evalLimit?: number,
+  cache?: BatchCache,
 ): Drawn => {
   const made = new Map<string, Batch>();
+  /** Streams whose batch belongs to `cache`, not to this draw. */
+  const shared = new Set<string>();
   const next: Record<string, Cursor> = { ...cursors };
   const get = (need: BatchNeed): Batch => {
     const key = streamKey(purpose, need);
@@ -64,7 +92,16 @@ export const drawBatches = (
     if (need.batch === 'all') {
       // A limit applies to observing only (a full-batch rule trains on every example), and its
       // subset does not depend on the member's seed, so sweep and population members compare.
-      batch = makeBatch(view, evalSubset(view.size, purpose === 'eval' ? evalLimit : undefined, hashString(key)));
+      const limit = purpose === 'eval' ? evalLimit : undefined;
+      // A growing split's view changes with the epoch: only a fixed one is kept.
+      const keep = purpose === 'eval' && g === undefined ? cache : undefined;
+      const cacheKey = `${key}|${limit ?? 'all'}`;
+      const kept = keep?.get(cacheKey);
+      batch = kept ?? makeBatch(view, evalSubset(view.size, limit, hashString(key)));
+      if (keep !== undefined) {
+        if (kept === undefined) keep.set(cacheKey, batch);
+        shared.add(key);
+      }
     } else {
       const a = advance(next[key] ?? startCursor, need.batch, view.size, mixSeeds(seed, hashString(key)));
       next[key] = a.cursor;
@@ -79,7 +116,7 @@ export const drawBatches = (
     return out;
   });
   const dispose = (): void => {
-    for (const b of made.values()) for (const t of Object.values(b) as tf.Tensor[]) t.dispose();
+    for (const [k, b] of made) if (!shared.has(k)) for (const t of Object.values(b) as tf.Tensor[]) t.dispose();
   };
   return { batches, cursors: next, dispose };
 };

@@ -17,6 +17,7 @@ import type { FinishedMember, Mode, Snapshot } from './snapshot.js';
 import { disposeState } from './state.js';
 import { describeDivergence, type Divergence } from './diverge.js';
 import type { Scope } from '../ensemble-parts.js';
+import { batchCache, type BatchCache } from './batches.js';
 
 export interface ExecOptions {
   readonly seed: number;
@@ -221,7 +222,17 @@ const track = (
   }
 };
 
+/** Trains the program's members; the whole-split batches its reports share live as long as the run. */
 export const execute = async (program: LoweredProgram, data: PreparedData, o: ExecOptions): Promise<ExecResult> => {
+  const evalBatches = batchCache();
+  try {
+    return await executeWith(program, data, o, evalBatches);
+  } finally {
+    evalBatches.dispose();
+  }
+};
+
+const executeWith = async (program: LoweredProgram, data: PreparedData, o: ExecOptions, evalBatches: BatchCache): Promise<ExecResult> => {
   const started = Date.now();
   const ir = program.ir;
   const clock = runClock(data.main.size, ir.run.batch, data.growth[data.main.key]);
@@ -236,6 +247,7 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
     total,
     report: plan,
     multi: mode === 'sweep' || mode === 'population' || mode === 'seeds',
+    evalBatches,
     ...(o.evalLimit !== undefined ? { evalLimit: o.evalLimit } : {}),
     ...(o.watchFinite === false ? { watchFinite: false } : {}),
     ...(o.scope !== undefined ? { scope: o.scope } : {}),
@@ -272,7 +284,13 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
       finalSaveError = `${what}${e instanceof Error ? e.message : String(e)}`;
     }
   };
+  /**
+   * A population member's last report, by member: the state it was made at and the values that
+   * state alone decides, so that an exploit at the same step uses them instead of evaluating again.
+   */
+  const reported = new Map<number, { readonly state: RunState; readonly exact: ReadonlyMap<LoweredObservable, number> }>();
   const hooksFor = (slot: number) => ({
+    ...(mode === 'population' ? { onExact: (m: MemberState, exact: ReadonlyMap<LoweredObservable, number>) => void reported.set(m.index, { state: m.state, exact }) } : {}),
     onReport: (r: ReportRecord) => {
       records++;
       track(stats, r, r.member ?? 0, better);
@@ -410,6 +428,15 @@ export const execute = async (program: LoweredProgram, data: PreparedData, o: Ex
     for (const [i, m] of live.entries()) {
       if (obs === undefined) {
         scores.push(NaN);
+        continue;
+      }
+      // Reported at this very state (the same object: nothing trained since), from whole splits and
+      // without randomness: evaluating again would give these bits again, so the report's value is
+      // the score. A resumed member's state is a new object: it is evaluated, to the same value.
+      const last = reported.get(m.index);
+      const known = last !== undefined && last.state === m.state ? last.exact.get(obs) : undefined;
+      if (known !== undefined) {
+        scores.push(known);
         continue;
       }
       const r = await evaluateReport({ ...ctx, report: { every: plan.every, items: [obs] } }, m);

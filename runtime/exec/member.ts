@@ -2,7 +2,7 @@
 import type { IRDuration } from '../../compiler/ir.js';
 import type { LoweredObservable, LoweredProgram, LoweredRule, RunState } from '../../compiler/lower/types.js';
 import { mixSeeds } from '../../stdlib/data/random.js';
-import { drawBatches, type Cursors } from './batches.js';
+import { drawBatches, type BatchCache, type Cursors } from './batches.js';
 import type { PreparedData } from './data.js';
 import { epochOf, fires, phaseAt, reportDue, type Clock, type Timing } from './schedule.js';
 import { releaseOld } from '../../compiler/lower/release.js';
@@ -59,6 +59,8 @@ export interface RunContext {
   readonly multi: boolean;
   /** Whole-split observables see at most this many examples (see `evalSubset`). */
   readonly evalLimit?: number;
+  /** The run's whole-split batches for observing, shared by its members and reports (batches.ts). */
+  readonly evalBatches?: BatchCache;
   /** Look for non-finite parameters after every update (off once a run chose to go on past one). */
   readonly watchFinite?: boolean;
   /**
@@ -71,6 +73,8 @@ export interface RunContext {
 export interface StepHooks {
   readonly onStep?: (m: MemberState) => void;
   readonly onReport?: (r: ReportRecord) => void;
+  /** After each report: the member and the values its state alone decides (`Evaluated.exact`). */
+  readonly onExact?: (m: MemberState, exact: ReadonlyMap<LoweredObservable, number>) => void;
   /** Checked after every step; true stops the run there (Ctrl-C). */
   readonly shouldStop?: () => boolean;
   /** Called after every step (the loop saves checkpoints here). */
@@ -130,7 +134,7 @@ const divergenceIn = async (ctx: RunContext, m: MemberState, step: number, check
 
 /** The batches of a report at `m` (each item's, drawn from the member's eval cursors). */
 const reportBatches = (ctx: RunContext, m: MemberState) =>
-  drawBatches(ctx.report.items.map((o) => o.needs), ctx.data, m.cursors, m.seed, epochOf(m.state.step, ctx.clock), 'eval', ctx.evalLimit);
+  drawBatches(ctx.report.items.map((o) => o.needs), ctx.data, m.cursors, m.seed, epochOf(m.state.step, ctx.clock), 'eval', ctx.evalLimit, ctx.evalBatches);
 
 /** The random key of report item `i` at `m`'s step. */
 const reportKey = (m: MemberState, i: number): number => mixSeeds(m.seed, m.state.step, 0x7e9047, i) | 0;
@@ -155,21 +159,34 @@ const firstNonFiniteIn = async (ctx: RunContext, m: MemberState, loss: string): 
   }
 };
 
+/** A report's values at a member's state, and those of them that the state alone decides. */
+export interface Evaluated {
+  readonly values: Record<string, number>;
+  readonly cursors: Cursors;
+  /**
+   * The values of items that read whole splits only (no cursor) and drew nothing random (no key):
+   * evaluated again at the same state, from any cursors and under any key, each comes out the same.
+   */
+  readonly exact: ReadonlyMap<LoweredObservable, number>;
+}
+
 /** Values of the report items at the member's current state; helper states advanced by observing are dropped. */
-export const evaluateReport = async (ctx: RunContext, m: MemberState): Promise<{ values: Record<string, number>; cursors: Cursors }> => {
+export const evaluateReport = async (ctx: RunContext, m: MemberState): Promise<Evaluated> => {
   const drawn = reportBatches(ctx, m);
   const values: Record<string, number> = {};
+  const exact = new Map<LoweredObservable, number>();
   try {
     for (const [i, o] of ctx.report.items.entries()) {
       if (ctx.scope !== undefined && !ctx.scope.item(o)) continue;
       const r = await o.evaluateAsync(m.state, drawn.batches[i] ?? {}, reportKey(m, i));
       releaseOld(r.state, m.state);
       values[o.name] = r.value;
+      if (r.random === false && o.needs.every((n) => n.batch === 'all')) exact.set(o, r.value);
     }
   } finally {
     drawn.dispose();
   }
-  return { values, cursors: drawn.cursors };
+  return { values, cursors: drawn.cursors, exact };
 };
 
 export const makeRecord = (ctx: RunContext, m: MemberState, values: Readonly<Record<string, number>>): ReportRecord => ({
@@ -214,6 +231,7 @@ export const runMember = async (
       });
       m = { ...m, cursors: r.cursors };
       hooks.onReport?.(makeRecord(ctx, m, r.values));
+      hooks.onExact?.(m, r.exact);
       const bad = watch.watchFinite !== false ? lossDivergence(ctx.program.rules, r.values, ctx.program.losses.map((l) => l.name), done) : undefined;
       if (bad !== undefined) {
         const first = bad.loss !== undefined ? await firstNonFiniteIn(ctx, pre, bad.loss) : undefined;
