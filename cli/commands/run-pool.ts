@@ -19,6 +19,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
+import { writeExchangeSettings } from '../../runtime/exchange-settings.js';
 import { mergeRuns, type RegistryFor } from '../../runtime/merge.js';
 import { exchangeFolder, partFolder, partsFolder, poolFile, PoolRecord, stagingFolder, leftPool, type PoolMode } from './pool-folders.js';
 
@@ -143,6 +144,9 @@ export const runPool = async (r: PoolRun, io: PoolIO, spawnWorker: SpawnWorker =
     await fs.rm(parts, { recursive: true, force: true });
     await fs.mkdir(parts, { recursive: true });
     await fs.writeFile(poolFile(parts), JSON.stringify(PoolRecord.encode({ workers: r.workers, members: r.members, mode })));
+    // The workers start together and a failing one fails the run: none is lost after a plan while
+    // others wait for a state it holds, so only the states copied need be written.
+    if (mode === 'population') await writeExchangeSettings(exchangeFolder(parts), { states: 'copied' });
   }
   const exchange = mode === 'population' ? exchangeFolder(parts) : undefined;
   const dirs = [...Array(r.workers).keys()].map((k) => partFolder(parts, k));

@@ -82,6 +82,11 @@ describe('xreg run --workers on a population', () => {
     expect(existsSync(out)).toBe(false);
     // Each part stopped with a checkpoint short of the end.
     for (const k of [0, 1]) expect(manifestOf(path.join(partsFolder(out), `part-${k}`)).outcome).toBe('interrupted');
+    // The pool's workers publish only the states copied, after the plan (runtime/exchange.ts).
+    const exchange = exchangeFolder(partsFolder(out));
+    expect(JSON.parse(readFileSync(path.join(exchange, 'exchange.json'), 'utf8'))).toEqual({ states: 'copied' });
+    const decided = JSON.parse(readFileSync(path.join(exchange, '10', 'plan.json'), 'utf8')) as { copies: { from: number }[] };
+    expect(readdirSync(path.join(exchange, '10')).filter((n) => /^\d+$/.test(n))).toEqual([...new Set(decided.copies.map((c) => String(c.from)))].sort());
 
     const plan = poolPlan({ ...opts(file), resume: out }, standardLibrary);
     expect(plan).toMatchObject({ workers: 2, members: 4, mode: 'population', resume: true });

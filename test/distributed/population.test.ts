@@ -5,9 +5,11 @@
  * in time does not stall the others: they decide without it, it is ranked last, and when it comes
  * back it takes the copy the plan gave it, and the log says so.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeExchangeSettings } from '../../runtime/exchange-settings.js';
+import { checkpointPath } from '../../runtime/checkpoint/store.js';
 import { mergeRuns } from '../../runtime/merge.js';
 import { go, workspace } from '../helpers/run-program.js';
 import { manifestOf, metricLines, populationProgram } from '../helpers/sweep-parts.js';
@@ -44,6 +46,47 @@ describe('a population in parts', () => {
     const plan = JSON.parse(readFileSync(path.join(exchange.dir, '10', 'plan.json'), 'utf8')) as { late: number[]; copies: { to: number; from: number }[] };
     expect(plan.late).toEqual([]);
     expect(plan.copies.map((c) => [c.to, c.from])).toEqual([[w.exploits?.[0]?.to, w.exploits?.[0]?.from]]);
+  });
+
+  /** Per exploit step: the members whose state is in the folder, the sources of its plan, and whether each state was written after the plan. */
+  const statesAt = (exchange: string, step: string): { states: string[]; sources: string[]; afterPlan: boolean[] } => {
+    const at = path.join(exchange, step);
+    const plan = JSON.parse(readFileSync(path.join(at, 'plan.json'), 'utf8')) as { copies: { from: number }[] };
+    const planned = statSync(path.join(at, 'plan.json')).mtimeMs;
+    const states = readdirSync(at).filter((n) => /^\d+$/.test(n)).sort();
+    return {
+      states,
+      sources: [...new Set(plan.copies.map((c) => String(c.from)))].sort(),
+      afterPlan: states.map((n) => statSync(checkpointPath(path.join(at, n))).mtimeMs >= planned),
+    };
+  };
+
+  it('set to publish only the states copied, each part writes its sources after the plan, and the merge still equals the whole run', async () => {
+    const { dir, file, whole, parts, exchange } = await wholeAndParts();
+    await writeExchangeSettings(exchange.dir, { states: 'copied' });
+    const runs = await Promise.all(parts.map((out, i) => go({ file, out, part: { kind: 'member', index: i }, exchange })));
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    const out = path.join(dir, 'merged');
+    expect(await merge(parts, out)).toBe(0);
+    expect(metricLines(out)).toEqual(metricLines(whole));
+    expect(manifestOf(out).results).toEqual(manifestOf(whole).results);
+    expect(manifestOf(out).exploits).toEqual(manifestOf(whole).exploits);
+    for (const step of ['10', '20']) {
+      const s = statesAt(exchange.dir, step);
+      expect(s.states).toEqual(s.sources);
+      expect(s.afterPlan).toEqual(s.states.map(() => true));
+    }
+  });
+
+  it('by default every state is published before its score (a part lost later is not waited for), and the copied ones kept', async () => {
+    const { file, parts, exchange } = await wholeAndParts();
+    const runs = await Promise.all(parts.map((out, i) => go({ file, out, part: { kind: 'member', index: i }, exchange })));
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    for (const step of ['10', '20']) {
+      const s = statesAt(exchange.dir, step);
+      expect(s.states).toEqual(s.sources);
+      expect(s.afterPlan).toEqual(s.states.map(() => false));
+    }
   });
 
   it('does not wait forever for a member that is late: it is replaced from a top member when it comes back', async () => {
