@@ -9,8 +9,9 @@
  * - the conv step (conv 3×3×32 same, ReLU, max pool 2, dense 10) likewise;
  * - `programs/noise/crossreg_noise.xreg` against the same program with σ frozen (its `update
  *   noise_scales` line removed), mean time per step over whole 30-step periods of ρ updates;
- * - a population of 20 (`programs/noise/pbt.xreg`) against the same network as one model, time
- *   per step of every member.
+ * - a population of 20 (`programs/noise/pbt.xreg`) on all cores (`--workers`) against the same
+ *   network as one model, per epoch of the program as written (bench/peers/population.ts: whole
+ *   `xreg run`s of 1 and 2 epochs, needs `npm run build`).
  *
  * Prints the medians over rounds, the ratios the issue sets targets for, and the load average.
  * Needs Fashion-MNIST (`apt-get install dataset-fashion-mnist`).
@@ -24,10 +25,13 @@ import { renderAll } from '../../cli/commands/run.js';
 import { runProgram } from '../../runtime/run.js';
 import { standardLibrary } from '../../stdlib/registry.js';
 import { intOption } from '../wasm-timing.js';
+import { populationRound } from './population.js';
 
 const rounds = intOption('rounds', 3);
 /** `--only-steps`: the MLP and conv comparisons alone (minutes instead of the population's hour). */
 const onlySteps = process.argv.includes('--only-steps');
+/** `--only-population`: the population comparison alone. */
+const onlyPopulation = process.argv.includes('--only-population');
 const steps = intOption('steps', 40);
 const warmup = 5;
 const scratch = mkdtempSync(path.join(tmpdir(), 'xreg-peers-'));
@@ -122,9 +126,6 @@ const torch = (kind: 'mlp' | 'conv', threads: number): number | string => {
 
 const noiseText = readFileSync('programs/noise/crossreg_noise.xreg', 'utf8').replace('import "../lib/blocks.xreg"', `import "${path.resolve('programs/lib/blocks.xreg')}"`);
 const frozenText = noiseText.replace(/^update noise_scales\(net\).*$/m, 'freeze noise_scales(net)');
-const pbtText = readFileSync('programs/noise/pbt.xreg', 'utf8').replace('import "../lib/blocks.xreg"', `import "${path.resolve('programs/lib/blocks.xreg')}"`);
-// The population's network trained as one model: the population block's body at top level, no exploit.
-const oneText = pbtText.replace(/population 20 \{([\s\S]*?)\n\}\nevery 1 epoch: exploit[^\n]*\n/, (_m, body: string) => `${body.trim()}\n`);
 
 const cores = availableParallelism();
 const results = new Map<string, number[]>();
@@ -139,20 +140,23 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 
 const loadBefore = load();
 for (let r = 0; r < rounds; r++) {
-  for (const kind of ['mlp', 'conv'] as const) {
+  for (const kind of onlyPopulation ? [] : (['mlp', 'conv'] as const)) {
     note(`${kind} xreg`, median((await xregStepTimes(program(kind === 'mlp' ? MLP : CONV), steps + warmup)).slice(warmup)));
     note(`${kind} tfjs by hand`, median(handTimes(handStep(kind), steps)));
     note(`${kind} pytorch 1 thread`, torch(kind, 1));
     note(`${kind} pytorch ${cores} threads`, torch(kind, cores));
   }
   if (onlySteps) continue;
-  // Whole ρ periods (every 30 steps), after a first period of warm-up.
-  note('crossreg_noise', mean((await xregStepTimes(noiseText, 90, 'noise.xreg')).slice(29)));
-  note('crossreg_noise σ frozen', mean((await xregStepTimes(frozenText, 90, 'frozen.xreg')).slice(29)));
-  // `--steps` counts the steps of each member; onStep fires once per member step, so 20 intervals
-  // make one step of the population. The first population step is warm-up.
-  note('population of 20 (per step of all members)', 20 * mean((await xregStepTimes(pbtText, 10, 'pbt.xreg')).slice(20)));
-  note('one model', mean((await xregStepTimes(oneText, 30, 'one.xreg')).slice(5)));
+  if (!onlyPopulation) {
+    // Whole ρ periods (every 30 steps), after a first period of warm-up.
+    note('crossreg_noise', mean((await xregStepTimes(noiseText, 90, 'noise.xreg')).slice(29)));
+    note('crossreg_noise σ frozen', mean((await xregStepTimes(frozenText, 90, 'frozen.xreg')).slice(29)));
+  }
+  // Per epoch, as the program reports and exploits (an epoch holds as many steps for both), in ms
+  // per step so that the table reads alike.
+  const pop = populationRound({ bin: path.resolve('bin/xreg.js'), workers: cores, scratch: path.join(scratch, `pop${r}`), log: (l) => console.error(l) });
+  note(`population of 20 on ${cores} workers (per step of all members)`, (1000 * pop.population) / pop.spe);
+  note('one model', (1000 * pop.one) / pop.spe);
   console.error(`round ${r + 1}/${rounds} done; load average ${load()}`);
 }
 rmSync(scratch, { recursive: true, force: true });
@@ -176,4 +180,4 @@ console.log(ratio('mlp xreg', 'mlp pytorch 1 thread', 1.3));
 console.log(ratio('conv xreg', `conv pytorch ${cores} threads`, 1.3));
 console.log(ratio('conv xreg', 'conv tfjs by hand', 1.05));
 console.log(ratio('crossreg_noise', 'crossreg_noise σ frozen', 1.1));
-console.log(ratio('population of 20 (per step of all members)', 'one model', 11));
+console.log(ratio(`population of 20 on ${cores} workers (per step of all members)`, 'one model', 11));

@@ -1,0 +1,117 @@
+/**
+ * bench/peers' population row: `programs/noise/pbt.xreg` (a population of 20) on `--workers N`
+ * against the same network trained as one model, per epoch of the program as written. Each side
+ * runs `xreg run` (a built `bin/xreg.js`) for 1 and for 2 epochs, and the difference of the two
+ * wall times is one epoch: start-up (Node, data, compile), the final save and the pool's merge
+ * cancel out, and the epoch holds what the program asks of it — every member's steps, its report
+ * (`report every 1 epoch`, as the one model's) and, for the population, one exploit (the 2-epoch
+ * run exploits at the end of the first; a run never exploits at its last step).
+ *
+ * Alone: `npx tsx bench/peers/population.ts [--rounds 2] [--workers 2] [--bin bin/xreg.js,OTHER/bin/xreg.js]`;
+ * several `--bin`s (another tree's build) are measured round by round, interleaved, for a
+ * before/after figure in one sitting.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const root = path.join(import.meta.dirname, '..', '..');
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** pbt.xreg with its import made absolute (the copies live in a scratch folder). */
+export const pbtText = (): string =>
+  readFileSync(path.join(root, 'programs', 'noise', 'pbt.xreg'), 'utf8').replace('import "../lib/blocks.xreg"', `import "${path.join(root, 'programs', 'lib', 'blocks.xreg')}"`);
+
+/** The population's network trained as one model: the population block's body at top level, no exploit. */
+export const oneModelText = (pbt: string): string => {
+  const one = pbt.replace(/population 20 \{([\s\S]*?)\n\}\nevery 1 epoch: exploit[^\n]*\n/, (_m, body: string) => `${body.trim()}\n`);
+  if (one === pbt) throw new Error('pbt.xreg changed: update bench/peers/population.ts');
+  return one;
+};
+
+export interface EpochTimes {
+  /** Wall seconds of one epoch of all members (2-epoch run less 1-epoch run). */
+  readonly population: number;
+  readonly one: number;
+  /** Steps in an epoch (the runs' manifest). */
+  readonly spe: number;
+  readonly load: string;
+}
+
+/** Wall seconds of `xreg run FILE --epochs N` (and the process tree's CPU seconds). */
+const timed = (bin: string, file: string, epochs: number, out: string, extra: readonly string[]): { wall: number; cpu: number; spe: number } => {
+  const times = `${out}.time`;
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', '-o', times, process.execPath, bin, 'run', file, '--epochs', String(epochs), '--out', out, '--quiet', ...extra], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  if (r.status !== 0) throw new Error(`${bin} run ${file} --epochs ${epochs} failed (${String(r.status)}): ${r.stderr.toString('utf8').slice(-2000)}`);
+  const [wall, user, sys] = readFileSync(times, 'utf8').trim().split(/\s+/).map(Number);
+  const spe = Number((JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { stepsPerEpoch?: unknown }).stepsPerEpoch);
+  rmSync(out, { recursive: true, force: true });
+  return { wall: wall ?? NaN, cpu: (user ?? NaN) + (sys ?? NaN), spe };
+};
+
+/**
+ * One round: population on `workers` for 1 and 2 epochs, the one model for 1 and 2 epochs (each
+ * pair back to back, so a load change hits both runs of a difference alike).
+ */
+export const populationRound = (o: { readonly bin: string; readonly workers: number; readonly scratch: string; readonly log?: (line: string) => void }): EpochTimes => {
+  mkdirSync(o.scratch, { recursive: true });
+  const pbt = pbtText();
+  const pop = path.join(o.scratch, 'pbt.xreg');
+  const one = path.join(o.scratch, 'one.xreg');
+  writeFileSync(pop, pbt);
+  writeFileSync(one, oneModelText(pbt));
+  const before = load();
+  let spe = NaN;
+  const runs = (file: string, extra: readonly string[]): number => {
+    const a = timed(o.bin, file, 1, path.join(o.scratch, 'e1'), extra);
+    const b = timed(o.bin, file, 2, path.join(o.scratch, 'e2'), extra);
+    spe = a.spe;
+    o.log?.(`  ${path.basename(file)}: 1 epoch ${a.wall.toFixed(1)} s wall (${a.cpu.toFixed(1)} s CPU), 2 epochs ${b.wall.toFixed(1)} s wall (${b.cpu.toFixed(1)} s CPU); load ${load()}`);
+    return b.wall - a.wall;
+  };
+  const population = runs(pop, ['--workers', String(o.workers)]);
+  const oneModel = runs(one, []);
+  return { population, one: oneModel, spe, load: `${before} → ${load()}` };
+};
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
+};
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  const arg = (name: string, fallback: string): string => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+  };
+  const rounds = Number(arg('rounds', '2'));
+  const workers = Number(arg('workers', String(availableParallelism())));
+  const bins = arg('bin', path.join(root, 'bin', 'xreg.js')).split(',').map((b) => path.resolve(b));
+  const scratch = mkdtempSync(path.join(tmpdir(), 'xreg-peers-pop-'));
+  const seen = new Map<string, EpochTimes[]>();
+  try {
+    for (let r = 0; r < rounds; r++) {
+      // Alternate the order of the builds, so that neither always meets the same moment of the load.
+      for (const bin of r % 2 === 0 ? bins : [...bins].reverse()) {
+        console.error(`round ${r + 1}/${rounds}, ${bin}:`);
+        const t = populationRound({ bin, workers, scratch: path.join(scratch, String(r)), log: (l) => console.error(l) });
+        console.error(`  population ${t.population.toFixed(1)} s per epoch, one model ${t.one.toFixed(1)} s: ${(t.population / t.one).toFixed(2)}× (load ${t.load})`);
+        seen.set(bin, [...(seen.get(bin) ?? []), t]);
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  console.log(`population of 20 on ${workers} workers against one model, per epoch of pbt.xreg; ${rounds} rounds; node ${process.version}; load now ${load()}`);
+  console.log('| build | round | population s/epoch | one model s/epoch | ratio | load before → after |');
+  console.log('|---|---:|---:|---:|---:|---|');
+  for (const [bin, ts] of seen) {
+    ts.forEach((t, i) => console.log(`| ${path.relative(process.cwd(), bin)} | ${i + 1} | ${t.population.toFixed(1)} | ${t.one.toFixed(1)} | ${(t.population / t.one).toFixed(2)} | ${t.load} |`));
+    console.log(`| ${path.relative(process.cwd(), bin)} | median | ${median(ts.map((t) => t.population)).toFixed(1)} | ${median(ts.map((t) => t.one)).toFixed(1)} | ${median(ts.map((t) => t.population / t.one)).toFixed(2)} | |`);
+  }
+}
