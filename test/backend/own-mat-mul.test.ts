@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gemmF32, gemmPlan, MAX_B, type GemmPlan } from '../../runtime/backend/wasm-kernels/outer-gemm.js';
 import { registerWasmKernels } from '../../runtime/backend/wasm-kernels/index.js';
+import { shares } from '../../runtime/backend/wasm-kernels/own-mat-mul.js';
 import { activateWasm, onBackend, randomTensor, randomValues, relativeError, rememberBackend, wasmBackend } from './helpers.js';
 
 const restoreBackend = rememberBackend();
@@ -36,6 +37,25 @@ describe('our own product: plans', () => {
     expect(gemmPlan([8, 4], [5, 8], false, false)).toBeUndefined(); // K differs
     expect(gemmPlan([8, 2 * MAX_B / 8], [2 * MAX_B / 8, 8], false, false)).toBeUndefined(); // B beyond the cache bound
     expect(gemmPlan([0, 4], [4, 8], false, false)).toBeUndefined();
+  });
+});
+
+describe('our own product: rows shared among threads', () => {
+  it('covers every row once, in whole 4-row tiles, empty shares last', () => {
+    expect(shares(128, 2)).toEqual([[0, 64], [64, 128]]);
+    expect(shares(12, 2)).toEqual([[0, 8], [8, 12]]);
+    expect(shares(4, 3)).toEqual([[0, 4], [4, 4], [4, 4]]);
+    for (const [m, t] of [[784, 3], [256, 4], [8, 8], [1000, 7]] as const) {
+      const s = shares(m, t);
+      expect(s).toHaveLength(t);
+      expect(s[0]?.[0]).toBe(0);
+      expect(s[t - 1]?.[1]).toBe(m);
+      s.forEach(([a, b], i) => {
+        expect(b).toBeGreaterThanOrEqual(a);
+        if (i > 0) expect(a).toBe(s[i - 1]?.[1]);
+        if (b < m) expect(b % 4).toBe(0);
+      });
+    }
   });
 });
 

@@ -1,12 +1,13 @@
 /**
- * BatchMatMul by our own SIMD product (outer-gemm.ts) where its plan applies, on a backend running
- * one thread (with XNNPACK's thread pool the library's product is split over cores and ours is
- * not); otherwise the wrapped kernel. Measured in bench/README.md ("our own product").
+ * BatchMatMul by our own SIMD product (outer-gemm.ts) where its plan applies; otherwise the wrapped
+ * kernel. With the threaded binary (XREG_WASM_THREADS=N) the rows of C are split over N threads of
+ * ours (stdlib/wasm/workers.ts) on the shared heap; each output is computed as on one thread, so
+ * the bits do not depend on N. Measured in bench/README.md ("our own SIMD kernels").
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { isWasmHeapBackend, kernelsOn, offsetOf } from '../../../stdlib/wasm/heap.js';
-import { gemmPlan, gemmWasm, type GemmPlan } from './outer-gemm.js';
+import { isWasmHeapBackend, kernelsOn, offsetOf, poolOn } from '../../../stdlib/wasm/heap.js';
+import { gemmPlan, gemmWasm, TILE_M, type GemmPlan } from './outer-gemm.js';
 import { asWasm } from './wasm-ops.js';
 
 type Gemm = (pa: number, pb: number, pc: number, K: number, M: number, N: number, smBytes: number, skBytes: number) => void;
@@ -18,12 +19,26 @@ const swapLastTwo = (rank: number): number[] => {
   return perm;
 };
 
-const oneThread = (): boolean => {
+const threadsOf = (): number => {
   try {
-    return getThreadsCount() === 1;
+    return getThreadsCount();
   } catch {
-    return false;
+    return 1;
   }
+};
+
+/** Below this many multiply-adds a product is not split: waking a worker costs more than it saves. */
+const SPLIT_WORK = 1 << 20;
+
+/** The kernel's arguments for rows [i0, i1) of C. */
+const rowsOf = (plan: GemmPlan, pa: number, pb: number, pc: number, i0: number, i1: number): number[] => [
+  pa + i0 * plan.sm * 4, pb, pc + i0 * plan.N * 4, plan.K, Math.max(0, i1 - i0), plan.N, plan.sm * 4, plan.sk * 4,
+];
+
+/** Rows split in `threads` shares of whole 4-row tiles (the last shares empty where there are few). */
+export const shares = (M: number, threads: number): [number, number][] => {
+  const per = Math.ceil(M / TILE_M / threads) * TILE_M;
+  return Array.from({ length: threads }, (_, t) => [Math.min(M, t * per), Math.min(M, (t + 1) * per)]);
 };
 
 /** `used`: told each time our product runs (tests and benches observe which path ran). */
@@ -34,7 +49,7 @@ export function withOwnProduct(fallback: tf.KernelConfig, used?: (plan: GemmPlan
     const transposeA = attrs?.['transposeA'] === true;
     const transposeB = attrs?.['transposeB'] === true;
     const plan = a !== undefined && b !== undefined && a.dtype === 'float32' && b.dtype === 'float32' ? gemmPlan(a.shape, b.shape, transposeA, transposeB) : undefined;
-    const gemm = plan !== undefined && isWasmHeapBackend(backend) && oneThread() ? (kernelsOn(backend, 'gemm', () => [gemmWasm()])?.['gemm'] as Gemm | undefined) : undefined;
+    const gemm = plan !== undefined && isWasmHeapBackend(backend) ? (kernelsOn(backend, 'gemm', () => [gemmWasm()])?.['gemm'] as Gemm | undefined) : undefined;
     const transposeConfig = tf.getKernel('Transpose', 'wasm');
     if (plan === undefined || gemm === undefined || a === undefined || b === undefined || transposeConfig === undefined || !isWasmHeapBackend(backend)) return fallback.kernelFunc(args);
     const wasm = asWasm(backend);
@@ -47,7 +62,11 @@ export function withOwnProduct(fallback: tf.KernelConfig, used?: (plan: GemmPlan
       }
       const c = backend.makeOutput(plan.outShape, 'float32');
       used?.(plan);
-      gemm(offsetOf(backend, a), offsetOf(backend, bt ?? b), offsetOf(backend, c), plan.K, plan.M, plan.N, plan.sm * 4, plan.sk * 4);
+      const [pa, pb, pc] = [offsetOf(backend, a), offsetOf(backend, bt ?? b), offsetOf(backend, c)];
+      const threads = threadsOf();
+      const pool = threads > 1 && plan.M * plan.N * plan.K >= SPLIT_WORK ? poolOn(backend, 'gemm', gemmWasm, threads) : undefined;
+      if (pool !== undefined) pool.run(shares(plan.M, pool.threads).map(([i0, i1]) => rowsOf(plan, pa, pb, pc, i0, i1)));
+      else gemm(pa, pb, pc, plan.K, plan.M, plan.N, plan.sm * 4, plan.sk * 4);
       return c;
     } finally {
       if (bt !== undefined) wasm.disposeData(bt.dataId);
