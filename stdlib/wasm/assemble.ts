@@ -73,7 +73,15 @@ export const I = {
   f32Ne: [0x5c],
   v128Load: [...simd(0x00), ...memarg(2)],
   v128Store: [...simd(0x0b), ...memarg(2)],
+  /** The 16 bytes at address + offset. */
+  v128LoadAt: (offset: number): Code => [...simd(0x00), ...memarg(2, offset)],
+  v128StoreAt: (offset: number): Code => [...simd(0x0b), ...memarg(2, offset)],
+  /** The float at address + offset in all four lanes. */
+  load32SplatAt: (offset: number): Code => [...simd(0x09), ...memarg(2, offset)],
+  i32Mul: [0x6c],
+  i32LtU: [0x49],
   v128Or: simd(0x50),
+  v128Xor: simd(0x51),
   v128AnyTrue: simd(0x53),
   f32x4Splat: simd(0x13),
   f32x4Ne: simd(0x42),

@@ -6,6 +6,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { assemble, type WasmFunction } from './assemble.js';
+import { startPool, type KernelPool } from './workers.js';
 
 /** The engine's WebAssembly API, as far as we use it (the project compiles without DOM types). */
 interface Memory {
@@ -20,6 +21,7 @@ interface WasmApi {
 const wasmApi = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssembly;
 
 interface EmscriptenLike {
+  readonly _malloc?: (bytes: number) => number;
   readonly wasmMemory?: unknown;
   readonly asm?: { readonly memory?: unknown };
 }
@@ -74,4 +76,32 @@ export const kernelsOn = (b: WasmHeapBackend, key: string, functions: () => read
   }
   perBackend.set(key, exports);
   return exports;
+};
+
+const pools = new WeakMap<object, Map<string, KernelPool | undefined>>();
+
+/**
+ * A pool of `threads` threads (this one and workers) running `fn` on backend `b`'s heap, once per
+ * backend and key; undefined where the heap is not shared (the single-threaded binary) or the
+ * module cannot run.
+ */
+export const poolOn = (b: WasmHeapBackend, key: string, fn: () => WasmFunction, threads: number): KernelPool | undefined => {
+  let perBackend = pools.get(b);
+  if (perBackend === undefined) {
+    perBackend = new Map();
+    pools.set(b, perBackend);
+  }
+  if (perBackend.has(key)) return perBackend.get(key);
+  const memory = memoryOf(b);
+  const here = kernelsOn(b, key, () => [fn()])?.[fn().name];
+  let pool: KernelPool | undefined;
+  if (threads > 1 && memory !== undefined && typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer && typeof here === 'function' && b.wasm._malloc !== undefined) {
+    try {
+      pool = startPool(memory as Memory & { readonly buffer: SharedArrayBuffer }, b.wasm._malloc(4 * 16 * 9), fn(), threads, here as (...args: number[]) => void);
+    } catch {
+      pool = undefined;
+    }
+  }
+  perBackend.set(key, pool);
+  return pool;
 };
