@@ -7,8 +7,9 @@
  * threads, from `perf stat` where it runs, else /usr/bin/time; less disturbed by other processes
  * than wall time), their ratios to `node -e 0`,
  * and the load average before and after (wall times mean little on a busy machine).
- * `--against DIR` adds the same commands run by another built checkout (DIR/bin/xreg.js, e.g. the
- * commit before a change), interleaved with these: a before/after comparison in one sitting.
+ * `--against DIR` (repeatable) adds the same commands run by another built checkout
+ * (DIR/bin/xreg.js, e.g. the commit before a change), interleaved with these: a before/after
+ * comparison in one sitting.
  * `--no-run` leaves out `run --steps 1` (a second per round).
  */
 import { spawnSync } from 'node:child_process';
@@ -22,7 +23,7 @@ const arg = (name: string, fallback: string): string => {
 };
 const rounds = Number(arg('rounds', '15'));
 const program = arg('program', 'programs/crossreg/ridge.xreg');
-const against = arg('against', '');
+const against = process.argv.flatMap((a, i) => (a === '--against' ? [process.argv[i + 1] ?? ''] : []));
 const withRun = !process.argv.includes('--no-run');
 const scratch = mkdtempSync(path.join(tmpdir(), 'xreg-startup-'));
 
@@ -67,7 +68,7 @@ const cli = (bin: string, suffix: string): Record<string, (round: number) => rea
 const commands: Readonly<Record<string, (round: number) => readonly string[]>> = {
   'node -e 0': () => ['node', '-e', '0'],
   ...cli('bin/xreg.js', ''),
-  ...(against !== '' ? cli(path.join(against, 'bin', 'xreg.js'), ` (${against})`) : {}),
+  ...Object.fromEntries(against.flatMap((dir) => Object.entries(cli(path.join(dir, 'bin', 'xreg.js'), ` (${dir})`)))),
 };
 
 const median = (xs: readonly number[]): number => {
