@@ -121,6 +121,20 @@ describe('xreg check from the code cache', () => {
     expect(cached(files).cache).toBe('used');
   }, 120_000);
 
+  it('a cache that cannot be read or written changes nothing but the time', () => {
+    // A folder where the cache file belongs: reading it fails, and so does renaming a new cache onto it.
+    rmSync(cacheFile(), { force: true });
+    mkdirSync(join(cacheFile(), 'x'), { recursive: true });
+    try {
+      const r = cached(files);
+      expect(r.cache).toBe('missing');
+      expect(r.output).toEqual(text);
+      expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      rmSync(cacheFile(), { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('a cache made by another V8 (here: other V8 flags; another Node version is refused alike) is rejected, and replaced', () => {
     rmSync(cacheFile(), { force: true });
     const other = cached(files, ['--no-opt']);
