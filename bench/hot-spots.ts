@@ -11,7 +11,8 @@
  *
  * - Adam: one update of the MLP's parameters (784-256-256-10, 269,322 values): the 13 tensor
  *   operations per parameter as before (kept below), against stdlib/optimizers/adam.ts (one fused
- *   kernel per parameter on cpu and wasm).
+ *   kernel per parameter on cpu and wasm); and on wasm the fused kernel's two bodies, its float32
+ *   JavaScript loop against our SIMD function (stdlib/optimizers/adam-f32.ts).
  *
  * Prints medians (ms) of `--samples` runs after 5 warm-up runs, the ratio, and the load average.
  */
@@ -24,6 +25,9 @@ import { epochOrder } from '../runtime/data/batch.js';
 import { exampleSize } from '../stdlib/data/dataset.js';
 import { gaussianFill } from '../stdlib/random/gaussian.js';
 import { adam } from '../stdlib/optimizers/index.js';
+import { wasmAdam } from '../stdlib/optimizers/adam-fused.js';
+import { adamF32, scalarOrder, type AdamScalars } from '../stdlib/optimizers/adam-f32.js';
+import { offsetOf, type WasmHeapBackend } from '../stdlib/wasm/heap.js';
 import type { Dataset } from '../stdlib/types.js';
 import { fmt, intOption, timeSteps } from './wasm-timing.js';
 
@@ -126,10 +130,29 @@ const adamAfter = (): void => {
   for (const t of [...r.params, ...Object.values(r.state.slots).flat()]) t.dispose();
 };
 
+// The fused update's two bodies on the wasm heap: the float32 JavaScript loop (what ran before the
+// SIMD function; the cpu backend's path) against our SIMD function, same outputs bit for bit.
+const heap = tf.backend() as unknown as WasmHeapBackend & { typedArrayFromHeap: (t: tf.TensorInfo) => Float32Array; disposeData: (id: object) => void };
+const simd = wasmAdam(heap);
+const scalars: AdamScalars = { b1: 0.9, ob1: 0.1, b2: 0.999, ob2: 1 - 0.999, eps: 1e-8, stepSize: 1e-2, bc2Sqrt: Math.sqrt(0.001), coupled: 0, shrink: 1 };
+const fusedBody = (useSimd: boolean) => (): void => {
+  ps.forEach((p, i) => {
+    const [g, m, v] = [gs[i] ?? p, state0.slots['exp_avg']?.[i] ?? p, state0.slots['exp_avg_sq']?.[i] ?? p];
+    const out = [0, 1, 2].map(() => heap.makeOutput(p.shape, 'float32'));
+    if (useSimd && simd !== undefined) simd(...[p, g, m, v, ...out].map((t) => offsetOf(heap, t)), p.size, ...scalarOrder.map((k) => scalars[k]));
+    else {
+      const [P, M, V] = out.map((t) => heap.typedArrayFromHeap(t)) as [Float32Array, Float32Array, Float32Array];
+      adamF32(scalars, heap.typedArrayFromHeap(p), heap.typedArrayFromHeap(g), heap.typedArrayFromHeap(m), heap.typedArrayFromHeap(v), P, M, V);
+    }
+    out.forEach((t) => heap.disposeData(t.dataId));
+  });
+};
+
 console.log(`backend ${tf.getBackend()}, node ${process.version}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 console.log('| hot spot | before ms | after ms | speed-up |');
 console.log('|---|---:|---:|---:|');
 pair('batches of two alternating streams (300×10, batch 32)', stepBefore, stepAfter);
 pair('noise ε for a [128, 256] activation', noiseBefore, noiseAfter);
 pair('Adam update of the MLP (269,322 values)', adamBefore, adamAfter);
+if (tf.getBackend() === 'wasm') pair('fused Adam: float32 JavaScript loop → our SIMD function', fusedBody(false), fusedBody(true));
 console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);

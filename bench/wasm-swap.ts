@@ -5,28 +5,15 @@
 // the load average before and after.
 // Run: npx tsx bench/wasm-swap.ts [--blocks 8] [--per-block 5]
 import * as tf from '@tensorflow/tfjs-core';
-import * as E from 'fp-ts/lib/Either.js';
-import { loadavg } from 'node:os';
-import { selectBackend } from '../runtime/backend/select.js';
 import { registerWasmKernels } from '../runtime/backend/wasm-kernels/index.js';
 import { mlpStep } from './mlp-step.js';
-import { environment, fmt, intOption, timeSteps } from './wasm-timing.js';
+import { environment, fmt, intOption, loadAverage, median, requireWasm, timeSteps } from './wasm-timing.js';
 
 const blocks = intOption('blocks', 8);
 const perBlock = intOption('per-block', 5);
-const selected = await selectBackend('wasm');
-if (E.isLeft(selected)) {
-  console.error(selected.left);
-  process.exit(1);
-}
-const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+await requireWasm();
+const load = loadAverage;
 const loadBefore = load();
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-};
 
 const dy = tf.randomNormal([128, 256], 0, 1, 'float32', 3);
 const w2 = tf.randomNormal([256, 256], 0, 1, 'float32', 4);

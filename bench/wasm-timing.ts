@@ -1,5 +1,8 @@
 // Timing helpers shared by the wasm benchmarks.
 import * as tf from '@tensorflow/tfjs-core';
+import * as E from 'fp-ts/lib/Either.js';
+import { loadavg } from 'node:os';
+import { selectBackend } from '../runtime/backend/select.js';
 
 export interface Timing {
   readonly medianMs: number;
@@ -40,4 +43,22 @@ export function intOption(name: string, fallback: number): number {
 
 export function environment(): string {
   return `node ${process.version}, tfjs-core ${tf.version_core}`;
+}
+
+/** The load average, as printed beside every timing. */
+export const loadAverage = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+export const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
+};
+
+/** Activates the wasm backend with our kernels, or ends the bench saying why it cannot. */
+export async function requireWasm(): Promise<void> {
+  const selected = await selectBackend('wasm');
+  if (E.isLeft(selected)) {
+    console.error(selected.left);
+    process.exit(1);
+  }
 }

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LoweredRule, RunState } from '../../compiler/lower/types.js';
+import { knownFinite } from '../../stdlib/optimizers/finite-known.js';
 
 export interface Divergence {
   /** The update count after the rule ran (the `step` of metrics.jsonl). */
@@ -32,7 +33,8 @@ export interface FiniteCheck {
 }
 
 export const finiteCheck = (before: RunState, after: RunState): FiniteCheck | undefined => {
-  const changed = Object.entries(after.params).filter(([k, v]) => before.params[k] !== v);
+  // A parameter whose writer saw every value finite (the fused Adam update) is not read again.
+  const changed = Object.entries(after.params).filter(([k, v]) => before.params[k] !== v && knownFinite(v.dataId) !== true);
   if (changed.length === 0) return undefined;
   return { names: changed.map(([k]) => k), flags: tf.tidy(() => tf.stack(changed.map(([, v]) => tf.all(tf.isFinite(v)).toInt()))) };
 };

@@ -1,13 +1,18 @@
 /**
  * Adam's update of one parameter as one kernel on the backends whose tensors live in JavaScript-
  * reachable memory (cpu: arrays; wasm: the module's heap): one pass over p, g, m and v writing the
- * new p, m and v, instead of 13 separate operations (each a kernel dispatch and a pass over memory;
- * 16% of the MLP step). The arithmetic is adam.ts's, in float64 with one rounding per stored value,
- * so it is at least as close to the float64 reference as the op-by-op float32 path. Other backends
- * (native TensorFlow, WebGPU) keep the op path.
+ * new p, m and v, instead of 13 separate operations (each a kernel dispatch and a pass over memory).
+ * The arithmetic is float32, operation by operation in adam.ts's order (adam-f32.ts): on wasm a
+ * SIMD function of ours on the backend's heap, on cpu its JavaScript twin, equal bit for bit. The
+ * kernel also records whether the new parameter is finite (finite-known.ts), so the run's
+ * divergence watch need not read it again. Other backends (native TensorFlow, WebGPU) keep the op
+ * path.
  */
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
+import { isWasmHeapBackend, kernelsOn, offsetOf, type WasmHeapBackend } from '../wasm/heap.js';
+import { adamF32, adamWasm, scalarOrder, type AdamScalars } from './adam-f32.js';
+import { recordFinite } from './finite-known.js';
 
 export const ADAM_KERNEL = 'XregAdamUpdate';
 
@@ -24,69 +29,74 @@ export interface AdamKernelAttrs {
   readonly bc2Sqrt: number;
 }
 
-/** What the kernel needs of a backend: read a float32 tensor's values, make a float32 output to write. */
-interface Memory {
-  readonly read: (t: TensorInfo) => Float32Array;
-  readonly output: (shape: number[]) => TensorInfo;
-}
-
 interface CpuLike {
   readonly data: { get: (id: unknown) => { values?: unknown } };
   readonly makeTensorInfo: (shape: number[], dtype: 'float32', values: Float32Array) => TensorInfo;
 }
-interface WasmLike {
+interface WasmLike extends WasmHeapBackend {
   readonly typedArrayFromHeap: (t: TensorInfo) => unknown;
-  readonly makeOutput: (shape: number[], dtype: 'float32') => TensorInfo;
 }
 
 const isCpu = (b: unknown): b is CpuLike => typeof (b as Partial<CpuLike>).makeTensorInfo === 'function' && typeof (b as Partial<CpuLike>).data?.get === 'function';
-const isWasm = (b: unknown): b is WasmLike => typeof (b as Partial<WasmLike>).typedArrayFromHeap === 'function' && typeof (b as Partial<WasmLike>).makeOutput === 'function';
+const isWasm = (b: unknown): b is WasmLike => isWasmHeapBackend(b) && typeof (b as Partial<WasmLike>).typedArrayFromHeap === 'function';
 
 const floats = (x: unknown, what: string): Float32Array => {
   if (!(x instanceof Float32Array)) throw new Error(`internal error: the fused Adam update needs float32 ${what}`);
   return x;
 };
 
-const memoryOf = (backendName: string, backend: unknown): Memory => {
-  if (backendName === 'wasm' && isWasm(backend)) {
-    return {
-      read: (t) => floats(backend.typedArrayFromHeap(t), 'tensors'),
-      output: (shape) => backend.makeOutput(shape, 'float32'),
-    };
-  }
-  if (isCpu(backend)) {
-    return {
-      read: (t) => floats(backend.data.get(t.dataId).values, 'tensors'),
-      output: (shape) => backend.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((a, b) => a * b, 1))),
-    };
-  }
-  throw new Error(`internal error: the fused Adam update has no access to the ${backendName} backend's memory`);
+const scalarsOf = (a: AdamKernelAttrs): AdamScalars => ({
+  b1: a.beta1,
+  ob1: 1 - a.beta1,
+  b2: a.beta2,
+  ob2: 1 - a.beta2,
+  eps: a.eps,
+  stepSize: a.stepSize,
+  bc2Sqrt: a.bc2Sqrt,
+  coupled: !a.decoupled && a.weightDecay !== 0 ? a.weightDecay : 0,
+  shrink: a.decoupled && a.weightDecay !== 0 ? 1 - a.lr * a.weightDecay : 1,
+});
+
+type AdamExport = (...args: number[]) => number;
+
+/** Our SIMD Adam on this backend's heap, or undefined (then the JavaScript twin runs on the same heap). */
+export const wasmAdam = (b: WasmHeapBackend): AdamExport | undefined => {
+  const f = kernelsOn(b, 'adam', () => [adamWasm()])?.['adam'];
+  return typeof f === 'function' ? (f as AdamExport) : undefined;
 };
 
-const kernel =
-  (backendName: string): KernelFunc =>
-  ({ inputs, backend, attrs }) => {
-    const { p, g, m, v } = inputs as Record<'p' | 'g' | 'm' | 'v', TensorInfo>;
-    const a = attrs as unknown as AdamKernelAttrs;
-    const mem = memoryOf(backendName, backend);
-    // Outputs first: on wasm, allocating may grow the heap and detach earlier views.
-    const [po, mo, vo] = [mem.output(p.shape), mem.output(p.shape), mem.output(p.shape)];
-    const [P, M, V] = [mem.read(po), mem.read(mo), mem.read(vo)];
-    const [p0, g0, m0, v0] = [mem.read(p), mem.read(g), mem.read(m), mem.read(v)];
-    const coupled = !a.decoupled && a.weightDecay !== 0 ? a.weightDecay : 0;
-    const shrink = a.decoupled && a.weightDecay !== 0 ? 1 - a.lr * a.weightDecay : 1;
-    const { beta1: b1, beta2: b2, eps, stepSize, bc2Sqrt } = a;
-    for (let i = 0; i < P.length; i++) {
-      const pi = p0[i] as number;
-      const gi = (g0[i] as number) + coupled * pi;
-      const mi = b1 * (m0[i] as number) + (1 - b1) * gi;
-      const vi = b2 * (v0[i] as number) + (1 - b2) * gi * gi;
-      M[i] = mi;
-      V[i] = vi;
-      P[i] = pi * shrink - (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
+/** p', m', v' for (p, g, m, v) on a backend whose memory JavaScript reaches; whether p' is finite. */
+const update = (backend: unknown, p: TensorInfo, g: TensorInfo, m: TensorInfo, v: TensorInfo, s: AdamScalars): { out: TensorInfo[]; bad: boolean } => {
+  if (isWasm(backend)) {
+    // Outputs first: allocating may grow the heap and detach earlier views.
+    const out = [backend.makeOutput(p.shape, 'float32'), backend.makeOutput(p.shape, 'float32'), backend.makeOutput(p.shape, 'float32')];
+    const simd = wasmAdam(backend);
+    if (simd !== undefined) {
+      const n = p.shape.reduce((x, y) => x * y, 1);
+      const ptrs = [p, g, m, v, ...out].map((t) => offsetOf(backend, t));
+      return { out, bad: simd(...ptrs, n, ...scalarOrder.map((k) => s[k])) !== 0 };
     }
-    return [po, mo, vo];
-  };
+    const read = (t: TensorInfo): Float32Array => floats(backend.typedArrayFromHeap(t), 'tensors');
+    const [P, M, V] = out.map(read) as [Float32Array, Float32Array, Float32Array];
+    return { out, bad: adamF32(s, read(p), read(g), read(m), read(v), P, M, V) };
+  }
+  if (isCpu(backend)) {
+    const read = (t: TensorInfo): Float32Array => floats(backend.data.get(t.dataId).values, 'tensors');
+    const n = p.shape.reduce((x, y) => x * y, 1);
+    const [P, M, V] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+    const bad = adamF32(s, read(p), read(g), read(m), read(v), P, M, V);
+    return { out: [P, M, V].map((x) => backend.makeTensorInfo(p.shape, 'float32', x)), bad };
+  }
+  throw new Error(`internal error: the fused Adam update has no access to this backend's memory`);
+};
+
+const kernel: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { p, g, m, v } = inputs as Record<'p' | 'g' | 'm' | 'v', TensorInfo>;
+  const { out, bad } = update(backend, p, g, m, v, scalarsOf(attrs as unknown as AdamKernelAttrs));
+  const [po] = out;
+  if (po !== undefined) recordFinite(po.dataId, !bad);
+  return out;
+};
 
 const FUSED_BACKENDS = ['cpu', 'wasm'] as const;
 let registered = false;
@@ -94,7 +104,7 @@ let registered = false;
 /** Whether the active backend runs the fused update (registering it on first use: `xreg check` loads no tfjs). */
 export const fusedAdamAvailable = (): boolean => {
   if (!registered) {
-    for (const b of FUSED_BACKENDS) if (tf.getKernel(ADAM_KERNEL, b) === undefined) tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: b, kernelFunc: kernel(b) });
+    for (const b of FUSED_BACKENDS) if (tf.getKernel(ADAM_KERNEL, b) === undefined) tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: b, kernelFunc: kernel });
     registered = true;
   }
   return (FUSED_BACKENDS as readonly string[]).includes(tf.getBackend());

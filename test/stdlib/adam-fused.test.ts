@@ -1,13 +1,19 @@
 /**
  * Adam's fused update (stdlib/optimizers/adam-fused.ts) runs on cpu and on wasm; the float64
- * reference tests in optimizers.test.ts check it on cpu. Here: wasm gives the same numbers as cpu
- * bit for bit (one JavaScript loop over each backend's memory), with weight decay both ways, and
- * a step leaks no tensor on wasm (its outputs live in the wasm heap).
+ * reference tests in optimizers.test.ts check it on cpu. Here: wasm (our SIMD function on the
+ * backend's heap) gives the same numbers as cpu (its float32 JavaScript twin) bit for bit, with
+ * weight decay both ways; a step leaks no tensor on wasm (its outputs live in the wasm heap); the
+ * SIMD function equals the twin on every length (vector part and scalar tail), non-finite values
+ * included; and each new parameter's finiteness is recorded for the divergence watch.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { adam, adamw } from '../../stdlib/optimizers/index.js';
+import { ADAM_KERNEL, fusedAdamAvailable, wasmAdam } from '../../stdlib/optimizers/adam-fused.js';
+import { adamF32, scalarOrder, type AdamScalars } from '../../stdlib/optimizers/adam-f32.js';
+import { knownFinite } from '../../stdlib/optimizers/finite-known.js';
+import { offsetOf, type WasmHeapBackend } from '../../stdlib/wasm/heap.js';
 import type { OptimizerDef } from '../../stdlib/types.js';
 import { cpuForThisFile, values } from './helpers/setup.js';
 
@@ -43,5 +49,61 @@ describe('fused Adam update', () => {
     expect(wasm).toEqual(cpu);
     // The parameters moved: agreement is not that of two untouched copies.
     expect(cpu[0]![0]![0]).not.toBeCloseTo(values(300, 1)[0]!, 4);
+  });
+
+  const scalars: AdamScalars = { b1: 0.8, ob1: 1 - 0.8, b2: 0.99, ob2: 1 - 0.99, eps: 1e-6, stepSize: 0.01 / (1 - 0.8 ** 3), bc2Sqrt: Math.sqrt(1 - 0.99 ** 3), coupled: 0.05, shrink: 0.999 };
+
+  it('the SIMD function equals its float32 JavaScript twin bit for bit on every length, and flags non-finite results', async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    try {
+      const b = tf.backend() as unknown as WasmHeapBackend & { typedArrayFromHeap: (t: tf.TensorInfo) => Float32Array; disposeData: (id: object) => void };
+      const simd = wasmAdam(b);
+      // The SIMD path must really run here: a module that failed to build would fall back silently.
+      expect(simd).toBeTypeOf('function');
+      for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 1003]) {
+        for (const poison of [undefined, 0, n - 1]) {
+          const g = Float32Array.from(values(n, n + 3));
+          if (poison !== undefined) g[poison] = poison === 0 ? Infinity : NaN;
+          const ins = [Float32Array.from(values(n, n)), g, Float32Array.from(values(n, n + 5)), Float32Array.from(values(n, n + 9)).map(Math.abs)];
+          const tensors = ins.map((x) => tf.tensor(x));
+          const outs = [0, 1, 2].map(() => b.makeOutput([n], 'float32'));
+          const bad = simd?.(...[...tensors, ...outs].map((t) => offsetOf(b, t)), n, ...scalarOrder.map((k) => scalars[k]));
+          const twin = [new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
+          const [p0, g0, m0, v0] = ins as [Float32Array, Float32Array, Float32Array, Float32Array];
+          const twinBad = adamF32(scalars, p0, g0, m0, v0, ...twin);
+          const got = outs.map((t) => Array.from(b.typedArrayFromHeap(t)));
+          expect(got).toEqual(twin.map((x) => Array.from(x)));
+          expect(bad).toBe(poison === undefined ? 0 : 1);
+          expect(twinBad).toBe(poison !== undefined);
+          tensors.forEach((t) => t.dispose());
+          outs.forEach((t) => b.disposeData(t.dataId));
+        }
+      }
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
+
+  it("records whether each new parameter is finite, on cpu and on wasm", async () => {
+    for (const backend of ['cpu', 'wasm']) {
+      expect(await tf.setBackend(backend)).toBe(true);
+      expect(fusedAdamAvailable()).toBe(true);
+      const attrs = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, lr: 0.1, stepSize: 1, bc2Sqrt: 0.04 };
+      const p = tf.tensor(Float32Array.from(values(9, 1)));
+      const zeros = tf.zeros([9]);
+      const finite = tf.tensor(Float32Array.from(values(9, 2)));
+      const poisoned = tf.tensor(Float32Array.from(values(9, 3)).map((x, i) => (i === 8 ? Infinity : x)));
+      const [ok, ...okRest] = tf.engine().runKernel(ADAM_KERNEL, { p, g: finite, m: zeros, v: zeros }, { ...attrs }) as tf.Tensor[];
+      const [notOk, ...notOkRest] = tf.engine().runKernel(ADAM_KERNEL, { p, g: poisoned, m: zeros, v: zeros }, { ...attrs }) as tf.Tensor[];
+      expect(knownFinite(ok!.dataId)).toBe(true);
+      expect(knownFinite(notOk!.dataId)).toBe(false);
+      // What the record says is what the values are.
+      expect(Array.from(notOk!.dataSync()).every(Number.isFinite)).toBe(false);
+      expect(Array.from(ok!.dataSync()).every(Number.isFinite)).toBe(true);
+      // Tensors no kernel recorded are unknown (the watch reads them).
+      expect(knownFinite(p.dataId)).toBeUndefined();
+      tf.dispose([p, zeros, finite, poisoned, ok!, notOk!, ...okRest, ...notOkRest]);
+    }
+    await tf.setBackend('cpu');
   });
 });

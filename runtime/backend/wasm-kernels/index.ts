@@ -6,6 +6,8 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-backprop-
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-backprop-input.js';
 import { withBatchedBiasFix } from './fused-mat-mul.js';
 import { withMaterializedTranspose } from './transposed-mat-mul.js';
+import { withOwnProduct } from './own-mat-mul.js';
+import type { GemmPlan } from './outer-gemm.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 export interface WasmKernelOptions {
@@ -17,6 +19,13 @@ export interface WasmKernelOptions {
    * (0.77–1.03 of the old path over four sittings, bench/README.md); bench/wasm-swap.ts turns it on.
    */
   readonly swapOperands?: boolean;
+  /**
+   * BatchMatMul by our own SIMD product where shapes allow (own-mat-mul.ts; default true): faster
+   * than XNNPACK's on a dense layer's products, and no transposed or packed copies.
+   */
+  readonly ownProduct?: boolean;
+  /** Told each time our own product runs (tests and benches observe which path ran). */
+  readonly onOwnProduct?: (plan: GemmPlan) => void;
 }
 
 /** Gradient kernels we supply only where the installed wasm backend has none. */
@@ -58,14 +67,15 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): string[] {
   const transposeFirst = options.transposedMatMul ?? true;
   const batchMatMul = original('BatchMatMul');
   if (batchMatMul !== undefined) {
-    replaceKernel(transposeFirst ? withMaterializedTranspose(batchMatMul, { swap: options.swapOperands ?? false }) : batchMatMul);
+    const library = transposeFirst ? withMaterializedTranspose(batchMatMul, { swap: options.swapOperands ?? false }) : batchMatMul;
+    replaceKernel((options.ownProduct ?? true) ? withOwnProduct(library, options.onOwnProduct) : library);
   }
   const fused = original('_FusedMatMul');
   if (fused !== undefined) {
     replaceKernel(withBatchedBiasFix(transposeFirst ? withMaterializedTranspose(fused) : fused));
   }
   const matMuls = transposeFirst
-    ? [`BatchMatMul (transpose first${(options.swapOperands ?? false) ? ' or swap operands' : ''})`, '_FusedMatMul (transpose first, batched bias fix)']
+    ? [`BatchMatMul (${(options.ownProduct ?? true) ? 'our SIMD product where shapes allow, else ' : ''}transpose first${(options.swapOperands ?? false) ? ' or swap operands' : ''})`, '_FusedMatMul (transpose first, batched bias fix)']
     : ['_FusedMatMul (batched bias fix)'];
   return [...added, ...matMuls];
 }

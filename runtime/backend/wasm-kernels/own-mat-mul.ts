@@ -1,0 +1,79 @@
+/**
+ * BatchMatMul by our own SIMD product (outer-gemm.ts) where its plan applies; otherwise the wrapped
+ * kernel. With the threaded binary (XREG_WASM_THREADS=N) the rows of C are split over N threads of
+ * ours (stdlib/wasm/workers.ts) on the shared heap; each output is computed as on one thread, so
+ * the bits do not depend on N. Measured in bench/README.md ("our own SIMD kernels").
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { isWasmHeapBackend, kernelsOn, offsetOf, poolOn } from '../../../stdlib/wasm/heap.js';
+import { gemmPlan, gemmWasm, TILE_M, type GemmPlan } from './outer-gemm.js';
+import { asWasm } from './wasm-ops.js';
+
+type Gemm = (pa: number, pb: number, pc: number, K: number, M: number, N: number, smBytes: number, skBytes: number) => void;
+
+const swapLastTwo = (rank: number): number[] => {
+  const perm = Array.from({ length: rank }, (_, i) => i);
+  perm[rank - 2] = rank - 1;
+  perm[rank - 1] = rank - 2;
+  return perm;
+};
+
+const threadsOf = (): number => {
+  try {
+    return getThreadsCount();
+  } catch {
+    return 1;
+  }
+};
+
+/** Below this many multiply-adds a product is not split: waking a worker costs more than it saves. */
+const SPLIT_WORK = 1 << 20;
+
+/** The kernel's arguments for rows [i0, i1) of C. */
+const rowsOf = (plan: GemmPlan, pa: number, pb: number, pc: number, i0: number, i1: number): number[] => [
+  pa + i0 * plan.sm * 4, pb, pc + i0 * plan.N * 4, plan.K, Math.max(0, i1 - i0), plan.N, plan.sm * 4, plan.sk * 4,
+];
+
+/** Rows split in `threads` shares of whole 4-row tiles (the last shares empty where there are few). */
+export const shares = (M: number, threads: number): [number, number][] => {
+  const per = Math.ceil(M / TILE_M / threads) * TILE_M;
+  return Array.from({ length: threads }, (_, t) => [Math.min(M, t * per), Math.min(M, (t + 1) * per)]);
+};
+
+/** `used`: told each time our product runs (tests and benches observe which path ran). */
+export function withOwnProduct(fallback: tf.KernelConfig, used?: (plan: GemmPlan) => void): tf.KernelConfig {
+  const kernelFunc: tf.KernelFunc = (args) => {
+    const { inputs, backend, attrs } = args;
+    const { a, b } = inputs;
+    const transposeA = attrs?.['transposeA'] === true;
+    const transposeB = attrs?.['transposeB'] === true;
+    const plan = a !== undefined && b !== undefined && a.dtype === 'float32' && b.dtype === 'float32' ? gemmPlan(a.shape, b.shape, transposeA, transposeB) : undefined;
+    const gemm = plan !== undefined && isWasmHeapBackend(backend) ? (kernelsOn(backend, 'gemm', () => [gemmWasm()])?.['gemm'] as Gemm | undefined) : undefined;
+    const transposeConfig = tf.getKernel('Transpose', 'wasm');
+    if (plan === undefined || gemm === undefined || a === undefined || b === undefined || transposeConfig === undefined || !isWasmHeapBackend(backend)) return fallback.kernelFunc(args);
+    const wasm = asWasm(backend);
+    let bt: tf.TensorInfo | undefined;
+    try {
+      if (plan.transposeB) {
+        const out = transposeConfig.kernelFunc({ inputs: { x: b }, backend, attrs: { perm: swapLastTwo(b.shape.length) } });
+        if (Array.isArray(out)) throw new Error('xreg wasm kernels: Transpose returned several outputs');
+        bt = out;
+      }
+      const c = backend.makeOutput(plan.outShape, 'float32');
+      used?.(plan);
+      const [pa, pb, pc] = [offsetOf(backend, a), offsetOf(backend, bt ?? b), offsetOf(backend, c)];
+      const threads = threadsOf();
+      const pool = threads > 1 && plan.M * plan.N * plan.K >= SPLIT_WORK ? poolOn(backend, 'gemm', gemmWasm, threads) : undefined;
+      if (pool !== undefined) pool.run(shares(plan.M, pool.threads).map(([i0, i1]) => rowsOf(plan, pa, pb, pc, i0, i1)));
+      else gemm(pa, pb, pc, plan.K, plan.M, plan.N, plan.sm * 4, plan.sk * 4);
+      return c;
+    } finally {
+      if (bt !== undefined) wasm.disposeData(bt.dataId);
+    }
+  };
+  const config: tf.KernelConfig = { kernelName: fallback.kernelName, backendName: 'wasm', kernelFunc };
+  if (fallback.setupFunc !== undefined) config.setupFunc = fallback.setupFunc;
+  if (fallback.disposeFunc !== undefined) config.disposeFunc = fallback.disposeFunc;
+  return config;
+}

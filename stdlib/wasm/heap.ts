@@ -1,0 +1,107 @@
+/**
+ * Our kernels on tfjs-backend-wasm's own heap: the module's `WebAssembly.Memory` found on the
+ * backend, each tensor's byte offset in it, and a module of ours instantiated against that memory
+ * (once per backend instance). Anything not as expected answers undefined, and the caller keeps its
+ * JavaScript path: these kernels are a speed-up, never a requirement.
+ */
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { assemble, type WasmFunction } from './assemble.js';
+import { startPool, type KernelPool } from './workers.js';
+
+/** The engine's WebAssembly API, as far as we use it (the project compiles without DOM types). */
+interface Memory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
+type Exports = Readonly<Record<string, unknown>>;
+interface WasmApi {
+  readonly Memory: abstract new (...args: never[]) => Memory;
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { readonly exports: Exports };
+}
+const wasmApi = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssembly;
+
+interface EmscriptenLike {
+  readonly _malloc?: (bytes: number) => number;
+  readonly wasmMemory?: unknown;
+  readonly asm?: { readonly memory?: unknown };
+}
+
+export interface WasmHeapBackend {
+  readonly wasm: EmscriptenLike;
+  readonly dataIdMap: { get: (id: object) => { memoryOffset?: number | null } | undefined };
+  readonly makeOutput: (shape: number[], dtype: 'float32') => TensorInfo;
+}
+
+export const isWasmHeapBackend = (b: unknown): b is WasmHeapBackend => {
+  const w = b as Partial<WasmHeapBackend>;
+  return typeof w.makeOutput === 'function' && typeof w.wasm === 'object' && w.wasm !== null && typeof w.dataIdMap?.get === 'function';
+};
+
+/** The backend's memory: the threaded build creates it in JavaScript, the single-threaded one exports it. */
+const memoryOf = (b: WasmHeapBackend): Memory | undefined => {
+  const m = b.wasm.wasmMemory ?? b.wasm.asm?.memory;
+  return m instanceof wasmApi.Memory ? m : undefined;
+};
+
+/** Byte offset of a tensor's values in the heap. */
+export const offsetOf = (b: WasmHeapBackend, t: TensorInfo): number => {
+  const off = b.dataIdMap.get(t.dataId)?.memoryOffset;
+  if (typeof off !== 'number') throw new Error('internal error: a wasm tensor has no place in the heap');
+  return off;
+};
+
+const instances = new WeakMap<object, Map<string, Exports | undefined>>();
+
+/**
+ * The exports of `functions` (named together by `key`) on backend `b`'s heap; undefined where they
+ * cannot run there (no memory found, no SIMD in this engine, a memory that refuses the import).
+ */
+export const kernelsOn = (b: WasmHeapBackend, key: string, functions: () => readonly WasmFunction[]): Exports | undefined => {
+  let perBackend = instances.get(b);
+  if (perBackend === undefined) {
+    perBackend = new Map();
+    instances.set(b, perBackend);
+  }
+  if (perBackend.has(key)) return perBackend.get(key);
+  let exports: Exports | undefined;
+  const memory = memoryOf(b);
+  if (memory !== undefined) {
+    try {
+      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+      const bytes = assemble({ module: 'env', name: 'memory', shared }, functions());
+      exports = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } }).exports;
+    } catch {
+      exports = undefined;
+    }
+  }
+  perBackend.set(key, exports);
+  return exports;
+};
+
+const pools = new WeakMap<object, Map<string, KernelPool | undefined>>();
+
+/**
+ * A pool of `threads` threads (this one and workers) running `fn` on backend `b`'s heap, once per
+ * backend and key; undefined where the heap is not shared (the single-threaded binary) or the
+ * module cannot run.
+ */
+export const poolOn = (b: WasmHeapBackend, key: string, fn: () => WasmFunction, threads: number): KernelPool | undefined => {
+  let perBackend = pools.get(b);
+  if (perBackend === undefined) {
+    perBackend = new Map();
+    pools.set(b, perBackend);
+  }
+  if (perBackend.has(key)) return perBackend.get(key);
+  const memory = memoryOf(b);
+  const here = kernelsOn(b, key, () => [fn()])?.[fn().name];
+  let pool: KernelPool | undefined;
+  if (threads > 1 && memory !== undefined && typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer && typeof here === 'function' && b.wasm._malloc !== undefined) {
+    try {
+      pool = startPool(memory as Memory & { readonly buffer: SharedArrayBuffer }, b.wasm._malloc(4 * 16 * 9), fn(), threads, here as (...args: number[]) => void);
+    } catch {
+      pool = undefined;
+    }
+  }
+  perBackend.set(key, pool);
+  return pool;
+};

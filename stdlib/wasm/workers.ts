@@ -1,0 +1,83 @@
+/**
+ * Threads for our own kernels: worker threads that instantiate one of our modules on the same
+ * shared heap (the threaded binary's memory is a SharedArrayBuffer) and run a call of its function
+ * on their share of the work while the main thread runs its own. A step is synchronous, so the
+ * main thread hands out the shares through a small control block in the heap and waits on it
+ * (`Atomics.wait`), without the event loop. Only where the heap is shared; elsewhere there is no
+ * pool and callers run the whole call themselves.
+ *
+ * Control block (Int32 slots): [0] the job number, [1 + w] the job worker w last finished, then
+ * from slot 16 each worker's 16 arguments.
+ */
+import { Worker } from 'node:worker_threads';
+import { assemble, type WasmFunction } from './assemble.js';
+
+const ARGS = 16;
+const ARGS_AT = 16;
+
+// Runs inside each worker: wait for a job number, call the function with this worker's arguments,
+// say it is done. A negative job number ends the worker.
+const workerSource = `
+const { workerData } = require('node:worker_threads');
+const { memory, bytes, ctrl, index, name } = workerData;
+const f = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports[name];
+const c = new Int32Array(memory.buffer, ctrl, ${ARGS_AT + ARGS * 8});
+// From 0, the job number before any job: a job posted while this worker was starting is still seen.
+let seen = 0;
+for (;;) {
+  Atomics.wait(c, 0, seen);
+  seen = Atomics.load(c, 0);
+  if (seen < 0) break;
+  const a = ${ARGS_AT} + index * ${ARGS};
+  f(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9], c[a + 10], c[a + 11], c[a + 12], c[a + 13], c[a + 14], c[a + 15]);
+  Atomics.store(c, 1 + index, seen);
+  Atomics.notify(c, 1 + index);
+}
+`;
+
+export interface KernelPool {
+  /** Threads in all, the calling one included. */
+  readonly threads: number;
+  /**
+   * Runs `parts[0]` here and `parts[1..]` on the workers (integer arguments of the pool's
+   * function; exactly `threads` parts, a part with nothing to do where there is less work),
+   * returning when all are done.
+   */
+  readonly run: (parts: readonly (readonly number[])[]) => void;
+}
+
+/** The heap's `WebAssembly.Memory` (posted to the workers as it is), shared. */
+interface SharedHeap {
+  readonly buffer: SharedArrayBuffer;
+}
+
+/**
+ * A pool of `threads - 1` workers running `fn` (integer parameters only, at most 16) on `memory`,
+ * with its control block at byte `ctrl` (allocated by the caller: 16 + 16·8 int32 slots).
+ */
+export const startPool = (memory: SharedHeap, ctrl: number, fn: WasmFunction, threads: number, here: (...args: number[]) => void): KernelPool => {
+  const workers = Math.min(threads - 1, 8);
+  const bytes = assemble({ module: 'env', name: 'memory', shared: true }, [fn]);
+  const c = new Int32Array(memory.buffer, ctrl, ARGS_AT + ARGS * 8);
+  c.fill(0);
+  for (let w = 0; w < workers; w++) {
+    const worker = new Worker(workerSource, { eval: true, workerData: { memory, bytes, ctrl, index: w, name: fn.name } });
+    // Waiting workers must not keep a finished run alive.
+    worker.unref();
+  }
+  let job = 0;
+  return {
+    threads: workers + 1,
+    run: (parts) => {
+      if (parts.length !== workers + 1) throw new Error(`internal error: ${parts.length} parts for ${workers + 1} threads`);
+      job++;
+      for (let w = 0; w < workers; w++) c.set(parts[w + 1] ?? [], ARGS_AT + w * ARGS);
+      Atomics.store(c, 0, job);
+      Atomics.notify(c, 0);
+      here(...(parts[0] ?? []));
+      for (let w = 0; w < workers; w++) {
+        for (let done = Atomics.load(c, 1 + w); done !== job; done = Atomics.load(c, 1 + w)) Atomics.wait(c, 1 + w, done);
+      }
+    },
+  };
+};
