@@ -7,6 +7,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-backprop-i
 import { withBatchedBiasFix } from './fused-mat-mul.js';
 import { withMaterializedTranspose } from './transposed-mat-mul.js';
 import { withOwnProduct } from './own-mat-mul.js';
+import { withOwnMaxPoolGrad } from './max-pool-grad.js';
 import type { GemmPlan } from './outer-gemm.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
@@ -24,6 +25,8 @@ export interface WasmKernelOptions {
    * than XNNPACK's on a dense layer's products, and no transposed or packed copies.
    */
   readonly ownProduct?: boolean;
+  /** MaxPoolGrad by our SIMD function where the pool's windows do not overlap (max-pool-grad.ts; default true). */
+  readonly ownPoolGrad?: boolean;
   /** Told each time our own product runs (tests and benches observe which path ran). */
   readonly onOwnProduct?: (plan: GemmPlan) => void;
 }
@@ -74,10 +77,13 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): string[] {
   if (fused !== undefined) {
     replaceKernel(withBatchedBiasFix(transposeFirst ? withMaterializedTranspose(fused) : fused));
   }
+  const poolGrad = original('MaxPoolGrad');
+  const ownPoolGrad = options.ownPoolGrad ?? true;
+  if (poolGrad !== undefined) replaceKernel(ownPoolGrad ? withOwnMaxPoolGrad(poolGrad) : poolGrad);
   const matMuls = transposeFirst
     ? [`BatchMatMul (${(options.ownProduct ?? true) ? 'our SIMD product where shapes allow, else ' : ''}transpose first${(options.swapOperands ?? false) ? ' or swap operands' : ''})`, '_FusedMatMul (transpose first, batched bias fix)']
     : ['_FusedMatMul (batched bias fix)'];
-  return [...added, ...matMuls];
+  return [...added, ...matMuls, ...(poolGrad !== undefined && ownPoolGrad ? ['MaxPoolGrad (ours where windows do not overlap)'] : [])];
 }
 
 /** Puts back tfjs-backend-wasm's own kernels and removes ours. */
