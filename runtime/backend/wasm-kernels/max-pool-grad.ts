@@ -8,6 +8,7 @@
 // - Any other pool: a JavaScript loop over the heap (windows clipped to the input, overlapping
 //   windows' contributions added).
 import * as tf from '@tensorflow/tfjs-core';
+import { replacing } from './wasm-ops.js';
 import { forLoop, I, type Code, type WasmFunction } from '../../../stdlib/wasm/assemble.js';
 import { isWasmHeapBackend, kernelsOn, offsetOf } from '../../../stdlib/wasm/heap.js';
 
@@ -130,8 +131,5 @@ export function withOwnMaxPoolGrad(library: tf.KernelConfig): tf.KernelConfig {
     }
     return dx;
   };
-  const config: tf.KernelConfig = { kernelName: library.kernelName, backendName: 'wasm', kernelFunc };
-  if (library.setupFunc !== undefined) config.setupFunc = library.setupFunc;
-  if (library.disposeFunc !== undefined) config.disposeFunc = library.disposeFunc;
-  return config;
+  return replacing(library, kernelFunc);
 }
