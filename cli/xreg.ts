@@ -5,9 +5,8 @@
  * Subcommands are imported lazily: `xreg check` should not pay for loading the runtime, the
  * TensorFlow.js backends and the chart renderer that only `run` and `plot` need.
  */
-import { Command, CommanderError } from 'commander';
-
-type Register = (program: Command) => Command;
+import type { Command } from 'commander';
+import { programWith, type Register } from './program.js';
 
 const subcommands: Readonly<Record<string, () => Promise<Register>>> = {
   check: async () => (await import('./commands/check.js')).registerCheck,
@@ -24,19 +23,11 @@ const subcommands: Readonly<Record<string, () => Promise<Register>>> = {
 
 /** The program with the subcommand named in `argv` registered, or all of them (for help and errors). */
 export const buildProgram = async (argv: readonly string[]): Promise<Command> => {
-  const program = new Command()
-    .name('xreg')
-    .description('a declarative language for regularization research')
-    .version('0.1.0')
-    // Bad usage exits with 2 (not commander's 1), so that 1 always means "the program has errors".
-    .exitOverride((err: CommanderError) => {
-      process.exit(err.exitCode === 0 ? 0 : 2);
-    });
   const named = argv[2];
   const loaders = named !== undefined && named in subcommands ? [subcommands[named]] : Object.values(subcommands);
-  for (const load of loaders) if (load !== undefined) (await load())(program);
-  program.showHelpAfterError();
-  return program;
+  const registers: Register[] = [];
+  for (const load of loaders) if (load !== undefined) registers.push(await load());
+  return programWith(registers);
 };
 
 export const main = async (argv: readonly string[]): Promise<void> => {

@@ -7,18 +7,32 @@ import { createToken, createTokenInstance, Lexer, type IToken, type TokenType } 
 import { error, type Diagnostic } from './diagnostic.js';
 import type { Position, Span } from './span.js';
 
+/**
+ * Every regular-expression token states the characters it can start with (`start_chars_hint`) and
+ * whether it can span lines (`line_breaks`). Otherwise chevrotain finds both out by parsing each
+ * pattern while it builds the lexer, which was about a tenth of `xreg check` of a small program
+ * (bench/README.md, issue 10). test/dsl/lexer-hints.test.ts checks that they are what chevrotain's
+ * own analysis finds.
+ */
+const charRange = (from: string, to: string): string[] =>
+  Array.from({ length: to.charCodeAt(0) - from.charCodeAt(0) + 1 }, (_, i) => String.fromCharCode(from.charCodeAt(0) + i));
+const digits = charRange('0', '9');
+const nameStart = [...charRange('A', 'Z'), ...charRange('a', 'z'), '_'];
+
 /** Every token but EOF belongs to this category, so the parser can skip "anything" while recovering. */
 export const AnyToken = createToken({ name: 'AnyToken', pattern: Lexer.NA });
 
 /** Identifiers and keywords: argument names (`seed: 1`) and member names may be spelled like keywords. */
 export const NameLike = createToken({ name: 'NameLike', pattern: Lexer.NA, label: 'a name' });
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED, line_breaks: true });
-export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: Lexer.SKIPPED });
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED, line_breaks: true, start_chars_hint: [' ', '\t', '\r', '\n', '\f', '\v'] });
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: Lexer.SKIPPED, line_breaks: false, start_chars_hint: ['#'] });
 
 export const Identifier = createToken({
   name: 'Identifier',
   pattern: /[A-Za-z_][A-Za-z0-9_]*/,
+  line_breaks: false,
+  start_chars_hint: nameStart,
   label: 'a name',
   categories: [AnyToken, NameLike],
 });
@@ -29,6 +43,8 @@ const keyword = (word: string): TokenType => {
     name: `Kw_${word}`,
     pattern: new RegExp(`${word}\\b`),
     longer_alt: Identifier,
+    line_breaks: false,
+    start_chars_hint: [word.charAt(0)],
     label: `'${word}'`,
     categories: [AnyToken, NameLike],
   });
@@ -96,17 +112,21 @@ export const Epoch = keyword('epoch');
 export const NumberTok = createToken({
   name: 'Number',
   pattern: /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/,
+  line_breaks: false,
+  start_chars_hint: [...digits, '.'],
   label: 'a number',
   categories: [AnyToken],
 });
 export const StringTok = createToken({
   name: 'String',
   pattern: /"(?:[^"\\\r\n]|\\.)*"/,
+  line_breaks: false,
+  start_chars_hint: ['"'],
   label: 'a string',
   categories: [AnyToken],
 });
 /** Matched only when no closing quote follows on the line; reported, then parsed as a string. */
-const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*\\?/ });
+const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*\\?/, line_breaks: false, start_chars_hint: ['"'] });
 
 const punct = (name: string, pattern: string | RegExp, label: string): TokenType =>
   createToken({ name, pattern, label, categories: [AnyToken] });

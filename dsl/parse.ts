@@ -66,9 +66,11 @@ const dedupe = (ds: readonly Diagnostic[]): Diagnostic[] => {
   });
 };
 
+/** `using`: another parser than the shared one (the tests compare lookahead strategies). */
 export const parseProgram = (
   text: string,
   file: string,
+  using?: XregParser,
 ): { readonly program: Program; readonly diagnostics: readonly Diagnostic[] } => {
   const lexed = lex(text, file);
   // Too many open brackets would overflow the parser's stack: refused before it runs.
@@ -77,7 +79,7 @@ export const parseProgram = (
     const whole = { file, start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
     return { program: { kind: 'Program', file, decls: [], span: whole }, diagnostics: sortDiagnostics([...lexed.diagnostics, deepBrackets]) };
   }
-  const p = parser();
+  const p = using ?? parser();
   p.load(lexed.tokens, file);
   let parsed: Program;
   try {

@@ -28,6 +28,7 @@ import { error, type Diagnostic } from './diagnostic.js';
 import { spanUnion, type Position, type Span } from './span.js';
 import * as L from './lexer.js';
 import { suggest } from './suggest.js';
+import { lazyLookahead } from './lazy-lookahead.js';
 
 /** Message template: `{prev}` is the token before the error; `, found …` is appended by parse.ts. */
 const m = (code: string, message: string, hint?: string): string =>
@@ -59,6 +60,8 @@ const declWord = (d: A.Decl): string => declName[d.kind] ?? d.kind.toLowerCase()
 
 const one = (d: A.Decl): A.Decl[] => [d];
 
+const MAX_LOOKAHEAD = 2;
+
 const ERR_ARG_END = { ERR_MSG: m('E0107', "expected ',' or ')' after the argument") };
 
 /** What follows an expression in `postfix`: a call's arguments or a member's name. */
@@ -76,12 +79,15 @@ export class XregParser extends EmbeddedActionsParser {
   /**
    * `validate` runs chevrotain's grammar validations (ambiguities, left recursion, lookahead), which
    * cost more than checking a whole program; the grammar is fixed, so they run in the tests only.
+   * `eagerLookahead` builds every lookahead function up front, as chevrotain does by default; the
+   * tests compare it with the lazy one (dsl/lazy-lookahead.ts) the parser uses.
    */
-  constructor(opts: { readonly validate?: boolean } = {}) {
+  constructor(opts: { readonly validate?: boolean; readonly eagerLookahead?: boolean } = {}) {
     super([...L.allTokens], {
       recoveryEnabled: true,
       errorMessageProvider: errorProvider,
-      maxLookahead: 2,
+      maxLookahead: MAX_LOOKAHEAD,
+      ...(opts.eagerLookahead === true ? {} : { lookaheadStrategy: lazyLookahead(MAX_LOOKAHEAD) }),
       skipValidations: opts.validate !== true,
     });
     this.performSelfAnalysis();

@@ -14,6 +14,7 @@ import * as t from 'io-ts';
 import { Codes } from '../../compiler/codes.js';
 import { error, type Diagnostic, type RelatedInfo } from '../../dsl/diagnostic.js';
 import type { LibraryEntry } from '../../stdlib/types.js';
+import { dynamicImport } from './dynamic-import.js';
 import type { PluginRequest } from './sources.js';
 
 export interface LoadedPlugin {
@@ -114,7 +115,7 @@ const hookApi = (): void => {
  * one comes from the module cache.
  */
 const importFile = async (file: string): Promise<{ readonly ns: unknown; readonly hash: string }> => {
-  const esbuild = await import('esbuild');
+  const esbuild = (await dynamicImport('esbuild')) as typeof import('esbuild');
   const built = await esbuild.build({
     entryPoints: [file],
     bundle: true,
@@ -137,7 +138,7 @@ const importFile = async (file: string): Promise<{ readonly ns: unknown; readonl
   const min = await esbuild.build({ entryPoints: [file], bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20', write: false, logLevel: 'silent', minify: true, legalComments: 'none' });
   const hash = createHash('sha256').update(min.outputFiles[0]?.text ?? code).digest('hex');
   try {
-    return { ns: (await import(pathToFileURL(out).href)) as unknown, hash };
+    return { ns: await dynamicImport(pathToFileURL(out).href), hash };
   } finally {
     rmSync(out, { force: true });
   }
@@ -146,7 +147,7 @@ const importFile = async (file: string): Promise<{ readonly ns: unknown; readonl
 const importModule = async (file: string, isPackage: boolean): Promise<{ readonly ns: unknown; readonly hash: string }> => {
   hookApi();
   if (!isPackage) return importFile(file);
-  return { ns: (await import(pathToFileURL(file).href)) as unknown, hash: createHash('sha256').update(readFileSync(file)).digest('hex') };
+  return { ns: await dynamicImport(pathToFileURL(file).href), hash: createHash('sha256').update(readFileSync(file)).digest('hex') };
 };
 
 /** esbuild's own report of a syntax or type-stripping error: the file and line it names. */
