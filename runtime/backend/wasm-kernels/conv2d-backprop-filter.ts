@@ -11,6 +11,12 @@ import { convFilterGradWasm } from './conv-filter-grad.js';
 
 type FilterGrad = (...args: number[]) => void;
 
+/** Whether our one-pass function may run (registerWasmKernels' ownFilterGrad; benches compare both paths). */
+let onePass = true;
+export const useOnePassFilterGrad = (on: boolean): void => {
+  onePass = on;
+};
+
 export const conv2DBackpropFilterConfig: tf.KernelConfig = {
   kernelName: 'Conv2DBackpropFilter',
   backendName: 'wasm',
@@ -28,7 +34,7 @@ export const conv2DBackpropFilterConfig: tf.KernelConfig = {
       const rows = info.batchSize * info.outHeight * info.outWidth;
       const xp = s.pad(xs, geo.paddings);
       // Ours in one pass where out channels come by 4 (conv-filter-grad.ts); the per-tap products otherwise.
-      const own = info.outChannels % 4 === 0 && xp.dtype === 'float32' && isWasmHeapBackend(backend) ? (kernelsOn(backend, 'conv_filter_grad', () => [convFilterGradWasm()])?.['conv_filter_grad'] as FilterGrad | undefined) : undefined;
+      const own = onePass && info.outChannels % 4 === 0 && xp.dtype === 'float32' && isWasmHeapBackend(backend) ? (kernelsOn(backend, 'conv_filter_grad', () => [convFilterGradWasm()])?.['conv_filter_grad'] as FilterGrad | undefined) : undefined;
       if (own !== undefined && isWasmHeapBackend(backend)) {
         const dw = s.own(backend.makeOutput([...filterShape], 'float32'));
         const [, hp, wp] = as4(xp.shape);

@@ -1,7 +1,7 @@
 // Our kernels for the tfjs wasm backend: a faster path for transposed matrix
 // products and the gradient kernels tfjs-backend-wasm 4.22 lacks.
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2DBackpropFilterConfig, useOnePassFilterGrad } from './conv2d-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-backprop-input.js';
 import { withBatchedBiasFix } from './fused-mat-mul.js';
@@ -30,6 +30,8 @@ export interface WasmKernelOptions {
   readonly ownPoolGrad?: boolean;
   /** Sum over leading axes by our SIMD function (sum-rows.ts; default true). */
   readonly ownSum?: boolean;
+  /** Conv2DBackpropFilter in one pass by our SIMD function where out channels come by 4 (conv-filter-grad.ts; default true). */
+  readonly ownFilterGrad?: boolean;
   /** Told each time our own product runs (tests and benches observe which path ran). */
   readonly onOwnProduct?: (plan: GemmPlan) => void;
 }
@@ -83,6 +85,7 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): string[] {
   const poolGrad = original('MaxPoolGrad');
   const ownPoolGrad = options.ownPoolGrad ?? true;
   if (poolGrad !== undefined) replaceKernel(ownPoolGrad ? withOwnMaxPoolGrad(poolGrad) : poolGrad);
+  useOnePassFilterGrad(options.ownFilterGrad ?? true);
   const sum = original('Sum');
   const ownSum = options.ownSum ?? true;
   if (sum !== undefined) replaceKernel(ownSum ? withOwnSum(sum) : sum);
