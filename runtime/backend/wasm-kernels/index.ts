@@ -7,6 +7,8 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-backprop-i
 import { withBatchedBiasFix } from './fused-mat-mul.js';
 import { withMaterializedTranspose } from './transposed-mat-mul.js';
 import { withOwnProduct } from './own-mat-mul.js';
+import { withOwnMaxPoolGrad } from './max-pool-grad.js';
+import { withOwnSum } from './sum-rows.js';
 import type { GemmPlan } from './outer-gemm.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
@@ -24,6 +26,10 @@ export interface WasmKernelOptions {
    * than XNNPACK's on a dense layer's products, and no transposed or packed copies.
    */
   readonly ownProduct?: boolean;
+  /** MaxPoolGrad by our SIMD function where the pool's windows do not overlap (max-pool-grad.ts; default true). */
+  readonly ownPoolGrad?: boolean;
+  /** Sum over leading axes by our SIMD function (sum-rows.ts; default true). */
+  readonly ownSum?: boolean;
   /** Told each time our own product runs (tests and benches observe which path ran). */
   readonly onOwnProduct?: (plan: GemmPlan) => void;
 }
@@ -74,10 +80,16 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): string[] {
   if (fused !== undefined) {
     replaceKernel(withBatchedBiasFix(transposeFirst ? withMaterializedTranspose(fused) : fused));
   }
+  const poolGrad = original('MaxPoolGrad');
+  const ownPoolGrad = options.ownPoolGrad ?? true;
+  if (poolGrad !== undefined) replaceKernel(ownPoolGrad ? withOwnMaxPoolGrad(poolGrad) : poolGrad);
+  const sum = original('Sum');
+  const ownSum = options.ownSum ?? true;
+  if (sum !== undefined) replaceKernel(ownSum ? withOwnSum(sum) : sum);
   const matMuls = transposeFirst
     ? [`BatchMatMul (${(options.ownProduct ?? true) ? 'our SIMD product where shapes allow, else ' : ''}transpose first${(options.swapOperands ?? false) ? ' or swap operands' : ''})`, '_FusedMatMul (transpose first, batched bias fix)']
     : ['_FusedMatMul (batched bias fix)'];
-  return [...added, ...matMuls];
+  return [...added, ...matMuls, ...(poolGrad !== undefined && ownPoolGrad ? ['MaxPoolGrad (ours)'] : []), ...(sum !== undefined && ownSum ? ['Sum (ours over leading axes)'] : [])];
 }
 
 /** Puts back tfjs-backend-wasm's own kernels and removes ours. */

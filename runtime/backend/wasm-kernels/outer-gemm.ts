@@ -8,7 +8,7 @@
  * JavaScript twin rounds every operation to float32 in the same order (sums from k = 0 up), so the
  * two agree bit for bit. Shapes with M not a multiple of 4 or N not of 8 keep the old path.
  */
-import { I, type Code, type WasmFunction } from '../../../stdlib/wasm/assemble.js';
+import { forLoop, I, type Code, type WasmFunction } from '../../../stdlib/wasm/assemble.js';
 
 export const TILE_M = 4;
 export const TILE_N = 8;
@@ -36,13 +36,6 @@ const [SB, II, J4, QB, QEND, QC] = [8, 9, 10, 11, 12, 13];
 const QA = (r: number): number => 14 + r;
 const ACC = (r: number, h: number): number => 18 + 2 * r + h;
 const [B0, B1, AV] = [26, 27, 28];
-
-const forLoop = (index: number, limit: Code[], stride: Code[], inner: Code[]): Code[] => [
-  I.i32(0), I.set(index),
-  I.block, I.loop, I.get(index), ...limit, I.i32GeU, I.brIf(1),
-  ...inner,
-  I.get(index), ...stride, I.i32Add, I.set(index), I.br(0), I.end, I.end,
-];
 
 const tile: Code[] = [
   ...Array.from({ length: 8 }, (_, x) => [I.get(B0), I.get(B0), I.v128Xor, I.set(ACC(0, 0) + x)]).flat(),

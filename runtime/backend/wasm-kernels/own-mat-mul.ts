@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { isWasmHeapBackend, kernelsOn, offsetOf, poolOn } from '../../../stdlib/wasm/heap.js';
 import { gemmPlan, gemmWasm, TILE_M, type GemmPlan } from './outer-gemm.js';
-import { asWasm } from './wasm-ops.js';
+import { asWasm, replacing } from './wasm-ops.js';
 
 type Gemm = (pa: number, pb: number, pc: number, K: number, M: number, N: number, smBytes: number, skBytes: number) => void;
 
@@ -72,8 +72,5 @@ export function withOwnProduct(fallback: tf.KernelConfig, used?: (plan: GemmPlan
       if (bt !== undefined) wasm.disposeData(bt.dataId);
     }
   };
-  const config: tf.KernelConfig = { kernelName: fallback.kernelName, backendName: 'wasm', kernelFunc };
-  if (fallback.setupFunc !== undefined) config.setupFunc = fallback.setupFunc;
-  if (fallback.disposeFunc !== undefined) config.disposeFunc = fallback.disposeFunc;
-  return config;
+  return replacing(fallback, kernelFunc);
 }
