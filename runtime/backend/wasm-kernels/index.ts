@@ -9,6 +9,7 @@ import { withMaterializedTranspose } from './transposed-mat-mul.js';
 import { withOwnProduct } from './own-mat-mul.js';
 import { withOwnMaxPoolGrad } from './max-pool-grad.js';
 import { withOwnSum } from './sum-rows.js';
+import { withSharedIdentity } from './identity.js';
 import type { GemmPlan } from './outer-gemm.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
@@ -30,6 +31,8 @@ export interface WasmKernelOptions {
   readonly ownPoolGrad?: boolean;
   /** Sum over leading axes by our SIMD function (sum-rows.ts; default true). */
   readonly ownSum?: boolean;
+  /** Identity shares its input's storage instead of copying it (identity.ts; default true). */
+  readonly sharedIdentity?: boolean;
   /** Conv2DBackpropFilter in one pass by our SIMD function where out channels come by 4 (conv-filter-grad.ts; default true). */
   readonly ownFilterGrad?: boolean;
   /** Told each time our own product runs (tests and benches observe which path ran). */
@@ -89,10 +92,13 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): string[] {
   const sum = original('Sum');
   const ownSum = options.ownSum ?? true;
   if (sum !== undefined) replaceKernel(ownSum ? withOwnSum(sum) : sum);
+  const identity = original('Identity');
+  const shared = options.sharedIdentity ?? true;
+  if (identity !== undefined) replaceKernel(shared ? withSharedIdentity(identity) : identity);
   const matMuls = transposeFirst
     ? [`BatchMatMul (${(options.ownProduct ?? true) ? 'our SIMD product where shapes allow, else ' : ''}transpose first${(options.swapOperands ?? false) ? ' or swap operands' : ''})`, '_FusedMatMul (transpose first, batched bias fix)']
     : ['_FusedMatMul (batched bias fix)'];
-  return [...added, ...matMuls, ...(poolGrad !== undefined && ownPoolGrad ? ['MaxPoolGrad (ours)'] : []), ...(sum !== undefined && ownSum ? ['Sum (ours over leading axes)'] : [])];
+  return [...added, ...matMuls, ...(poolGrad !== undefined && ownPoolGrad ? ['MaxPoolGrad (ours)'] : []), ...(sum !== undefined && ownSum ? ['Sum (ours over leading axes)'] : []), ...(identity !== undefined && shared ? ['Identity (shares storage)'] : [])];
 }
 
 /** Puts back tfjs-backend-wasm's own kernels and removes ours. */
