@@ -56,7 +56,7 @@ const work: Record<string, () => void> = {
 const times = new Map<string, { own: number[]; library: number[] }>(Object.keys(work).map((k) => [k, { own: [], library: [] }]));
 for (let b = 0; b < blocks; b++) {
   for (const own of b % 2 === 0 ? [true, false] : [false, true]) {
-    registerWasmKernels({ ownProduct: own, ownPoolGrad: own, ownSum: own, ownFilterGrad: own });
+    registerWasmKernels({ ownProduct: own, ownPoolGrad: own, ownSum: own, ownFilterGrad: own, sharedIdentity: own });
     for (const [name, f] of Object.entries(work)) times.get(name)?.[own ? 'own' : 'library'].push(timeSteps(f, 2, perBlock).medianMs);
   }
 }
