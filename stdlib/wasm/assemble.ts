@@ -100,12 +100,16 @@ export const I = {
   f32x4Div: simd(0xe7),
 } satisfies Record<string, Code | ((n: number) => Code)>;
 
-/** `for (index = 0; index < limit; index += stride) inner`, limit and stride as code that pushes one i32. */
-export const forLoop = (index: number, limit: readonly Code[], stride: readonly Code[], inner: readonly Code[]): Code[] => [
-  I.i32(0), I.set(index),
+/** `while (index < limit) { inner; index += stride }`, limit and stride as code that pushes one i32. */
+export const loopUntil = (index: number, limit: readonly Code[], stride: readonly Code[], inner: readonly Code[]): Code[] => [
   I.block, I.loop, I.get(index), ...limit, I.i32GeU, I.brIf(1),
   ...inner,
   I.get(index), ...stride, I.i32Add, I.set(index), I.br(0), I.end, I.end,
+];
+
+/** `for (index = 0; index < limit; index += stride) inner`. */
+export const forLoop = (index: number, limit: readonly Code[], stride: readonly Code[], inner: readonly Code[]): Code[] => [
+  I.i32(0), I.set(index), ...loopUntil(index, limit, stride, inner),
 ];
 
 export interface WasmFunction {
