@@ -7,6 +7,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-backprop-i
 import { withBatchedBiasFix } from './fused-mat-mul.js';
 import { withMaterializedTranspose } from './transposed-mat-mul.js';
 import { withOwnProduct } from './own-mat-mul.js';
+export { setKernelThreads } from './own-mat-mul.js';
 import { withOwnMaxPoolGrad } from './max-pool-grad.js';
 import { withOwnSum } from './sum-rows.js';
 import { withSharedIdentity } from './identity.js';
@@ -35,8 +36,8 @@ export interface WasmKernelOptions {
   readonly sharedIdentity?: boolean;
   /** Conv2DBackpropFilter in one pass by our SIMD function where out channels come by 4 (conv-filter-grad.ts; default true). */
   readonly ownFilterGrad?: boolean;
-  /** Told each time our own product runs (tests and benches observe which path ran). */
-  readonly onOwnProduct?: (plan: GemmPlan) => void;
+  /** Told each time our own product runs, and on how many threads (tests and benches observe which path ran). */
+  readonly onOwnProduct?: (plan: GemmPlan, threads: number) => void;
 }
 
 /** Gradient kernels we supply only where the installed wasm backend has none. */
