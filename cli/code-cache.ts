@@ -5,17 +5,22 @@
  * `(function (exports, require, module, __filename, __dirname, xregBundleUrl) { … })`, whose last
  * argument stands for the `import.meta.url` of the modules it holds.
  *
- * The cache is a file beside the bundle, named for the bundle's content, the Node version and the
- * architecture (`check.cjs.<sha1>.v8cache`): V8 checks that a cache comes from the same V8 version
- * and flags and that the source has the same length, but not that it is the same text, so a cache
- * of an older bundle of the same length would run the older code. A cache that is missing,
+ * The cache is a file named for the bundle's content, the Node version and the architecture
+ * (`check.cjs.<sha1>.v8cache`): V8 checks that a cache comes from the same V8 version and flags and
+ * that the source has the same length, but not that it is the same text, so a cache of an older
+ * bundle of the same length would run the older code. It lives beside the bundle (`npm run build`
+ * writes it there) or, where the user cannot write there (an install owned by root, then another
+ * Node version or other V8 flags), in the user's cache folder (`$XDG_CACHE_HOME/xreg` or
+ * `~/.cache/xreg`; never a folder others can write to: a cache is code). A cache that is missing,
  * unreadable or rejected by V8 costs only the compile: the bundle runs from its text and the cache
  * is written afresh once the command's work is done (to a temporary name, then renamed, so that
- * two processes never read half a file); a folder that cannot be written is left alone.
+ * two processes never read half a file), over the rejected one, else beside the bundle, else in the
+ * user's folder; where nothing can be written, nothing is.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as vm from 'node:vm';
@@ -27,6 +32,7 @@ export interface CachedBundle {
   /** What the bundle's modules export (its `module.exports`). */
   readonly exports: unknown;
   readonly cache: CacheState;
+  /** The cache file read (or, when there was none, the one beside the bundle). */
   readonly cacheFile: string;
   /**
    * Writes the cache when it was not used, with the code compiled so far (call it after the work,
@@ -46,9 +52,17 @@ type BundleFunction = (
 
 const isBundleFunction = (x: unknown): x is BundleFunction => typeof x === 'function';
 
-export const cacheFileFor = (bundleFile: string, source: Buffer): string => {
+export const cacheNameFor = (bundleFile: string, source: Buffer): string => {
   const key = createHash('sha1').update(source).update(`\0${process.version}\0${process.arch}`).digest('hex').slice(0, 20);
-  return `${bundleFile}.${key}.v8cache`;
+  return `${path.basename(bundleFile)}.${key}.v8cache`;
+};
+
+export const userCacheFolder = (env: NodeJS.ProcessEnv = process.env): string => path.join(env['XDG_CACHE_HOME'] || path.join(homedir(), '.cache'), 'xreg');
+
+/** Where a cache may be: the user's folder first (it holds one only where the bundle's folder failed), then beside the bundle. */
+export const cacheFilesFor = (bundleFile: string, source: Buffer): { readonly user: string; readonly beside: string } => {
+  const name = cacheNameFor(bundleFile, source);
+  return { user: path.join(userCacheFolder(), name), beside: path.join(path.dirname(bundleFile), name) };
 };
 
 const readCache = (file: string): Buffer | undefined => {
@@ -62,6 +76,7 @@ const readCache = (file: string): Buffer | undefined => {
 const writeCache = (file: string, data: Buffer): boolean => {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
+    mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(tmp, data);
     renameSync(tmp, file);
     return true;
@@ -74,8 +89,10 @@ const writeCache = (file: string, data: Buffer): boolean => {
 /** Loads and runs the bundle's top level; throws only what the bundle itself throws. */
 export const loadCachedBundle = (bundleFile: string): CachedBundle => {
   const source = readFileSync(bundleFile);
-  const cacheFile = cacheFileFor(bundleFile, source);
-  const cachedData = readCache(cacheFile);
+  const files = cacheFilesFor(bundleFile, source);
+  const fromUser = readCache(files.user);
+  const cachedData = fromUser ?? readCache(files.beside);
+  const cacheFile = fromUser !== undefined ? files.user : files.beside;
   const script = new vm.Script(source.toString('utf8'), { filename: bundleFile, ...(cachedData !== undefined ? { cachedData } : {}) });
   const cache: CacheState = cachedData === undefined ? 'missing' : script.cachedDataRejected === true ? 'rejected' : 'used';
   const fn: unknown = script.runInThisContext();
@@ -86,7 +103,13 @@ export const loadCachedBundle = (bundleFile: string): CachedBundle => {
     exports: module.exports,
     cache,
     cacheFile,
-    save: () => cache !== 'used' && writeCache(cacheFile, script.createCachedData()),
+    save: () => {
+      if (cache === 'used') return false;
+      const data = script.createCachedData();
+      // Over a rejected cache first, so that the next run does not find it again before the new one.
+      const targets = cache === 'rejected' ? [cacheFile, files.beside, files.user] : [files.beside, files.user];
+      return targets.some((file) => writeCache(file, data));
+    },
   };
 };
 

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import '../../stdlib/gradients.js';
 import { installHint } from './install-hints.js';
 import { activateWebgpu, type ModuleLoader, type WebgpuSelected } from './webgpu.js';
-import { registerWasmKernels } from './wasm-kernels/index.js';
+import { registerWasmKernels, setKernelThreads } from './wasm-kernels/index.js';
 import { wasmThreadsRequested, withWasmThreads } from './wasm-threads.js';
 
 export const BackendRequest = t.keyof({ webgpu: null, 'tensorflow-gpu': null, tensorflow: null, wasm: null, cpu: null });
@@ -101,18 +101,24 @@ async function tryWasm(): Promise<E.Either<string, SelectedBackend>> {
   const asked = wasmThreadsRequested();
   if (asked !== undefined && E.isLeft(asked)) return E.left(asked.left);
   let note = '';
+  let ours = 1;
   let active: E.Either<string, void>;
   if (asked !== undefined && asked.right > 1) {
-    const threaded = await withWasmThreads(asked.right, () => activate('wasm'));
+    // The threaded binary for its shared heap: our products are split over N threads of ours,
+    // XNNPACK's pool stays at one (own-mat-mul.ts says why).
+    const threaded = await withWasmThreads(1, () => activate('wasm'));
     if (E.isLeft(threaded)) note = `; XREG_WASM_THREADS: the threaded binary's scripts are missing (${threaded.left})`;
+    else ours = asked.right;
     active = E.isLeft(threaded) ? await activate('wasm') : threaded.right;
   } else active = await activate('wasm');
   if (E.isLeft(active)) return E.left(`${active.left} (binaries looked up in ${dir})`);
+  setKernelThreads(ours);
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-  const threads = getThreadsCount();
+  const library = getThreadsCount();
+  const threads = ours > 1 ? `${ours} threads: xreg's products on ${ours}, XNNPACK's operations on ${library}` : `${library} thread${library === 1 ? '' : 's'}`;
   return E.right({
     name: 'wasm',
-    detail: `WebAssembly (XNNPACK${simd ? ', SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}${note}); xreg kernels: ${kernels.join(', ')}`,
+    detail: `WebAssembly (XNNPACK${simd ? ', SIMD' : ''}, ${threads}${note}); xreg kernels: ${kernels.join(', ')}`,
   });
 }
 

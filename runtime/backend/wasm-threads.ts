@@ -1,5 +1,7 @@
 // tfjs-backend-wasm's threaded SIMD binary under Node, asked for with
-// XREG_WASM_THREADS=N (N ≥ 2). The package turns threads off under Node
+// XREG_WASM_THREADS=N (N ≥ 2): select.ts starts it for its shared heap, on which
+// our own products run split over N threads (wasm-kernels/own-mat-mul.ts), with
+// XNNPACK's pool at `threads` = 1. The package turns threads off under Node
 // (tfjs issue 3830) because its `init` hands Emscripten the pthread worker
 // script as a `blob:` URL, which Node's worker_threads refuse, and the main
 // script as a Blob. Our loader, for the length of that `init` only:

@@ -81,6 +81,14 @@ export const I = {
   i32Mul: [0x6c],
   i32LtU: [0x49],
   v128Or: simd(0x50),
+  /** bitselect(a, b, mask): a's bits where mask is 1, else b's. */
+  v128Bitselect: simd(0x52),
+  i32x4Splat: simd(0x11),
+  i32x4Eq: simd(0x37),
+  f32x4Gt: simd(0x44),
+  f32: (v: number): Code => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
+  /** memory.fill(address, byte, length) */
+  memoryFill: [0xfc, 0x0b, 0x00],
   v128Xor: simd(0x51),
   v128AnyTrue: simd(0x53),
   f32x4Splat: simd(0x13),
@@ -91,6 +99,18 @@ export const I = {
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
 } satisfies Record<string, Code | ((n: number) => Code)>;
+
+/** `while (index < limit) { inner; index += stride }`, limit and stride as code that pushes one i32. */
+export const loopUntil = (index: number, limit: readonly Code[], stride: readonly Code[], inner: readonly Code[]): Code[] => [
+  I.block, I.loop, I.get(index), ...limit, I.i32GeU, I.brIf(1),
+  ...inner,
+  I.get(index), ...stride, I.i32Add, I.set(index), I.br(0), I.end, I.end,
+];
+
+/** `for (index = 0; index < limit; index += stride) inner`. */
+export const forLoop = (index: number, limit: readonly Code[], stride: readonly Code[], inner: readonly Code[]): Code[] => [
+  I.i32(0), I.set(index), ...loopUntil(index, limit, stride, inner),
+];
 
 export interface WasmFunction {
   readonly name: string;

@@ -24,6 +24,11 @@ const cases: Case[] = [
   { x: [3, 6, 6, 1], f: [5, 5], out: 2, strides: 1, pad: 'valid' },
   { x: [1, 7, 7, 2], f: [1, 1], out: 5, strides: 2, pad: 'valid' },
   { x: [2, 6, 5, 2], f: [3, 2], out: 2, strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  // Out channels by 4 take our one-pass filter gradient (conv-filter-grad.ts): uneven strides,
+  // explicit padding, a 1×1 filter, one input channel.
+  { x: [2, 9, 7, 3], f: [3, 2], out: 8, strides: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  { x: [1, 7, 7, 5], f: [1, 1], out: 12, strides: 2, pad: 'valid' },
+  { x: [3, 8, 8, 1], f: [3, 3], out: 16, strides: 1, pad: 'same' },
 ];
 
 function describeCase(c: Case): string {

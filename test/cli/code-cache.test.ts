@@ -10,12 +10,14 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBundleOptions } from '../../cli/check-bundle.js';
-import { cacheFileFor } from '../../cli/code-cache.js';
+import { cacheNameFor } from '../../cli/code-cache.js';
 
 const root = join(import.meta.dirname, '..', '..');
 // Inside the package, so that the bundle finds esbuild (plugins) in node_modules as an installed one does.
 const dir = join(root, 'node_modules', '.cache', `xreg-code-cache-test-${process.pid}`);
 const bundle = join(dir, 'check.cjs');
+// The user's cache folder, for the runs here (XDG_CACHE_HOME).
+const userDir = join(dir, 'user-cache');
 
 // A clean program, programs with syntax, compile and lowering errors, and plugins (their own copies:
 // loading a plugin writes a file beside it, which plugins.test.ts also does with the originals).
@@ -37,7 +39,7 @@ interface Output {
 const outputOf = (r: SpawnSyncReturns<string>): Output => ({ status: r.status, stdout: r.stdout, stderr: r.stderr });
 
 const node = (args: readonly string[], v8Flags: readonly string[] = []): SpawnSyncReturns<string> =>
-  spawnSync(process.execPath, [...v8Flags, '--import', 'tsx', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  spawnSync(process.execPath, [...v8Flags, '--import', 'tsx', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: userDir } });
 
 /** The unbundled command line, run from source. */
 const reference = (args: readonly string[]): Output => outputOf(node([join(root, 'cli', 'xreg.ts'), 'check', ...args]));
@@ -51,8 +53,14 @@ const cached = (args: readonly string[], v8Flags: readonly string[] = []): { rea
   return { output: { ...r, stderr: [...lines.slice(0, -2), ''].join('\n') }, cache: last.slice('code cache: '.length) };
 };
 
-const cacheFile = (): string => cacheFileFor(bundle, readFileSync(bundle));
+const cacheFile = (): string => join(dir, cacheNameFor(bundle, readFileSync(bundle)));
+const userCacheFile = (): string => join(userDir, 'xreg', cacheNameFor(bundle, readFileSync(bundle)));
 const caches = (): string[] => readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
+/** A folder where a cache file belongs: reading it fails, and so does renaming a new cache onto it. */
+const block = (file: string): void => {
+  rmSync(file, { force: true });
+  mkdirSync(join(file, 'x'), { recursive: true });
+};
 
 let text: Output;
 let json: Output;
@@ -121,17 +129,40 @@ describe('xreg check from the code cache', () => {
     expect(cached(files).cache).toBe('used');
   }, 120_000);
 
-  it('a cache that cannot be read or written changes nothing but the time', () => {
-    // A folder where the cache file belongs: reading it fails, and so does renaming a new cache onto it.
-    rmSync(cacheFile(), { force: true });
-    mkdirSync(join(cacheFile(), 'x'), { recursive: true });
+  it('beside a bundle the user cannot write to, the cache goes to the user’s cache folder, and is kept there', () => {
+    block(cacheFile());
+    try {
+      const first = cached(files);
+      expect(first.cache).toBe('missing');
+      expect(first.output).toEqual(text);
+      expect(statSync(userCacheFile()).isFile()).toBe(true);
+      expect(cached(files).cache).toBe('used');
+      // Rejected there (other V8 flags), it is replaced there, not left to be found again first
+      // (even once the bundle's folder can be written to).
+      rmSync(cacheFile(), { recursive: true, force: true });
+      expect(cached(files, ['--no-opt']).cache).toBe('rejected');
+      expect(cached(files).cache).toBe('rejected');
+      const r = cached(files);
+      expect(r.cache).toBe('used');
+      expect(r.output).toEqual(text);
+    } finally {
+      rmSync(cacheFile(), { recursive: true, force: true });
+      rmSync(userCacheFile(), { force: true });
+    }
+  }, 120_000);
+
+  it('a cache that can be neither read nor written anywhere changes nothing but the time', () => {
+    block(cacheFile());
+    block(userCacheFile());
     try {
       const r = cached(files);
       expect(r.cache).toBe('missing');
       expect(r.output).toEqual(text);
-      expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      const leftovers = (d: string): string[] => readdirSync(d).filter((f) => f.endsWith('.tmp'));
+      expect([...leftovers(dir), ...leftovers(join(userDir, 'xreg'))]).toEqual([]);
     } finally {
       rmSync(cacheFile(), { recursive: true, force: true });
+      rmSync(userCacheFile(), { recursive: true, force: true });
     }
   }, 120_000);
 

@@ -6,6 +6,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { as4, tapGeometry } from './conv-geometry.js';
 import { composed, type Info } from './wasm-ops.js';
+import { isWasmHeapBackend, kernelsOn, offsetOf } from '../../../stdlib/wasm/heap.js';
+import { convFilterGradWasm } from './conv-filter-grad.js';
+
+type FilterGrad = (...args: number[]) => void;
+
+/** Whether our one-pass function may run (registerWasmKernels' ownFilterGrad; benches compare both paths). */
+let onePass = true;
+export const useOnePassFilterGrad = (on: boolean): void => {
+  onePass = on;
+};
 
 export const conv2DBackpropFilterConfig: tf.KernelConfig = {
   kernelName: 'Conv2DBackpropFilter',
@@ -23,6 +33,15 @@ export const conv2DBackpropFilterConfig: tf.KernelConfig = {
       const geo = tapGeometry(info);
       const rows = info.batchSize * info.outHeight * info.outWidth;
       const xp = s.pad(xs, geo.paddings);
+      // Ours in one pass where out channels come by 4 (conv-filter-grad.ts); the per-tap products otherwise.
+      const own = onePass && info.outChannels % 4 === 0 && xp.dtype === 'float32' && isWasmHeapBackend(backend) ? (kernelsOn(backend, 'conv_filter_grad', () => [convFilterGradWasm()])?.['conv_filter_grad'] as FilterGrad | undefined) : undefined;
+      if (own !== undefined && isWasmHeapBackend(backend)) {
+        const dw = s.own(backend.makeOutput([...filterShape], 'float32'));
+        const [, hp, wp] = as4(xp.shape);
+        own(offsetOf(backend, xp), offsetOf(backend, dys), offsetOf(backend, dw), info.batchSize, info.outHeight, info.outWidth, hp, wp, info.inChannels, info.outChannels,
+          info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth);
+        return dw;
+      }
       const dy2 = s.reshape(dys, [rows, info.outChannels]);
       const taps: Info[] = [];
       for (let i = 0; i < info.filterHeight; i++) {

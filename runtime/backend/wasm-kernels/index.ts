@@ -1,12 +1,16 @@
 // Our kernels for the tfjs wasm backend: a faster path for transposed matrix
 // products and the gradient kernels tfjs-backend-wasm 4.22 lacks.
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2DBackpropFilterConfig, useOnePassFilterGrad } from './conv2d-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-backprop-input.js';
 import { withBatchedBiasFix } from './fused-mat-mul.js';
 import { withMaterializedTranspose } from './transposed-mat-mul.js';
 import { withOwnProduct } from './own-mat-mul.js';
+export { setKernelThreads } from './own-mat-mul.js';
+import { withOwnMaxPoolGrad } from './max-pool-grad.js';
+import { withOwnSum } from './sum-rows.js';
+import { withSharedIdentity } from './identity.js';
 import type { GemmPlan } from './outer-gemm.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
@@ -24,8 +28,16 @@ export interface WasmKernelOptions {
    * than XNNPACK's on a dense layer's products, and no transposed or packed copies.
    */
   readonly ownProduct?: boolean;
-  /** Told each time our own product runs (tests and benches observe which path ran). */
-  readonly onOwnProduct?: (plan: GemmPlan) => void;
+  /** MaxPoolGrad by our SIMD function where the pool's windows do not overlap (max-pool-grad.ts; default true). */
+  readonly ownPoolGrad?: boolean;
+  /** Sum over leading axes by our SIMD function (sum-rows.ts; default true). */
+  readonly ownSum?: boolean;
+  /** Identity shares its input's storage instead of copying it (identity.ts; default true). */
+  readonly sharedIdentity?: boolean;
+  /** Conv2DBackpropFilter in one pass by our SIMD function where out channels come by 4 (conv-filter-grad.ts; default true). */
+  readonly ownFilterGrad?: boolean;
+  /** Told each time our own product runs, and on how many threads (tests and benches observe which path ran). */
+  readonly onOwnProduct?: (plan: GemmPlan, threads: number) => void;
 }
 
 /** Gradient kernels we supply only where the installed wasm backend has none. */
@@ -74,10 +86,20 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): string[] {
   if (fused !== undefined) {
     replaceKernel(withBatchedBiasFix(transposeFirst ? withMaterializedTranspose(fused) : fused));
   }
+  const poolGrad = original('MaxPoolGrad');
+  const ownPoolGrad = options.ownPoolGrad ?? true;
+  if (poolGrad !== undefined) replaceKernel(ownPoolGrad ? withOwnMaxPoolGrad(poolGrad) : poolGrad);
+  useOnePassFilterGrad(options.ownFilterGrad ?? true);
+  const sum = original('Sum');
+  const ownSum = options.ownSum ?? true;
+  if (sum !== undefined) replaceKernel(ownSum ? withOwnSum(sum) : sum);
+  const identity = original('Identity');
+  const shared = options.sharedIdentity ?? true;
+  if (identity !== undefined) replaceKernel(shared ? withSharedIdentity(identity) : identity);
   const matMuls = transposeFirst
     ? [`BatchMatMul (${(options.ownProduct ?? true) ? 'our SIMD product where shapes allow, else ' : ''}transpose first${(options.swapOperands ?? false) ? ' or swap operands' : ''})`, '_FusedMatMul (transpose first, batched bias fix)']
     : ['_FusedMatMul (batched bias fix)'];
-  return [...added, ...matMuls];
+  return [...added, ...matMuls, ...(poolGrad !== undefined && ownPoolGrad ? ['MaxPoolGrad (ours)'] : []), ...(sum !== undefined && ownSum ? ['Sum (ours over leading axes)'] : []), ...(identity !== undefined && shared ? ['Identity (shares storage)'] : [])];
 }
 
 /** Puts back tfjs-backend-wasm's own kernels and removes ours. */

@@ -5,10 +5,9 @@
  * the bits do not depend on N. Measured in bench/README.md ("our own SIMD kernels").
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { isWasmHeapBackend, kernelsOn, offsetOf, poolOn } from '../../../stdlib/wasm/heap.js';
 import { gemmPlan, gemmWasm, TILE_M, type GemmPlan } from './outer-gemm.js';
-import { asWasm } from './wasm-ops.js';
+import { asWasm, replacing } from './wasm-ops.js';
 
 type Gemm = (pa: number, pb: number, pc: number, K: number, M: number, N: number, smBytes: number, skBytes: number) => void;
 
@@ -19,13 +18,17 @@ const swapLastTwo = (rank: number): number[] => {
   return perm;
 };
 
-const threadsOf = (): number => {
-  try {
-    return getThreadsCount();
-  } catch {
-    return 1;
-  }
+/**
+ * Threads our product is split over (XREG_WASM_THREADS, set when the threaded binary started: only
+ * its heap can be shared with our workers). XNNPACK's own pool stays at one thread then: it split
+ * every small elementwise operation of a step too, and waking its threads cost more than they saved
+ * (an MLP step's Add 0.09 → 0.4–0.9 ms, Multiply 0.13 → 0.3–0.5; bench/README.md).
+ */
+let kernelThreads = 1;
+export const setKernelThreads = (n: number): void => {
+  kernelThreads = Math.max(1, Math.floor(n));
 };
+const threadsOf = (): number => kernelThreads;
 
 /** Below this many multiply-adds a product is not split: waking a worker costs more than it saves. */
 const SPLIT_WORK = 1 << 20;
@@ -41,8 +44,8 @@ export const shares = (M: number, threads: number): [number, number][] => {
   return Array.from({ length: threads }, (_, t) => [Math.min(M, t * per), Math.min(M, (t + 1) * per)]);
 };
 
-/** `used`: told each time our product runs (tests and benches observe which path ran). */
-export function withOwnProduct(fallback: tf.KernelConfig, used?: (plan: GemmPlan) => void): tf.KernelConfig {
+/** `used`: told each time our product runs and on how many threads (tests and benches observe which path ran). */
+export function withOwnProduct(fallback: tf.KernelConfig, used?: (plan: GemmPlan, threads: number) => void): tf.KernelConfig {
   const kernelFunc: tf.KernelFunc = (args) => {
     const { inputs, backend, attrs } = args;
     const { a, b } = inputs;
@@ -61,10 +64,10 @@ export function withOwnProduct(fallback: tf.KernelConfig, used?: (plan: GemmPlan
         bt = out;
       }
       const c = backend.makeOutput(plan.outShape, 'float32');
-      used?.(plan);
       const [pa, pb, pc] = [offsetOf(backend, a), offsetOf(backend, bt ?? b), offsetOf(backend, c)];
       const threads = threadsOf();
       const pool = threads > 1 && plan.M * plan.N * plan.K >= SPLIT_WORK ? poolOn(backend, 'gemm', gemmWasm, threads) : undefined;
+      used?.(plan, pool?.threads ?? 1);
       if (pool !== undefined) pool.run(shares(plan.M, pool.threads).map(([i0, i1]) => rowsOf(plan, pa, pb, pc, i0, i1)));
       else gemm(pa, pb, pc, plan.K, plan.M, plan.N, plan.sm * 4, plan.sk * 4);
       return c;
@@ -72,8 +75,5 @@ export function withOwnProduct(fallback: tf.KernelConfig, used?: (plan: GemmPlan
       if (bt !== undefined) wasm.disposeData(bt.dataId);
     }
   };
-  const config: tf.KernelConfig = { kernelName: fallback.kernelName, backendName: 'wasm', kernelFunc };
-  if (fallback.setupFunc !== undefined) config.setupFunc = fallback.setupFunc;
-  if (fallback.disposeFunc !== undefined) config.disposeFunc = fallback.disposeFunc;
-  return config;
+  return replacing(fallback, kernelFunc);
 }

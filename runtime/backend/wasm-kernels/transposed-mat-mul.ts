@@ -20,7 +20,7 @@
 // along the last axis and cannot swap. Off unless asked (registerWasmKernels'
 // swapOperands): whole training steps were not measurably faster with it.
 import * as tf from '@tensorflow/tfjs-core';
-import { asWasm, type Info } from './wasm-ops.js';
+import { asWasm, type Info, replacing } from './wasm-ops.js';
 
 function swapLastTwo(rank: number): number[] {
   const perm = Array.from({ length: rank }, (_, i) => i);
@@ -92,8 +92,5 @@ export function withMaterializedTranspose(original: tf.KernelConfig, options: Tr
       for (const t of made) wasm.disposeData(t.dataId);
     }
   };
-  const config: tf.KernelConfig = { kernelName: original.kernelName, backendName: 'wasm', kernelFunc };
-  if (original.setupFunc !== undefined) config.setupFunc = original.setupFunc;
-  if (original.disposeFunc !== undefined) config.disposeFunc = original.disposeFunc;
-  return config;
+  return replacing(original, kernelFunc);
 }

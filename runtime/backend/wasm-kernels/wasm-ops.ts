@@ -110,3 +110,11 @@ export function padOrCrop(s: Scratch, x: Info, amounts: Array<[number, number]>)
   });
   return s.slice(padded, begin, size);
 }
+
+/** A kernel of ours registered in place of `library`, keeping its setup and disposal (which bind the module's functions). */
+export function replacing(library: tf.KernelConfig, kernelFunc: tf.KernelFunc): tf.KernelConfig {
+  const config: tf.KernelConfig = { kernelName: library.kernelName, backendName: 'wasm', kernelFunc };
+  if (library.setupFunc !== undefined) config.setupFunc = library.setupFunc;
+  if (library.disposeFunc !== undefined) config.disposeFunc = library.disposeFunc;
+  return config;
+}
