@@ -36,6 +36,7 @@ import { asTensor, constLookup, elab, elabRef, lookupGlobal, unknownName } from 
 import { evalConst, FOLLOW_ON } from './resolve/consts.js';
 import { declareParam } from './types/params.js';
 import { onDivergence } from './checks/on-divergence.js';
+import { textOrder } from '../dsl/text-order.js';
 
 export const DEFAULT_BATCH = 32;
 /** A program without `run` trains for this long. */
@@ -548,7 +549,7 @@ const buildIR = (
       frozen: p.frozen || frozen.has(p.path),
       span: p.span,
     }))
-    .sort((a, b) => a.path.localeCompare(b.path));
+    .sort((a, b) => textOrder(a.path, b.path));
   const seedDecl = decls.find((p) => p.decl.kind === 'Seed')?.decl;
   const report = decls.find((p) => p.decl.kind === 'Report')?.decl;
   const ensemble = decls.find((p) => p.decl.kind === 'Ensemble')?.decl;

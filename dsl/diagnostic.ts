@@ -1,4 +1,5 @@
 import type { Span } from './span.js';
+import { textOrder } from './text-order.js';
 
 export type Severity = 'error' | 'warning' | 'note';
 
@@ -36,7 +37,7 @@ export const hasErrors = (ds: readonly Diagnostic[]): boolean => ds.some((d) => 
 export const sortDiagnostics = (ds: readonly Diagnostic[]): Diagnostic[] =>
   [...ds].sort(
     (a, b) =>
-      a.span.file.localeCompare(b.span.file) ||
+      textOrder(a.span.file, b.span.file) ||
       a.span.start.offset - b.span.start.offset ||
-      a.code.localeCompare(b.code),
+      textOrder(a.code, b.code),
   );

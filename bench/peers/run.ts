@@ -32,6 +32,8 @@ const rounds = intOption('rounds', 3);
 const onlySteps = process.argv.includes('--only-steps');
 /** `--only-population`: the population comparison alone. */
 const onlyPopulation = process.argv.includes('--only-population');
+/** `--only-noise`: crossreg_noise against σ frozen alone. */
+const onlyNoise = process.argv.includes('--only-noise');
 const steps = intOption('steps', 40);
 const warmup = 5;
 const scratch = mkdtempSync(path.join(tmpdir(), 'xreg-peers-'));
@@ -140,7 +142,7 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 
 const loadBefore = load();
 for (let r = 0; r < rounds; r++) {
-  for (const kind of onlyPopulation ? [] : (['mlp', 'conv'] as const)) {
+  for (const kind of onlyPopulation || onlyNoise ? [] : (['mlp', 'conv'] as const)) {
     note(`${kind} xreg`, median((await xregStepTimes(program(kind === 'mlp' ? MLP : CONV), steps + warmup)).slice(warmup)));
     note(`${kind} tfjs by hand`, median(handTimes(handStep(kind), steps)));
     note(`${kind} pytorch 1 thread`, torch(kind, 1));
@@ -151,6 +153,10 @@ for (let r = 0; r < rounds; r++) {
     // Whole ρ periods (every 30 steps), after a first period of warm-up.
     note('crossreg_noise', mean((await xregStepTimes(noiseText, 90, 'noise.xreg')).slice(29)));
     note('crossreg_noise σ frozen', mean((await xregStepTimes(frozenText, 90, 'frozen.xreg')).slice(29)));
+  }
+  if (onlyNoise) {
+    console.error(`round ${r + 1}/${rounds} done; load average ${load()}`);
+    continue;
   }
   // Per epoch, as the program reports and exploits (an epoch holds as many steps for both), in ms
   // per step so that the table reads alike.

@@ -3,6 +3,7 @@ import { tf } from '../../stdlib/tf.js';
 import { retractToSphere } from '../../stdlib/geometry/index.js';
 import type { IRParam } from '../ir.js';
 import { paramSeed } from './seeds.js';
+import { tfSeed } from '../../stdlib/random/tf-seed.js';
 
 const draw = (p: IRParam, seed: number): tf.Tensor => {
   const shape = [...p.shape];
@@ -15,15 +16,15 @@ const draw = (p: IRParam, seed: number): tf.Tensor => {
     case 'constant':
       return tf.fill(shape, init.value);
     case 'normal':
-      return tf.randomNormal(shape, init.mean, init.std, 'float32', seed);
+      return tf.randomNormal(shape, init.mean, init.std, 'float32', tfSeed(seed));
     case 'uniform':
-      return tf.randomUniform(shape, init.low, init.high, 'float32', seed);
+      return tf.randomUniform(shape, init.low, init.high, 'float32', tfSeed(seed));
     case 'glorot': {
       const limit = Math.sqrt(6 / Math.max(1, init.fanIn + init.fanOut));
-      return tf.randomUniform(shape, -limit, limit, 'float32', seed);
+      return tf.randomUniform(shape, -limit, limit, 'float32', tfSeed(seed));
     }
     case 'he':
-      return tf.randomNormal(shape, 0, Math.sqrt(2 / Math.max(1, init.fanIn)), 'float32', seed);
+      return tf.randomNormal(shape, 0, Math.sqrt(2 / Math.max(1, init.fanIn)), 'float32', tfSeed(seed));
   }
 };
 

@@ -6,6 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { loadCheckpoint, writeAtomic } from '../checkpoint/store.js';
 import * as path from 'node:path';
+import { textOrder } from '../../dsl/text-order.js';
 
 export const SAFETENSORS_FILE = 'params.safetensors';
 
@@ -37,7 +38,7 @@ export const exportSafetensors = async (dir: string): Promise<E.Either<string, s
   const live = ck.right.snapshot.live;
   const tensors: NamedTensor[] = live.flatMap((m) =>
     Object.entries(m.state.params)
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => textOrder(a, b))
       .map(([name, x]): NamedTensor => {
         const data = x.dtype === 'int32' ? Int32Array.from(x.dataSync()) : Float32Array.from(x.dataSync());
         return { name: live.length > 1 ? `m${m.index}/${name}` : name, dtype: x.dtype === 'int32' ? 'I32' : 'F32', shape: x.shape, bytes: new Uint8Array(data.buffer) };

@@ -19,6 +19,7 @@
  * Rayleigh quotient vᵀHv of the last unit vector.
  */
 import { tf } from '../tf.js';
+import { tfSeed } from '../random/tf-seed.js';
 
 /** A scalar function of a list of parameter tensors. */
 export type Objective = (theta: readonly tf.Tensor[]) => tf.Tensor;
@@ -77,7 +78,7 @@ export const largestHessianEigenvalue = (f: Objective, theta: readonly tf.Tensor
       ? (v: readonly tf.Tensor[]): tf.Tensor[] => hessianVector(f, theta, v)
       : (v: readonly tf.Tensor[]): tf.Tensor[] => hessianVectorDifference(f, theta, v, o.step * (1 + Math.sqrt(dot(theta, theta).dataSync()[0] ?? 0)));
   return tf.tidy(() => {
-    let v = normalize(theta.map((t, i) => tf.randomNormal(t.shape, 0, 1, 'float32', o.seed + i)));
+    let v = normalize(theta.map((t, i) => tf.randomNormal(t.shape, 0, 1, 'float32', tfSeed(o.seed + i))));
     let value: tf.Scalar = tf.scalar(0);
     let change: tf.Scalar = tf.scalar(Number.POSITIVE_INFINITY);
     for (let k = 0; k < o.iterations; k++) {

@@ -12,6 +12,7 @@ import { numArg } from '../functions/args.js';
 import { showShape } from '../functions/shapes.js';
 import { need, param } from './params.js';
 import { affineSample } from './resample.js';
+import { tfSeed } from '../random/tf-seed.js';
 
 /**
  * Each example's affine map [B, 2, 3] (see affineSample) from its amounts `alphaU` [B, k]: the
@@ -43,7 +44,7 @@ const augmentLayer = (name: string, init: number, draws: number, warp: Warp): La
         const [b = 1, h = 1, w = 1] = x.shape;
         const c = x.rank === 4 ? (x.shape[3] ?? 1) : 1;
         // Drawn with the same shape as always, so a seed gives the same amounts as before.
-        const u = tf.reshape(tf.randomUniform([b, draws, 1, 1], -1, 1, 'float32', ctx.nextSeed()), [b, draws]);
+        const u = tf.reshape(tf.randomUniform([b, draws, 1, 1], -1, 1, 'float32', tfSeed(ctx.nextSeed())), [b, draws]);
         const alphaU = tf.mul(need(p, 'magnitude', name), u) as tf.Tensor2D;
         const out = affineSample(tf.reshape(x, [b, h, w, c]) as tf.Tensor4D, warp(alphaU, b));
         return tf.reshape(out, x.shape);

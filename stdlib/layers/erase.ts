@@ -11,6 +11,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, LayerDef } from '../types.js';
 import { must, numArg } from '../functions/args.js';
 import { makeRng, type Rng } from '../data/random.js';
+import { tfSeed } from '../random/tf-seed.js';
 
 const specs: readonly ArgSpec[] = [
   { name: 'p', type: 'number', default: 0.5, doc: 'probability of erasing an example' },
@@ -84,7 +85,7 @@ export const randomErase: LayerDef = {
     }
     return tf.tidy(() => {
       const m = tf.tensor(mask, x.shape);
-      const fill = tf.randomUniform(x.shape, 0, 1, 'float32', ctx.nextSeed());
+      const fill = tf.randomUniform(x.shape, 0, 1, 'float32', tfSeed(ctx.nextSeed()));
       return tf.add(tf.mul(x, tf.sub(1, m)), tf.mul(fill, m));
     });
   },

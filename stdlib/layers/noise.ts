@@ -9,6 +9,7 @@ import type { ArgSpec, ConstArgs, LayerDef } from '../types.js';
 import { must, numArg } from '../functions/args.js';
 import { need, param } from './params.js';
 import { gaussianFill } from '../random/gaussian.js';
+import { tfSeed } from '../random/tf-seed.js';
 
 const noiseSpecs: readonly ArgSpec[] = [{ name: 'init', type: 'number', default: -3, doc: 'initial log σ' }];
 
@@ -52,7 +53,7 @@ export const dropout: LayerDef = {
     tf.tidy(() => {
       const rate = must(rateOf(a));
       if (!ctx.stochastic || rate === 0) return tf.clone(x);
-      const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', ctx.nextSeed()), rate), 'float32');
+      const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', tfSeed(ctx.nextSeed())), rate), 'float32');
       return tf.mul(x, tf.mul(keep, 1 / (1 - rate)));
     }),
 };

@@ -43,6 +43,12 @@ export interface KernelPool {
   /** Threads in all, the calling one included. */
   readonly threads: number;
   /**
+   * The share of the work each worker should get (the caller takes the rest): a worker starts late
+   * (it wakes from Atomics.wait, about 0.1 ms a call), so an even split leaves the caller waiting.
+   * Adjusted after every call from who finished first; the results never depend on it.
+   */
+  readonly workerShare: () => number;
+  /**
    * Runs `parts[0]` here and `parts[1..]` on the workers (integer arguments of the pool's
    * function; exactly `threads` parts, a part with nothing to do where there is less work),
    * returning when all are done.
@@ -70,8 +76,11 @@ export const startPool = (memory: SharedHeap, ctrl: number, fn: WasmFunction, th
     worker.unref();
   }
   let job = 0;
+  let share = 1 / (workers + 1);
+  const [least, most] = [0.5 / (workers + 1), 1 / (workers + 1)];
   return {
     threads: workers + 1,
+    workerShare: () => share,
     run: (parts) => {
       if (parts.length !== workers + 1) throw new Error(`internal error: ${parts.length} parts for ${workers + 1} threads`);
       job++;
@@ -79,10 +88,14 @@ export const startPool = (memory: SharedHeap, ctrl: number, fn: WasmFunction, th
       Atomics.store(c, 0, job);
       Atomics.notify(c, 0);
       here(...(parts[0] ?? []));
+      let late = false;
       for (let w = 0; w < workers; w++) {
+        late ||= Atomics.load(c, 1 + w) !== job;
         for (let spin = 0; spin < SPIN && Atomics.load(c, 1 + w) !== job; spin++);
         for (let done = Atomics.load(c, 1 + w); done !== job; done = Atomics.load(c, 1 + w)) Atomics.wait(c, 1 + w, done);
       }
+      // A worker still busy when the caller was done gets less next time, an early one more.
+      share = Math.min(most, Math.max(least, share + (late ? -0.01 : 0.005)));
     },
   };
 };

@@ -45,8 +45,11 @@ describe('our own product: rows shared among threads', () => {
     expect(shares(128, 2)).toEqual([[0, 64], [64, 128]]);
     expect(shares(12, 2)).toEqual([[0, 8], [8, 12]]);
     expect(shares(4, 3)).toEqual([[0, 4], [4, 4], [4, 4]]);
-    for (const [m, t] of [[784, 3], [256, 4], [8, 8], [1000, 7]] as const) {
-      const s = shares(m, t);
+    // A worker that starts late gets less: 40% of 32 tiles is 12 (48 rows), the caller the other 80.
+    expect(shares(128, 2, 0.4)).toEqual([[0, 80], [80, 128]]);
+    expect(shares(128, 3, 0.25)).toEqual([[0, 64], [64, 96], [96, 128]]);
+    for (const [m, t, f] of [[784, 3, 1 / 3], [256, 4, 0.2], [8, 8, 0.125], [1000, 7, 0.1], [132, 2, 0.3]] as const) {
+      const s = shares(m, t, f);
       expect(s).toHaveLength(t);
       expect(s[0]?.[0]).toBe(0);
       expect(s[t - 1]?.[1]).toBe(m);

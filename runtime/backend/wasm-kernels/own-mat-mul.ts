@@ -38,10 +38,19 @@ const rowsOf = (plan: GemmPlan, pa: number, pb: number, pc: number, i0: number, 
   pa + i0 * plan.sm * 4, pb, pc + i0 * plan.N * 4, plan.K, Math.max(0, i1 - i0), plan.N, plan.sm * 4, plan.sk * 4,
 ];
 
-/** Rows split in `threads` shares of whole 4-row tiles (the last shares empty where there are few). */
-export const shares = (M: number, threads: number): [number, number][] => {
-  const per = Math.ceil(M / TILE_M / threads) * TILE_M;
-  return Array.from({ length: threads }, (_, t) => [Math.min(M, t * per), Math.min(M, (t + 1) * per)]);
+/**
+ * Rows split in `threads` shares of whole 4-row tiles: each worker (shares 1…) about `workerShare`
+ * of them, the caller (share 0) the rest; the last shares empty where there are few rows.
+ */
+export const shares = (M: number, threads: number, workerShare = 1 / threads): [number, number][] => {
+  const tiles = Math.ceil(M / TILE_M);
+  const per = Math.min(Math.ceil(tiles / threads), Math.max(0, Math.floor(tiles * workerShare)));
+  const first = tiles - per * (threads - 1);
+  return Array.from({ length: threads }, (_, t) => {
+    const a = t === 0 ? 0 : first + (t - 1) * per;
+    const b = t === 0 ? first : first + t * per;
+    return [Math.min(M, a * TILE_M), Math.min(M, b * TILE_M)];
+  });
 };
 
 /** `used`: told each time our product runs and on how many threads (tests and benches observe which path ran). */
@@ -68,7 +77,7 @@ export function withOwnProduct(fallback: tf.KernelConfig, used?: (plan: GemmPlan
       const threads = threadsOf();
       const pool = threads > 1 && plan.M * plan.N * plan.K >= SPLIT_WORK ? poolOn(backend, 'gemm', gemmWasm, threads) : undefined;
       used?.(plan, pool?.threads ?? 1);
-      if (pool !== undefined) pool.run(shares(plan.M, pool.threads).map(([i0, i1]) => rowsOf(plan, pa, pb, pc, i0, i1)));
+      if (pool !== undefined) pool.run(shares(plan.M, pool.threads, pool.workerShare()).map(([i0, i1]) => rowsOf(plan, pa, pb, pc, i0, i1)));
       else gemm(pa, pb, pc, plan.K, plan.M, plan.N, plan.sm * 4, plan.sk * 4);
       return c;
     } finally {
