@@ -27,7 +27,7 @@ import { gaussianFill } from '../stdlib/random/gaussian.js';
 import { adam } from '../stdlib/optimizers/index.js';
 import { wasmAdam } from '../stdlib/optimizers/adam-fused.js';
 import { adamF32, scalarOrder, type AdamScalars } from '../stdlib/optimizers/adam-f32.js';
-import { offsetOf, type WasmHeapBackend } from '../stdlib/wasm/heap.js';
+import { floatsOf, offsetOf, type WasmHeapBackend } from '../stdlib/wasm/heap.js';
 import type { Dataset } from '../stdlib/types.js';
 import { fmt, intOption, timeSteps } from './wasm-timing.js';
 
@@ -132,7 +132,7 @@ const adamAfter = (): void => {
 
 // The fused update's two bodies on the wasm heap: the float32 JavaScript loop (what ran before the
 // SIMD function; the cpu backend's path) against our SIMD function, same outputs bit for bit.
-const heap = tf.backend() as unknown as WasmHeapBackend & { typedArrayFromHeap: (t: tf.TensorInfo) => Float32Array; disposeData: (id: object) => void };
+const heap = tf.backend() as unknown as WasmHeapBackend & { disposeData: (id: object) => void };
 const simd = wasmAdam(heap);
 const scalars: AdamScalars = { b1: 0.9, ob1: 0.1, b2: 0.999, ob2: 1 - 0.999, eps: 1e-8, stepSize: 1e-2, bc2Sqrt: Math.sqrt(0.001), coupled: 0, shrink: 1 };
 const fusedBody = (useSimd: boolean) => (): void => {
@@ -141,8 +141,8 @@ const fusedBody = (useSimd: boolean) => (): void => {
     const out = [0, 1, 2].map(() => heap.makeOutput(p.shape, 'float32'));
     if (useSimd && simd !== undefined) simd(...[p, g, m, v, ...out].map((t) => offsetOf(heap, t)), p.size, ...scalarOrder.map((k) => scalars[k]));
     else {
-      const [P, M, V] = out.map((t) => heap.typedArrayFromHeap(t)) as [Float32Array, Float32Array, Float32Array];
-      adamF32(scalars, heap.typedArrayFromHeap(p), heap.typedArrayFromHeap(g), heap.typedArrayFromHeap(m), heap.typedArrayFromHeap(v), P, M, V);
+      const [P, M, V] = out.map((t) => floatsOf(heap, t)) as [Float32Array, Float32Array, Float32Array];
+      adamF32(scalars, floatsOf(heap, p), floatsOf(heap, g), floatsOf(heap, m), floatsOf(heap, v), P, M, V);
     }
     out.forEach((t) => heap.disposeData(t.dataId));
   });

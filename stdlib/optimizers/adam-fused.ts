@@ -10,7 +10,7 @@
  */
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
-import { isWasmHeapBackend, kernelsOn, offsetOf, type WasmHeapBackend } from '../wasm/heap.js';
+import { floatsOf, isWasmHeapBackend, kernelsOn, offsetOf, type WasmHeapBackend } from '../wasm/heap.js';
 import { adamF32, adamWasm, scalarOrder, type AdamScalars } from './adam-f32.js';
 import { recordFinite } from './finite-known.js';
 
@@ -33,12 +33,7 @@ interface CpuLike {
   readonly data: { get: (id: unknown) => { values?: unknown } };
   readonly makeTensorInfo: (shape: number[], dtype: 'float32', values: Float32Array) => TensorInfo;
 }
-interface WasmLike extends WasmHeapBackend {
-  readonly typedArrayFromHeap: (t: TensorInfo) => unknown;
-}
-
 const isCpu = (b: unknown): b is CpuLike => typeof (b as Partial<CpuLike>).makeTensorInfo === 'function' && typeof (b as Partial<CpuLike>).data?.get === 'function';
-const isWasm = (b: unknown): b is WasmLike => isWasmHeapBackend(b) && typeof (b as Partial<WasmLike>).typedArrayFromHeap === 'function';
 
 const floats = (x: unknown, what: string): Float32Array => {
   if (!(x instanceof Float32Array)) throw new Error(`internal error: the fused Adam update needs float32 ${what}`);
@@ -67,7 +62,7 @@ export const wasmAdam = (b: WasmHeapBackend): AdamExport | undefined => {
 
 /** p', m', v' for (p, g, m, v) on a backend whose memory JavaScript reaches; whether p' is finite. */
 const update = (backend: unknown, p: TensorInfo, g: TensorInfo, m: TensorInfo, v: TensorInfo, s: AdamScalars): { out: TensorInfo[]; bad: boolean } => {
-  if (isWasm(backend)) {
+  if (isWasmHeapBackend(backend)) {
     // Outputs first: allocating may grow the heap and detach earlier views.
     const out = [backend.makeOutput(p.shape, 'float32'), backend.makeOutput(p.shape, 'float32'), backend.makeOutput(p.shape, 'float32')];
     const simd = wasmAdam(backend);
@@ -76,7 +71,7 @@ const update = (backend: unknown, p: TensorInfo, g: TensorInfo, m: TensorInfo, v
       const ptrs = [p, g, m, v, ...out].map((t) => offsetOf(backend, t));
       return { out, bad: simd(...ptrs, n, ...scalarOrder.map((k) => s[k])) !== 0 };
     }
-    const read = (t: TensorInfo): Float32Array => floats(backend.typedArrayFromHeap(t), 'tensors');
+    const read = (t: TensorInfo): Float32Array => floatsOf(backend, t);
     const [P, M, V] = out.map(read) as [Float32Array, Float32Array, Float32Array];
     return { out, bad: adamF32(s, read(p), read(g), read(m), read(v), P, M, V) };
   }

@@ -6,7 +6,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { assemble, type WasmFunction } from './assemble.js';
-import { startPool, type KernelPool } from './workers.js';
+import { CONTROL_BYTES, startPool, type KernelPool } from './workers.js';
 
 /** The engine's WebAssembly API, as far as we use it (the project compiles without DOM types). */
 interface Memory {
@@ -30,11 +30,28 @@ export interface WasmHeapBackend {
   readonly wasm: EmscriptenLike;
   readonly dataIdMap: { get: (id: object) => { memoryOffset?: number | null } | undefined };
   readonly makeOutput: (shape: number[], dtype: 'float32') => TensorInfo;
+  readonly typedArrayFromHeap: (t: TensorInfo) => unknown;
 }
 
 export const isWasmHeapBackend = (b: unknown): b is WasmHeapBackend => {
   const w = b as Partial<WasmHeapBackend>;
-  return typeof w.makeOutput === 'function' && typeof w.wasm === 'object' && w.wasm !== null && typeof w.dataIdMap?.get === 'function';
+  return (
+    typeof w.makeOutput === 'function' &&
+    typeof w.typedArrayFromHeap === 'function' &&
+    typeof w.wasm === 'object' &&
+    w.wasm !== null &&
+    typeof w.dataIdMap?.get === 'function'
+  );
+};
+
+/**
+ * A float32 tensor's values as a view of the heap, for the JavaScript paths beside our functions.
+ * Take views after making every output: making one may grow the heap and detach earlier views.
+ */
+export const floatsOf = (b: WasmHeapBackend, t: TensorInfo): Float32Array => {
+  const v = b.typedArrayFromHeap(t);
+  if (!(v instanceof Float32Array)) throw new Error('internal error: a kernel of ours needs float32 tensors');
+  return v;
 };
 
 /** The backend's memory: the threaded build creates it in JavaScript, the single-threaded one exports it. */
@@ -50,33 +67,37 @@ export const offsetOf = (b: WasmHeapBackend, t: TensorInfo): number => {
   return off;
 };
 
+const isShared = (m: Memory): m is Memory & { readonly buffer: SharedArrayBuffer } =>
+  typeof SharedArrayBuffer !== 'undefined' && m.buffer instanceof SharedArrayBuffer;
+
+/** `make()` once per backend and key, the answer (undefined included) kept with the backend. */
+const perBackend = <A>(cache: WeakMap<object, Map<string, A | undefined>>, b: WasmHeapBackend, key: string, make: () => A | undefined): A | undefined => {
+  let known = cache.get(b);
+  if (known === undefined) {
+    known = new Map();
+    cache.set(b, known);
+  }
+  if (!known.has(key)) known.set(key, make());
+  return known.get(key);
+};
+
 const instances = new WeakMap<object, Map<string, Exports | undefined>>();
 
 /**
  * The exports of `functions` (named together by `key`) on backend `b`'s heap; undefined where they
  * cannot run there (no memory found, no SIMD in this engine, a memory that refuses the import).
  */
-export const kernelsOn = (b: WasmHeapBackend, key: string, functions: () => readonly WasmFunction[]): Exports | undefined => {
-  let perBackend = instances.get(b);
-  if (perBackend === undefined) {
-    perBackend = new Map();
-    instances.set(b, perBackend);
-  }
-  if (perBackend.has(key)) return perBackend.get(key);
-  let exports: Exports | undefined;
-  const memory = memoryOf(b);
-  if (memory !== undefined) {
+export const kernelsOn = (b: WasmHeapBackend, key: string, functions: () => readonly WasmFunction[]): Exports | undefined =>
+  perBackend(instances, b, key, () => {
+    const memory = memoryOf(b);
+    if (memory === undefined) return undefined;
     try {
-      const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const bytes = assemble({ module: 'env', name: 'memory', shared }, functions());
-      exports = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } }).exports;
+      const bytes = assemble({ module: 'env', name: 'memory', shared: isShared(memory) }, functions());
+      return new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } }).exports;
     } catch {
-      exports = undefined;
+      return undefined;
     }
-  }
-  perBackend.set(key, exports);
-  return exports;
-};
+  });
 
 const pools = new WeakMap<object, Map<string, KernelPool | undefined>>();
 
@@ -85,23 +106,16 @@ const pools = new WeakMap<object, Map<string, KernelPool | undefined>>();
  * backend and key; undefined where the heap is not shared (the single-threaded binary) or the
  * module cannot run.
  */
-export const poolOn = (b: WasmHeapBackend, key: string, fn: () => WasmFunction, threads: number): KernelPool | undefined => {
-  let perBackend = pools.get(b);
-  if (perBackend === undefined) {
-    perBackend = new Map();
-    pools.set(b, perBackend);
-  }
-  if (perBackend.has(key)) return perBackend.get(key);
-  const memory = memoryOf(b);
-  const here = kernelsOn(b, key, () => [fn()])?.[fn().name];
-  let pool: KernelPool | undefined;
-  if (threads > 1 && memory !== undefined && typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer && typeof here === 'function' && b.wasm._malloc !== undefined) {
+export const poolOn = (b: WasmHeapBackend, key: string, fn: () => WasmFunction, threads: number): KernelPool | undefined =>
+  perBackend(pools, b, key, () => {
+    const memory = memoryOf(b);
+    const f = fn();
+    const here = kernelsOn(b, key, () => [f])?.[f.name];
+    const malloc = b.wasm._malloc;
+    if (threads <= 1 || memory === undefined || !isShared(memory) || typeof here !== 'function' || malloc === undefined) return undefined;
     try {
-      pool = startPool(memory as Memory & { readonly buffer: SharedArrayBuffer }, b.wasm._malloc(4 * 16 * 9), fn(), threads, here as (...args: number[]) => void);
+      return startPool(memory, malloc(CONTROL_BYTES), f, threads, here as (...args: number[]) => void);
     } catch {
-      pool = undefined;
+      return undefined;
     }
-  }
-  perBackend.set(key, pool);
-  return pool;
-};
+  });

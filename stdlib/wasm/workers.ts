@@ -16,6 +16,11 @@ const ARGS = 16;
 /** Loads of the control block before sleeping (some µs), worker and caller alike. */
 const SPIN = 4000;
 const ARGS_AT = 16;
+const MAX_WORKERS = 8;
+/** Int32 slots of the control block: the job number, each worker's last job, each worker's arguments. */
+const SLOTS = ARGS_AT + ARGS * MAX_WORKERS;
+/** Bytes of the control block a pool needs (its caller allocates them in the heap). */
+export const CONTROL_BYTES = 4 * SLOTS;
 
 // Runs inside each worker: wait for a job number, call the function with this worker's arguments,
 // say it is done. A negative job number ends the worker.
@@ -23,7 +28,7 @@ const workerSource = `
 const { workerData } = require('node:worker_threads');
 const { memory, bytes, ctrl, index, name } = workerData;
 const f = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports[name];
-const c = new Int32Array(memory.buffer, ctrl, ${ARGS_AT + ARGS * 8});
+const c = new Int32Array(memory.buffer, ctrl, ${SLOTS});
 // From 0, the job number before any job: a job posted while this worker was starting is still seen.
 let seen = 0;
 for (;;) {
@@ -63,12 +68,12 @@ interface SharedHeap {
 
 /**
  * A pool of `threads - 1` workers running `fn` (integer parameters only, at most 16) on `memory`,
- * with its control block at byte `ctrl` (allocated by the caller: 16 + 16·8 int32 slots).
+ * with its control block at byte `ctrl` (CONTROL_BYTES, allocated by the caller).
  */
 export const startPool = (memory: SharedHeap, ctrl: number, fn: WasmFunction, threads: number, here: (...args: number[]) => void): KernelPool => {
-  const workers = Math.min(threads - 1, 8);
+  const workers = Math.min(threads - 1, MAX_WORKERS);
   const bytes = assemble({ module: 'env', name: 'memory', shared: true }, [fn]);
-  const c = new Int32Array(memory.buffer, ctrl, ARGS_AT + ARGS * 8);
+  const c = new Int32Array(memory.buffer, ctrl, SLOTS);
   c.fill(0);
   for (let w = 0; w < workers; w++) {
     const worker = new Worker(workerSource, { eval: true, workerData: { memory, bytes, ctrl, index: w, name: fn.name } });

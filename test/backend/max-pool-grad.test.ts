@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxPoolGradWasm, ownPoolGradFits } from '../../runtime/backend/wasm-kernels/max-pool-grad.js';
-import { kernelsOn, offsetOf, type WasmHeapBackend } from '../../stdlib/wasm/heap.js';
+import { floatsOf, kernelsOn, offsetOf, type WasmHeapBackend } from '../../stdlib/wasm/heap.js';
 import { registerWasmKernels } from '../../runtime/backend/wasm-kernels/index.js';
 import { activateWasm, onBackend, randomTensor, relativeError, rememberBackend } from './helpers.js';
 
@@ -36,13 +36,13 @@ const direct = async (shape: [number, number, number, number], size: number, x: 
   const i = info(shape, size, size, 'valid');
   const [cpu] = await onBackend("cpu", () => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, size, size, "valid"), randomTensor([i.batchSize, i.outHeight, i.outWidth, i.outChannels], 9))))(x()));
   await tf.setBackend('wasm');
-  const b = tf.backend() as unknown as WasmHeapBackend & { typedArrayFromHeap: (t: tf.TensorInfo) => Float32Array; disposeData: (id: object) => void };
+  const b = tf.backend() as unknown as WasmHeapBackend & { disposeData: (id: object) => void };
   const f = kernelsOn(b, 'max_pool_grad', () => [maxPoolGradWasm()])?.['max_pool_grad'] as ((...a: number[]) => void) | undefined;
   expect(f).toBeTypeOf('function');
   const [xt, dy] = [x(), randomTensor([i.batchSize, i.outHeight, i.outWidth, i.outChannels], 9)];
   const dx = b.makeOutput(shape, 'float32');
   f?.(offsetOf(b, xt), offsetOf(b, dy), offsetOf(b, dx), i.batchSize, i.inHeight, i.inWidth, i.inChannels, i.outHeight, i.outWidth, i.filterHeight, i.filterWidth);
-  expect(Array.from(b.typedArrayFromHeap(dx))).toEqual(Array.from(cpu!.values));
+  expect(Array.from(floatsOf(b, dx))).toEqual(Array.from(cpu!.values));
   tf.dispose([xt, dy]);
   b.disposeData(dx.dataId);
 };

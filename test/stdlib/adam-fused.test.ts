@@ -13,7 +13,7 @@ import { adam, adamw } from '../../stdlib/optimizers/index.js';
 import { ADAM_KERNEL, fusedAdamAvailable, wasmAdam } from '../../stdlib/optimizers/adam-fused.js';
 import { adamF32, scalarOrder, type AdamScalars } from '../../stdlib/optimizers/adam-f32.js';
 import { knownFinite } from '../../stdlib/optimizers/finite-known.js';
-import { offsetOf, type WasmHeapBackend } from '../../stdlib/wasm/heap.js';
+import { floatsOf, offsetOf, type WasmHeapBackend } from '../../stdlib/wasm/heap.js';
 import type { OptimizerDef } from '../../stdlib/types.js';
 import { cpuForThisFile, values } from './helpers/setup.js';
 
@@ -56,7 +56,7 @@ describe('fused Adam update', () => {
   it('the SIMD function equals its float32 JavaScript twin bit for bit on every length, and flags non-finite results', async () => {
     expect(await tf.setBackend('wasm')).toBe(true);
     try {
-      const b = tf.backend() as unknown as WasmHeapBackend & { typedArrayFromHeap: (t: tf.TensorInfo) => Float32Array; disposeData: (id: object) => void };
+      const b = tf.backend() as unknown as WasmHeapBackend & { disposeData: (id: object) => void };
       const simd = wasmAdam(b);
       // The SIMD path must really run here: a module that failed to build would fall back silently.
       expect(simd).toBeTypeOf('function');
@@ -71,7 +71,7 @@ describe('fused Adam update', () => {
           const twin = [new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
           const [p0, g0, m0, v0] = ins as [Float32Array, Float32Array, Float32Array, Float32Array];
           const twinBad = adamF32(scalars, p0, g0, m0, v0, ...twin);
-          const got = outs.map((t) => Array.from(b.typedArrayFromHeap(t)));
+          const got = outs.map((t) => Array.from(floatsOf(b, t)));
           expect(got).toEqual(twin.map((x) => Array.from(x)));
           expect(bad).toBe(poison === undefined ? 0 : 1);
           expect(twinBad).toBe(poison !== undefined);

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { replacing } from './wasm-ops.js';
 import { forLoop, I, type Code, type WasmFunction } from '../../../stdlib/wasm/assemble.js';
-import { isWasmHeapBackend, kernelsOn, offsetOf } from '../../../stdlib/wasm/heap.js';
+import { floatsOf, isWasmHeapBackend, kernelsOn, offsetOf } from '../../../stdlib/wasm/heap.js';
 
 // Parameters: x, dy, dx (byte offsets); B, H, W, C; OH, OW; FH, FW.
 const [PX, PDY, PDX, B, H, W, C, OH, OW, FH, FW] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -103,12 +103,7 @@ export const maxPoolGradJs = (x: Float32Array, dy: Float32Array, dx: Float32Arra
         }
 };
 
-interface Heap {
-  readonly typedArrayFromHeap: (t: tf.TensorInfo) => unknown;
-}
-const hasHeapViews = (b: unknown): b is Heap => typeof (b as Partial<Heap>).typedArrayFromHeap === 'function';
-
-/** MaxPoolGrad on wasm: our SIMD function where the pool's windows do not overlap, our loop elsewhere; the library's kernel only where neither can run. */
+/** MaxPoolGrad on wasm: our SIMD function where the pool's windows do not overlap, our loop elsewhere; the library's kernel only for other types or backends. */
 export function withOwnMaxPoolGrad(library: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc: tf.KernelFunc = (args) => {
     const { inputs, backend, attrs } = args;
@@ -117,18 +112,9 @@ export function withOwnMaxPoolGrad(library: tf.KernelConfig): tf.KernelConfig {
     if (dy === undefined || input === undefined || input.dtype !== 'float32' || !isWasmHeapBackend(backend)) return library.kernelFunc(args);
     const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
     const grad = ownPoolGradFits(info) ? (kernelsOn(backend, 'max_pool_grad', () => [maxPoolGradWasm()])?.['max_pool_grad'] as Grad | undefined) : undefined;
-    if (grad === undefined && !hasHeapViews(backend)) return library.kernelFunc(args);
     const dx = backend.makeOutput(input.shape, 'float32');
     if (grad !== undefined) grad(offsetOf(backend, input), offsetOf(backend, dy), offsetOf(backend, dx), info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.filterHeight, info.filterWidth);
-    else if (hasHeapViews(backend)) {
-      // Views after the output is made: making it may grow the heap and detach earlier ones.
-      const view = (t: tf.TensorInfo): Float32Array => {
-        const v = backend.typedArrayFromHeap(t);
-        if (!(v instanceof Float32Array)) throw new Error('internal error: the max-pool gradient needs float32 tensors');
-        return v;
-      };
-      maxPoolGradJs(view(input), view(dy), view(dx), info);
-    }
+    else maxPoolGradJs(floatsOf(backend, input), floatsOf(backend, dy), floatsOf(backend, dx), info);
     return dx;
   };
   return replacing(library, kernelFunc);
