@@ -7,16 +7,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isWasmHeapBackend, kernelsOn, offsetOf, poolOn } from '../../../stdlib/wasm/heap.js';
 import { gemmPlan, gemmWasm, TILE_M, type GemmPlan } from './outer-gemm.js';
-import { asWasm, replacing } from './wasm-ops.js';
+import { composed, replacing } from './wasm-ops.js';
 
 type Gemm = (pa: number, pb: number, pc: number, K: number, M: number, N: number, smBytes: number, skBytes: number) => void;
-
-const swapLastTwo = (rank: number): number[] => {
-  const perm = Array.from({ length: rank }, (_, i) => i);
-  perm[rank - 2] = rank - 1;
-  perm[rank - 1] = rank - 2;
-  return perm;
-};
 
 /**
  * Threads our product is split over (XREG_WASM_THREADS, set when the threaded binary started: only
@@ -28,7 +21,6 @@ let kernelThreads = 1;
 export const setKernelThreads = (n: number): void => {
   kernelThreads = Math.max(1, Math.floor(n));
 };
-const threadsOf = (): number => kernelThreads;
 
 /** Below this many multiply-adds a product is not split: waking a worker costs more than it saves. */
 const SPLIT_WORK = 1 << 20;
@@ -62,27 +54,19 @@ export function withOwnProduct(fallback: tf.KernelConfig, used?: (plan: GemmPlan
     const transposeB = attrs?.['transposeB'] === true;
     const plan = a !== undefined && b !== undefined && a.dtype === 'float32' && b.dtype === 'float32' ? gemmPlan(a.shape, b.shape, transposeA, transposeB) : undefined;
     const gemm = plan !== undefined && isWasmHeapBackend(backend) ? (kernelsOn(backend, 'gemm', () => [gemmWasm()])?.['gemm'] as Gemm | undefined) : undefined;
-    const transposeConfig = tf.getKernel('Transpose', 'wasm');
-    if (plan === undefined || gemm === undefined || a === undefined || b === undefined || transposeConfig === undefined || !isWasmHeapBackend(backend)) return fallback.kernelFunc(args);
-    const wasm = asWasm(backend);
-    let bt: tf.TensorInfo | undefined;
-    try {
-      if (plan.transposeB) {
-        const out = transposeConfig.kernelFunc({ inputs: { x: b }, backend, attrs: { perm: swapLastTwo(b.shape.length) } });
-        if (Array.isArray(out)) throw new Error('xreg wasm kernels: Transpose returned several outputs');
-        bt = out;
-      }
-      const c = backend.makeOutput(plan.outShape, 'float32');
-      const [pa, pb, pc] = [offsetOf(backend, a), offsetOf(backend, bt ?? b), offsetOf(backend, c)];
-      const threads = threadsOf();
-      const pool = threads > 1 && plan.M * plan.N * plan.K >= SPLIT_WORK ? poolOn(backend, 'gemm', gemmWasm, threads) : undefined;
+    const transposable = plan?.transposeB !== true || tf.getKernel('Transpose', 'wasm') !== undefined;
+    if (plan === undefined || gemm === undefined || a === undefined || b === undefined || !transposable || !isWasmHeapBackend(backend)) return fallback.kernelFunc(args);
+    // B transposed first where op(B) = Bᵀ: an intermediate the scratch area frees.
+    return composed(backend, (s) => {
+      const rhs = plan.transposeB ? s.transposeLastTwo(b) : b;
+      const c = s.own(backend.makeOutput(plan.outShape, 'float32'));
+      const [pa, pb, pc] = [offsetOf(backend, a), offsetOf(backend, rhs), offsetOf(backend, c)];
+      const pool = kernelThreads > 1 && plan.M * plan.N * plan.K >= SPLIT_WORK ? poolOn(backend, 'gemm', gemmWasm, kernelThreads) : undefined;
       used?.(plan, pool?.threads ?? 1);
       if (pool !== undefined) pool.run(shares(plan.M, pool.threads, pool.workerShare()).map(([i0, i1]) => rowsOf(plan, pa, pb, pc, i0, i1)));
       else gemm(pa, pb, pc, plan.K, plan.M, plan.N, plan.sm * 4, plan.sk * 4);
       return c;
-    } finally {
-      if (bt !== undefined) wasm.disposeData(bt.dataId);
-    }
+    });
   };
   return replacing(fallback, kernelFunc);
 }

@@ -20,14 +20,7 @@
 // along the last axis and cannot swap. Off unless asked (registerWasmKernels'
 // swapOperands): whole training steps were not measurably faster with it.
 import * as tf from '@tensorflow/tfjs-core';
-import { asWasm, type Info, replacing } from './wasm-ops.js';
-
-function swapLastTwo(rank: number): number[] {
-  const perm = Array.from({ length: rank }, (_, i) => i);
-  perm[rank - 2] = rank - 1;
-  perm[rank - 1] = rank - 2;
-  return perm;
-}
+import { asWasm, type Info, replacing, swapLastTwo } from './wasm-ops.js';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 

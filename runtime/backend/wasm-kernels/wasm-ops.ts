@@ -53,6 +53,10 @@ export class Scratch {
   transpose(x: Info, perm: number[]): Info {
     return this.run('Transpose', { x }, { perm });
   }
+  /** x with its last two axes swapped (a matrix, or a batch of them, transposed). */
+  transposeLastTwo(x: Info): Info {
+    return this.transpose(x, swapLastTwo(x.shape.length));
+  }
   pad(x: Info, paddings: Array<[number, number]>): Info {
     return this.run('PadV2', { x }, { paddings, constantValue: 0 });
   }
@@ -79,6 +83,14 @@ export class Scratch {
   reverse(x: Info, dims: number[]): Info {
     return this.run('Reverse', { x }, { dims });
   }
+}
+
+/** The permutation that swaps the last two of `rank` axes. */
+export function swapLastTwo(rank: number): number[] {
+  const perm = Array.from({ length: rank }, (_, i) => i);
+  perm[rank - 2] = rank - 1;
+  perm[rank - 1] = rank - 2;
+  return perm;
 }
 
 export function asWasm(backend: {}): BackendWasm {
