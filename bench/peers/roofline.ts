@@ -4,21 +4,21 @@
  * - the peak of WebAssembly SIMD (128-bit: 4 floats per instruction, no fused multiply-add):
  *   a loop of our own (stdlib/wasm/assemble.ts) doing nothing but independent f32x4 multiplies and
  *   adds held in registers, an upper bound for any wasm kernel;
- * - XNNPACK's product (tfjs-backend-wasm, what xreg runs) on the MLP's largest product and a large one;
+ * - the product on the MLP's largest shape and a large one: XNNPACK's (tfjs-backend-wasm's) and ours
+ *   (runtime/backend/wasm-kernels/outer-gemm.ts, what xreg runs there);
  * - PyTorch's `torch.mm` on the same products at 1 and 2 threads (bench/peers/torch_mm.py).
  * With the MLP step's floating-point work (its 8 products) it prints the least time a step can take
  * at the wasm peak against PyTorch's measured step, the bound behind bench/README.md's reading.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
-import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { selectBackend } from '../../runtime/backend/select.js';
 import { registerWasmKernels } from '../../runtime/backend/wasm-kernels/index.js';
 import { assemble, I, type Code } from '../../stdlib/wasm/assemble.js';
+import { loadAverage, median } from '../wasm-timing.js';
 
-const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
+const load = loadAverage;
 
 // 12 independent chains a ← a·x + y (24 SIMD operations of 4 floats per iteration, 14 registers).
 const CHAINS = 12;
@@ -55,7 +55,9 @@ const wasmPeak = (): number => {
   return (n * CHAINS * 2 * 4) / median(ts) / 1e6;
 };
 
-const xnnpack = (m: number, k: number, n: number): number => {
+/** GFLOP/s of tf.matMul on [m, k]·[k, n] with our product on (ours) or off (XNNPACK's). */
+const product = (m: number, k: number, n: number, ours: boolean): number => {
+  registerWasmKernels({ ownProduct: ours });
   const a = tf.randomNormal([m, k]);
   const b = tf.randomNormal([k, n]);
   for (let i = 0; i < 5; i++) tf.matMul(a, b).dispose();
@@ -83,7 +85,6 @@ const fmt = (x: number | string): string => (typeof x === 'number' ? x.toFixed(1
 const before = load();
 const chosen = await selectBackend('wasm');
 if (chosen._tag === 'Left') throw new Error(chosen.left);
-registerWasmKernels();
 const peak = wasmPeak();
 const shapes: [string, number, number, number][] = [
   ['MLP 128x784·784x256', 128, 784, 256],
@@ -91,10 +92,10 @@ const shapes: [string, number, number, number][] = [
 ];
 console.log(`roofline on ${chosen.right.detail.split(';')[0]}; load average ${before}`);
 console.log(`wasm SIMD peak (independent f32x4 mul + add, one thread): ${peak.toFixed(1)} GFLOP/s`);
-console.log('| product | XNNPACK (wasm, 1 thread) | PyTorch 1 thread | PyTorch 2 threads |');
-console.log('|---|---:|---:|---:|');
+console.log('| product | XNNPACK (wasm, 1 thread) | ours (wasm, 1 thread) | PyTorch 1 thread | PyTorch 2 threads |');
+console.log('|---|---:|---:|---:|---:|');
 const rows = shapes.map(([name, m, k, n]) => {
-  const row = [xnnpack(m, k, n), torch(m, k, n, 1), torch(m, k, n, 2)] as const;
+  const row = [product(m, k, n, false), product(m, k, n, true), torch(m, k, n, 1), torch(m, k, n, 2)] as const;
   console.log(`| ${name} | ${row.map(fmt).join(' | ')} |`);
   return row;
 });
@@ -104,5 +105,5 @@ const flops = 2 * 128 * (3 * dims.reduce((s, [k, n]) => s + k * n, 0) - 784 * 25
 console.log(`\nMLP step (784-256-256-10, batch 128): ${(flops / 1e6).toFixed(0)} MFLOP in its products`);
 console.log(`least time for them at the wasm peak: ${(flops / peak / 1e6).toFixed(2)} ms on 1 thread, ${(flops / peak / 2e6).toFixed(2)} ms on 2`);
 const mlp = rows[0];
-if (mlp !== undefined && typeof mlp[1] === 'number') console.log(`PyTorch's product runs at ${(mlp[1] / peak).toFixed(2)}x the wasm peak on one thread (XNNPACK at ${(mlp[0] / peak).toFixed(2)}x)`);
+if (mlp !== undefined && typeof mlp[2] === 'number') console.log(`PyTorch's product runs at ${(mlp[2] / peak).toFixed(2)}x the wasm peak on one thread (XNNPACK at ${(mlp[0] / peak).toFixed(2)}x, ours at ${(mlp[1] / peak).toFixed(2)}x)`);
 console.log(`load average after: ${load()}`);
