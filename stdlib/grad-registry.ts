@@ -50,6 +50,16 @@ export const registerXregGradients = (tf: typeof Core): void => {
     const s = tf.sigmoid(x);
     return tf.mul(s, tf.sub(1, s));
   });
+  // relu's gradient dy·step(x) without TensorFlow.js's cast of step(x) to float32, which for a
+  // float32 x is one more kernel (a copy of the same values) per layer and step.
+  tf.registerGradient({
+    kernelName: 'Relu',
+    inputsToSave: ['x'],
+    gradFunc: (dy: Dy, saved: Saved) => {
+      const x = saved[0] as Core.Tensor;
+      return { x: () => tf.mul(dy as Core.Tensor, x.dtype === 'float32' ? tf.step(x) : tf.cast(tf.step(x), 'float32')) };
+    },
+  });
   tf.registerGradient({
     kernelName: 'Softmax',
     inputsToSave: ['logits'],

@@ -35,6 +35,14 @@ describe('second derivatives are whole', () => {
         expect(d2((x) => tf.add(f(x), tf.square(x)), at)).toBeCloseTo(exact(at) + 2, 4);
       });
 
+  it("relu's gradient is dy·step(x) (0 at 0 and below), and its second derivative 0", () => {
+    const [xs, dys] = [[-2, -0.5, 0, 0.5, 3], [0.3, -1, 2, 0.7, -0.25]];
+    const dy = tf.tensor1d(dys);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), dy)))(tf.tensor1d(xs)).arraySync() as number[];
+    expect(g).toEqual(xs.map((x, i) => Math.fround(dys[i] ?? NaN) * (x > 0 ? 1 : 0)));
+    for (const at of [-1, 0.5]) expect(d2((t) => tf.relu(t), at)).toBe(0);
+  });
+
   it('log softmax has the forward values of tf.logSoftmax', () => {
     const x = tf.tensor2d([[0.3, -1.2, 2.5, 0], [10, 10.5, -3, 1]]);
     const ours = logSoftmaxLast(tf, x).dataSync();
