@@ -6,6 +6,7 @@ import type { ArgSpec, ConstArgs, FnDef, Shape } from '../types.js';
 import { must, numArg } from './args.js';
 import { fn, one, two } from './define.js';
 import { checkClassInputs, classesOf, targetDistribution } from './targets.js';
+import { crossEntropy, crossEntropyFixedTargets } from './softmax-cross-entropy.js';
 import { showShape, shapesMeet } from './shapes.js';
 
 const smoothingSpec: readonly ArgSpec[] = [{ name: 'smoothing', type: 'number', default: 0, doc: 'label smoothing ε' }];
@@ -73,8 +74,9 @@ export const losses: readonly FnDef[] = [
       const [logits, y] = two('cross_entropy', args);
       const c = classesOf(logits);
       const s = must(smoothingOf(o));
-      const q = tf.add(tf.mul(targetDistribution(y, c), 1 - s), s / c);
-      return tf.neg(tf.mean(tf.sum(tf.mul(q, logSoftmaxLast(tf, logits)), -1)));
+      // Without smoothing q·1 + 0 is q to the bit, and the rows of a one-hot q sum to exactly 1.
+      const smooth = (t: tf.Tensor): tf.Tensor => (s === 0 ? t : tf.add(tf.mul(t, 1 - s), s / c));
+      return y.rank === 2 ? crossEntropy(logits, smooth(targetDistribution(y, c))) : crossEntropyFixedTargets(logits, smooth(targetDistribution(y, c)), s === 0);
     },
     { options: smoothingSpec },
   ),

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gemmF32, gemmPlan, MAX_B, type GemmPlan } from '../../runtime/backend/wasm-kernels/outer-gemm.js';
 import { registerWasmKernels } from '../../runtime/backend/wasm-kernels/index.js';
-import { shares } from '../../runtime/backend/wasm-kernels/own-mat-mul.js';
+import { rowChunks } from '../../runtime/backend/wasm-kernels/own-mat-mul.js';
 import { activateWasm, onBackend, randomTensor, randomValues, relativeError, rememberBackend, wasmBackend } from './helpers.js';
 
 const restoreBackend = rememberBackend();
@@ -40,24 +40,34 @@ describe('our own product: plans', () => {
   });
 });
 
-describe('our own product: rows shared among threads', () => {
-  it('covers every row once, in whole 4-row tiles, empty shares last', () => {
-    expect(shares(128, 2)).toEqual([[0, 64], [64, 128]]);
-    expect(shares(12, 2)).toEqual([[0, 8], [8, 12]]);
-    expect(shares(4, 3)).toEqual([[0, 4], [4, 4], [4, 4]]);
-    // A worker that starts late gets less: 40% of 32 tiles is 12 (48 rows), the caller the other 80.
-    expect(shares(128, 2, 0.4)).toEqual([[0, 80], [80, 128]]);
-    expect(shares(128, 3, 0.25)).toEqual([[0, 64], [64, 96], [96, 128]]);
-    for (const [m, t, f] of [[784, 3, 1 / 3], [256, 4, 0.2], [8, 8, 0.125], [1000, 7, 0.1], [132, 2, 0.3]] as const) {
-      const s = shares(m, t, f);
-      expect(s).toHaveLength(t);
-      expect(s[0]?.[0]).toBe(0);
-      expect(s[t - 1]?.[1]).toBe(m);
-      s.forEach(([a, b], i) => {
-        expect(b).toBeGreaterThanOrEqual(a);
-        if (i > 0) expect(a).toBe(s[i - 1]?.[1]);
-        if (b < m) expect(b % 4).toBe(0);
-      });
+describe('our own product: rows cut into chunks for the threads', () => {
+  /** Rows [start, start + count) of each chunk, read back from the job's arguments. */
+  const rowsOfChunks = (M: number, threads: number): [number, number][] => {
+    const plan = gemmPlan([M, 16], [16, 8], false, false);
+    if (plan === undefined) throw new Error('no plan');
+    const job = rowChunks(plan, 1000, 0, 0, threads);
+    return Array.from({ length: job.chunks }, (_, k) => {
+      const a = job.base.map((b, i) => b + k * (job.step[i] ?? 0));
+      const count = job.count === undefined ? a[4] : Math.max(0, Math.min(job.count.step, job.count.total - k * job.count.step));
+      // Row start from C's offset (argument 2, N = 8 floats a row), checked against A's (argument 0, 16 floats a row).
+      expect(((a[0] ?? 0) - 1000) / (16 * 4)).toBe((a[2] ?? 0) / (8 * 4));
+      return [(a[2] ?? 0) / (8 * 4), count ?? 0];
+    });
+  };
+  it('covers every row once, in whole 4-row tiles, about 8 chunks per thread', () => {
+    expect(rowsOfChunks(128, 2)).toEqual(Array.from({ length: 16 }, (_, k) => [8 * k, 8]));
+    expect(rowsOfChunks(12, 2)).toEqual([[0, 4], [4, 4], [8, 4]]);
+    for (const [m, t] of [[784, 2], [784, 3], [256, 4], [8, 8], [1000, 7], [132, 2], [4, 2]] as const) {
+      const chunks = rowsOfChunks(m, t);
+      expect(chunks.length).toBeLessThanOrEqual(8 * t);
+      let next = 0;
+      for (const [start, count] of chunks) {
+        expect(start).toBe(next);
+        expect(start % 4).toBe(0);
+        expect(count).toBeGreaterThan(0);
+        next = start + count;
+      }
+      expect(next).toBe(m);
     }
   });
 });

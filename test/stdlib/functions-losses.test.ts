@@ -88,6 +88,25 @@ describe('loss gradients against finite differences', () => {
   it('cross_entropy (with smoothing)', () => {
     expectGradMatches([4, 5], (t) => func('cross_entropy').apply([t, y()], { smoothing: 0.2 }), x);
   });
+  it('cross_entropy without smoothing, and against soft labels (gradients of the logits and of the labels)', () => {
+    expectGradMatches([4, 5], (t) => func('cross_entropy').apply([t, y()], {}), x);
+    const q = Float64Array.from(values(4 * 5, 5), (v) => Math.abs(v) + 0.1);
+    const soft = (): tf.Tensor => tf.tidy(() => tf.div(tf.tensor(Array.from(q), [4, 5]), tf.sum(tf.tensor(Array.from(q), [4, 5]), -1, true)));
+    expectGradMatches([4, 5], (t) => func('cross_entropy').apply([t, soft()], {}), x);
+    // The labels' gradient, −log softmax(z) / B: targets that are themselves trained get it.
+    const z = (): tf.Tensor => tf.tensor(Array.from(x), [4, 5]);
+    expectGradMatches([4, 5], (t) => func('cross_entropy').apply([z(), t], {}), q);
+    expectGradMatches([4, 5], (t) => func('cross_entropy').apply([z(), t], { smoothing: 0.3 }), q);
+  });
+  it('cross_entropy has the gradient of its formula written out in primitive operations', () => {
+    const z = tf.tensor(Array.from(x), [4, 5]);
+    for (const smoothing of [0, 0.2]) {
+      const q = tf.add(tf.mul(tf.oneHot(y(), 5), 1 - smoothing), smoothing / 5);
+      const ours = tf.grad((t: tf.Tensor) => func('cross_entropy').apply([t, y()], { smoothing }))(z).dataSync();
+      const tape = tf.grad((t: tf.Tensor) => tf.neg(tf.mean(tf.sum(tf.mul(q, tf.sub(tf.sub(t, tf.max(t, -1, true)), tf.log(tf.sum(tf.exp(tf.sub(t, tf.max(t, -1, true))), -1, true)))), -1))))(z).dataSync();
+      expectAllClose(ours, tape, 1e-5, 1e-7);
+    }
+  });
   it('nll of softmax probabilities', () => {
     expectGradMatches([4, 5], (t) => func('nll').apply([tf.softmax(t), y()], {}), x);
   });

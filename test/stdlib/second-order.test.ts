@@ -42,13 +42,18 @@ describe('second derivatives are whole', () => {
     for (let i = 0; i < ours.length; i++) expect(ours[i]).toBeCloseTo(theirs[i] as number, 6);
   });
 
-  it('a Hessian-vector product of cross_entropy equals central differences of its gradient', () => {
+  const labelCases: [string, () => tf.Tensor, number][] = [
+    ['class indices', () => tf.tensor1d([2, 0, 1], 'int32'), 0],
+    ['class indices with smoothing', () => tf.tensor1d([2, 0, 1], 'int32'), 0.2],
+    ['soft labels', () => tf.tensor2d([[0.1, 0.2, 0.7], [0.5, 0.5, 0], [0.3, 0.3, 0.4]]), 0],
+  ];
+  for (const [labels, y, smoothing] of labelCases)
+  it(`a Hessian-vector product of cross_entropy equals central differences of its gradient (${labels})`, () => {
     const ce = lookup(standardLibrary, 'cross_entropy');
     if (ce?.kind !== 'fn') throw new Error('no cross_entropy');
-    const y = tf.tensor1d([2, 0, 1], 'int32');
     const loss = (w: tf.Tensor): tf.Tensor => {
       const x = tf.tensor2d([[0.5, -1], [1.5, 0.2], [-0.3, 0.8]]);
-      return ce.apply([tf.matMul(x, tf.reshape(w, [2, 3])), y], {});
+      return ce.apply([tf.matMul(x, tf.reshape(w, [2, 3])), y()], { smoothing });
     };
     const w0 = tf.tensor1d([0.1, -0.4, 0.7, 0.2, 0.5, -0.6]);
     const v = tf.tensor1d([0.3, -0.2, 0.5, 0.1, -0.4, 0.25]);

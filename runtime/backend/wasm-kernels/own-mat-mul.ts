@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { isWasmHeapBackend, kernelsOn, offsetOf, poolOn } from '../../../stdlib/wasm/heap.js';
+import type { Job } from '../../../stdlib/wasm/workers.js';
 import { gemmPlan, gemmWasm, TILE_M, type GemmPlan } from './outer-gemm.js';
 import { composed, replacing } from './wasm-ops.js';
 
@@ -26,23 +27,26 @@ export const setKernelThreads = (n: number): void => {
 const SPLIT_WORK = 1 << 20;
 
 /** The kernel's arguments for rows [i0, i1) of C. */
-const rowsOf = (plan: GemmPlan, pa: number, pb: number, pc: number, i0: number, i1: number): number[] => [
+export const rowsOf = (plan: GemmPlan, pa: number, pb: number, pc: number, i0: number, i1: number): number[] => [
   pa + i0 * plan.sm * 4, pb, pc + i0 * plan.N * 4, plan.K, Math.max(0, i1 - i0), plan.N, plan.sm * 4, plan.sk * 4,
 ];
 
+/** Chunks per thread a product is cut into: enough that a late worker leaves little to wait for. */
+const CHUNKS_PER_THREAD = 8;
+
 /**
- * Rows split in `threads` shares of whole 4-row tiles: each worker (shares 1…) about `workerShare`
- * of them, the caller (share 0) the rest; the last shares empty where there are few rows.
+ * The pool's job for C's rows: chunks of whole 4-row tiles, about CHUNKS_PER_THREAD per thread,
+ * chunk k covering rows [k·R, min(M, (k + 1)·R)).
  */
-export const shares = (M: number, threads: number, workerShare = 1 / threads): [number, number][] => {
-  const tiles = Math.ceil(M / TILE_M);
-  const per = Math.min(Math.ceil(tiles / threads), Math.max(0, Math.floor(tiles * workerShare)));
-  const first = tiles - per * (threads - 1);
-  return Array.from({ length: threads }, (_, t) => {
-    const a = t === 0 ? 0 : first + (t - 1) * per;
-    const b = t === 0 ? first : first + t * per;
-    return [Math.min(M, a * TILE_M), Math.min(M, b * TILE_M)];
-  });
+export const rowChunks = (plan: GemmPlan, pa: number, pb: number, pc: number, threads: number): Job => {
+  const tiles = Math.ceil(plan.M / TILE_M);
+  const rows = Math.ceil(tiles / (threads * CHUNKS_PER_THREAD)) * TILE_M;
+  return {
+    chunks: Math.ceil(plan.M / rows),
+    base: rowsOf(plan, pa, pb, pc, 0, rows),
+    step: [rows * plan.sm * 4, 0, rows * plan.N * 4, 0, 0, 0, 0, 0],
+    count: { at: 4, step: rows, total: plan.M },
+  };
 };
 
 /** `used`: told each time our product runs and on how many threads (tests and benches observe which path ran). */
@@ -63,7 +67,7 @@ export function withOwnProduct(fallback: tf.KernelConfig, used?: (plan: GemmPlan
       const [pa, pb, pc] = [offsetOf(backend, a), offsetOf(backend, rhs), offsetOf(backend, c)];
       const pool = kernelThreads > 1 && plan.M * plan.N * plan.K >= SPLIT_WORK ? poolOn(backend, 'gemm', gemmWasm, kernelThreads) : undefined;
       used?.(plan, pool?.threads ?? 1);
-      if (pool !== undefined) pool.run(shares(plan.M, pool.threads, pool.workerShare()).map(([i0, i1]) => rowsOf(plan, pa, pb, pc, i0, i1)));
+      if (pool !== undefined) pool.run(rowChunks(plan, pa, pb, pc, pool.threads));
       else gemm(pa, pb, pc, plan.K, plan.M, plan.N, plan.sm * 4, plan.sk * 4);
       return c;
     });
