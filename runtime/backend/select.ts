@@ -115,7 +115,7 @@ async function tryWasm(): Promise<E.Either<string, SelectedBackend>> {
   setKernelThreads(ours);
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const library = getThreadsCount();
-  const threads = ours > 1 ? `${ours} threads: xreg's products on ${ours}, XNNPACK's operations on ${library}` : `${library} thread${library === 1 ? '' : 's'}`;
+  const threads = ours > 1 ? `${ours} threads: xreg's products and Adam on ${ours}, XNNPACK's operations on ${library}` : `${library} thread${library === 1 ? '' : 's'}`;
   return E.right({
     name: 'wasm',
     detail: `WebAssembly (XNNPACK${simd ? ', SIMD' : ''}, ${threads}${note}); xreg kernels: ${kernels.join(', ')}`,

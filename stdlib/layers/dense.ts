@@ -30,7 +30,9 @@ export const denseShapes = (inShape: readonly number[], units: number, bias: boo
 
 /** x·W (+ b) on a batch flattened to [B, fan-in], W as given (spectral_dense passes W/σ). */
 export const denseApply = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | undefined): tf.Tensor => {
-  const h = tf.matMul(tf.reshape(x, [x.shape[0] ?? 1, -1]), w);
+  // A batch already [B, fan-in] is used as it is: a reshape to its own shape would still be an
+  // operation on the tape (a saved copy forward, another reshape backward).
+  const h = tf.matMul(x.rank === 2 ? x : tf.reshape(x, [x.shape[0] ?? 1, -1]), w);
   return b !== undefined ? tf.add(h, b) : h;
 };
 

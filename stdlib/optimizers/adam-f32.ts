@@ -47,69 +47,112 @@ export const adamF32 = (s: AdamScalars, p0: Float32Array, g0: Float32Array, m0: 
   return bad;
 };
 
-// Parameters: byte offsets of p, g, m, v and of the outputs p', m', v'; the count; the scalars.
+// Parameters: byte offsets of p, g, m, v and of the outputs p', m', v'; the count; then either the
+// scalars (`adam`) or the byte offsets of the scalars and of a flag to raise (`adam_chunk`, whose
+// parameters are all integers: the kernel pool's workers pass nothing else). Locals follow: in
+// `adam_chunk` first the scalars read from memory, where `adam` has them as parameters, so from
+// there on every index is the same plus 2.
 const [P0, G0, M0, V0, PO, MO, VO, N] = [0, 1, 2, 3, 4, 5, 6, 7];
-const S = (k: (typeof scalarOrder)[number]): number => 8 + scalarOrder.indexOf(k);
-// Locals after the 17 parameters: the byte index, the end of the vector part, the end; the scalars
-// splatted; the vector temporaries; the scalar tail's temporaries and its flag.
-const [IX, END4, ENDALL] = [17, 18, 19];
-const VS = (k: (typeof scalarOrder)[number]): number => 20 + scalarOrder.indexOf(k);
-const [GI, MI, VI, PI, PN, D, BAD] = [29, 30, 31, 32, 33, 34, 35];
-const [sGI, sMI, sVI, sPI, sPN, sD] = [36, 37, 38, 39, 40, 41];
-const sBAD = 42;
+const [SCALARS, FLAG] = [8, 9];
+interface Layout {
+  readonly S: (k: (typeof scalarOrder)[number]) => number;
+  readonly IX: number;
+  readonly END4: number;
+  readonly ENDALL: number;
+  readonly VS: (k: (typeof scalarOrder)[number]) => number;
+  readonly vector: readonly [number, number, number, number, number, number, number];
+  readonly scalar: readonly [number, number, number, number, number, number, number];
+}
+const layout = (o: number): Layout => ({
+  S: (k) => 8 + o + scalarOrder.indexOf(k),
+  IX: 17 + o,
+  END4: 18 + o,
+  ENDALL: 19 + o,
+  VS: (k) => 20 + o + scalarOrder.indexOf(k),
+  // gi, mi, vi, pi, p', d and the flag, as vectors (v128 locals) and as floats (the tail; an i32 flag)
+  vector: [29 + o, 30 + o, 31 + o, 32 + o, 33 + o, 34 + o, 35 + o],
+  scalar: [36 + o, 37 + o, 38 + o, 39 + o, 40 + o, 41 + o, 42 + o],
+});
 
 /** `at(base)`: the address base + i on the stack. */
-const at = (base: number): Code[] => [I.get(base), I.get(IX), I.i32Add];
+const at = (L: Layout, base: number): Code[] => [I.get(base), I.get(L.IX), I.i32Add];
 
 /**
  * The update as one loop body, for the vector (`v`) or scalar (`s`) instruction set: same
  * expressions, same order. Leaves nothing on the stack.
  */
-const body = (v: boolean): Code[] => {
+const body = (L: Layout, v: boolean): Code[] => {
   const load = v ? I.v128Load : I.f32Load;
   const store = v ? I.v128Store : I.f32Store;
   const [add, sub, mul, div, sqrt, ne] = v
     ? [I.f32x4Add, I.f32x4Sub, I.f32x4Mul, I.f32x4Div, I.f32x4Sqrt, I.f32x4Ne]
     : [I.f32Add, I.f32Sub, I.f32Mul, I.f32Div, I.f32Sqrt, I.f32Ne];
-  const c = (k: (typeof scalarOrder)[number]): Code => I.get(v ? VS(k) : S(k));
-  const [gi, mi, vi, pi, pn, d] = v ? [GI, MI, VI, PI, PN, D] : [sGI, sMI, sVI, sPI, sPN, sD];
+  const c = (k: (typeof scalarOrder)[number]): Code => I.get(v ? L.VS(k) : L.S(k));
+  const [gi, mi, vi, pi, pn, d, bad] = v ? L.vector : L.scalar;
   return [
-    ...at(P0), load, I.set(pi),
+    ...at(L, P0), load, I.set(pi),
     // gi = g + coupled·p
-    ...at(G0), load, c('coupled'), I.get(pi), mul, add, I.set(gi),
+    ...at(L, G0), load, c('coupled'), I.get(pi), mul, add, I.set(gi),
     // mi = b1·m + ob1·gi
-    c('b1'), ...at(M0), load, mul, c('ob1'), I.get(gi), mul, add, I.set(mi),
+    c('b1'), ...at(L, M0), load, mul, c('ob1'), I.get(gi), mul, add, I.set(mi),
     // vi = b2·v + (ob2·gi)·gi
-    c('b2'), ...at(V0), load, mul, c('ob2'), I.get(gi), mul, I.get(gi), mul, add, I.set(vi),
-    ...at(MO), I.get(mi), store,
-    ...at(VO), I.get(vi), store,
+    c('b2'), ...at(L, V0), load, mul, c('ob2'), I.get(gi), mul, I.get(gi), mul, add, I.set(vi),
+    ...at(L, MO), I.get(mi), store,
+    ...at(L, VO), I.get(vi), store,
     // p' = p·shrink − (step·mi) / (√vi / bc + eps)
-    ...at(PO),
+    ...at(L, PO),
     I.get(pi), c('shrink'), mul,
     c('stepSize'), I.get(mi), mul,
     I.get(vi), sqrt, c('bc2Sqrt'), div, c('eps'), add,
     div, sub, I.tee(pn), store,
     // not finite ⟺ p' − p' is NaN ⟺ (p' − p') ≠ (p' − p')
     I.get(pn), I.get(pn), sub, I.tee(d), I.get(d), ne,
-    ...(v ? [I.get(BAD), I.v128Or, I.set(BAD)] : [I.get(sBAD), I.i32Or, I.set(sBAD)]),
-    I.get(IX), I.i32(v ? 16 : 4), I.i32Add, I.set(IX),
+    I.get(bad), v ? I.v128Or : I.i32Or, I.set(bad),
+    I.get(L.IX), I.i32(v ? 16 : 4), I.i32Add, I.set(L.IX),
   ];
 };
 
 /** `loop until i ≥ end: body` */
-const loopTo = (end: number, inner: Code[]): Code[] => [I.block, I.loop, I.get(IX), I.get(end), I.i32GeU, I.brIf(1), ...inner, I.br(0), I.end, I.end];
+const loopTo = (L: Layout, end: number, inner: Code[]): Code[] => [I.block, I.loop, I.get(L.IX), I.get(end), I.i32GeU, I.brIf(1), ...inner, I.br(0), I.end, I.end];
+
+/** The update over n values; whether some new p is not finite. */
+const update = (L: Layout): Code[] => [
+  ...scalarOrder.flatMap((k) => [I.get(L.S(k)), I.f32x4Splat, I.set(L.VS(k))]),
+  I.get(N), I.i32(-4), I.i32And, I.i32(2), I.i32Shl, I.set(L.END4),
+  I.get(N), I.i32(2), I.i32Shl, I.set(L.ENDALL),
+  ...loopTo(L, L.END4, body(L, true)),
+  ...loopTo(L, L.ENDALL, body(L, false)),
+  I.get(L.vector[6]), I.v128AnyTrue, I.get(L.scalar[6]), I.i32Or,
+];
+
+const workLocals = ['i32', 'i32', 'i32', ...Array<'v128'>(9 + 7).fill('v128'), ...Array<'f32'>(6).fill('f32'), 'i32'] as const;
 
 export const adamWasm = (): WasmFunction => ({
   name: 'adam',
   params: [...Array<'i32'>(8).fill('i32'), ...Array<'f32'>(9).fill('f32')],
   results: ['i32'],
-  locals: ['i32', 'i32', 'i32', ...Array<'v128'>(9 + 7).fill('v128'), ...Array<'f32'>(6).fill('f32'), 'i32'],
-  body: [
-    ...scalarOrder.flatMap((k) => [I.get(S(k)), I.f32x4Splat, I.set(VS(k))]),
-    I.get(N), I.i32(-4), I.i32And, I.i32(2), I.i32Shl, I.set(END4),
-    I.get(N), I.i32(2), I.i32Shl, I.set(ENDALL),
-    ...loopTo(END4, body(true)),
-    ...loopTo(ENDALL, body(false)),
-    I.get(BAD), I.v128AnyTrue, I.get(sBAD), I.i32Or,
-  ],
+  locals: [...workLocals],
+  body: update(layout(0)),
 });
+
+/**
+ * Bytes of the block `adam_chunk` reads: the scalars as floats in `scalarOrder`, then the flag it
+ * raises (an int32 set to 1 and never cleared, so that chunks on several threads only ever write 1).
+ */
+export const CHUNK_BLOCK_BYTES = 4 * (scalarOrder.length + 1);
+
+/** `adam` for one chunk of a parameter, integer parameters only, for the kernel pool. */
+export const adamChunkWasm = (): WasmFunction => {
+  const L = layout(2);
+  return {
+    name: 'adam_chunk',
+    params: Array<'i32'>(10).fill('i32'),
+    results: [],
+    locals: [...Array<'f32'>(9).fill('f32'), ...workLocals],
+    body: [
+      ...scalarOrder.flatMap((k, i) => [I.get(SCALARS), I.f32LoadAt(4 * i), I.set(L.S(k))]),
+      // if (update ≠ 0) flag = 1
+      I.block, ...update(L), I.i32Eqz, I.brIf(0), I.get(FLAG), I.i32(1), I.i32Store, I.end,
+    ],
+  };
+};

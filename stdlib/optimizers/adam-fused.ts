@@ -10,8 +10,8 @@
  */
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
-import { floatsOf, isWasmHeapBackend, kernelsOn, offsetOf, type WasmHeapBackend } from '../wasm/heap.js';
-import { adamF32, adamWasm, scalarOrder, type AdamScalars } from './adam-f32.js';
+import { floatsOf, heapBuffer, isWasmHeapBackend, kernelsOn, offsetOf, splitPool, type WasmHeapBackend } from '../wasm/heap.js';
+import { adamChunkWasm, adamF32, adamWasm, CHUNK_BLOCK_BYTES, scalarOrder, type AdamScalars } from './adam-f32.js';
 import { recordFinite } from './finite-known.js';
 
 export const ADAM_KERNEL = 'XregAdamUpdate';
@@ -60,6 +60,44 @@ export const wasmAdam = (b: WasmHeapBackend): AdamExport | undefined => {
   return typeof f === 'function' ? (f as AdamExport) : undefined;
 };
 
+/** Below this many values an update is not split over threads: waking a worker costs more than it saves. */
+const SPLIT_VALUES = 1 << 16;
+/** Values per chunk (a multiple of 4, the vector width): some 30 µs of work. */
+const CHUNK_VALUES = 1 << 14;
+
+let splitCount = 0;
+/** Updates split over threads so far in this process (tests and benches observe which path ran). */
+export const splitUpdates = (): number => splitCount;
+
+/** Per backend: the heap block `adam_chunk` reads its scalars from and raises its flag in. */
+const blocks = new WeakMap<object, number>();
+
+/**
+ * The update split over the kernel pool's threads in chunks of CHUNK_VALUES (each value's
+ * arithmetic is the same on any thread: the bits do not change); whether some new p is not finite.
+ * Undefined where there is no pool or the parameter is small: the caller runs it here.
+ */
+const splitAdam = (backend: WasmHeapBackend, ptrs: readonly number[], n: number, s: AdamScalars): boolean | undefined => {
+  const pool = splitPool(backend, 'adam_chunk', adamChunkWasm, n >= SPLIT_VALUES);
+  const malloc = backend.wasm._malloc;
+  if (pool === undefined || malloc === undefined) return undefined;
+  const block = blocks.get(backend) ?? malloc(CHUNK_BLOCK_BYTES);
+  blocks.set(backend, block);
+  const heap = heapBuffer(backend);
+  if (heap === undefined) return undefined;
+  const flag = block + 4 * scalarOrder.length;
+  new Float32Array(heap, block, scalarOrder.length).set(scalarOrder.map((k) => s[k]));
+  new Int32Array(heap, flag, 1)[0] = 0;
+  splitCount++;
+  pool.run({
+    chunks: Math.ceil(n / CHUNK_VALUES),
+    base: [...ptrs, CHUNK_VALUES, block, flag],
+    step: [...ptrs.map(() => 4 * CHUNK_VALUES), 0, 0, 0],
+    count: { at: 7, step: CHUNK_VALUES, total: n },
+  });
+  return new Int32Array(heap, flag, 1)[0] !== 0;
+};
+
 /** p', m', v' for (p, g, m, v) on a backend whose memory JavaScript reaches; whether p' is finite. */
 const update = (backend: unknown, p: TensorInfo, g: TensorInfo, m: TensorInfo, v: TensorInfo, s: AdamScalars): { out: TensorInfo[]; bad: boolean } => {
   if (isWasmHeapBackend(backend)) {
@@ -69,7 +107,8 @@ const update = (backend: unknown, p: TensorInfo, g: TensorInfo, m: TensorInfo, v
     if (simd !== undefined) {
       const n = p.shape.reduce((x, y) => x * y, 1);
       const ptrs = [p, g, m, v, ...out].map((t) => offsetOf(backend, t));
-      return { out, bad: simd(...ptrs, n, ...scalarOrder.map((k) => s[k])) !== 0 };
+      const split = splitAdam(backend, ptrs, n, s);
+      return { out, bad: split ?? simd(...ptrs, n, ...scalarOrder.map((k) => s[k])) !== 0 };
     }
     const read = (t: TensorInfo): Float32Array => floatsOf(backend, t);
     const [P, M, V] = out.map(read) as [Float32Array, Float32Array, Float32Array];

@@ -64,6 +64,10 @@ export const I = {
   br: (n: number): number[] => [0x0c, ...uleb(n)],
   brIf: (n: number): number[] => [0x0d, ...uleb(n)],
   f32Load: [0x2a, ...memarg(2)],
+  /** The float at address + offset. */
+  f32LoadAt: (offset: number): Code => [0x2a, ...memarg(2, offset)],
+  i32Store: [0x36, ...memarg(2)],
+  i32Eqz: [0x45],
   f32Store: [0x38, ...memarg(2)],
   f32Add: [0x92],
   f32Sub: [0x93],

@@ -60,6 +60,9 @@ const memoryOf = (b: WasmHeapBackend): Memory | undefined => {
   return m instanceof wasmApi.Memory ? m : undefined;
 };
 
+/** The heap's bytes as they are now (growing the heap replaces them: take it after every allocation). */
+export const heapBuffer = (b: WasmHeapBackend): ArrayBuffer | SharedArrayBuffer | undefined => memoryOf(b)?.buffer;
+
 /** Byte offset of a tensor's values in the heap. */
 export const offsetOf = (b: WasmHeapBackend, t: TensorInfo): number => {
   const off = b.dataIdMap.get(t.dataId)?.memoryOffset;
@@ -119,3 +122,18 @@ export const poolOn = (b: WasmHeapBackend, key: string, fn: () => WasmFunction, 
       return undefined;
     }
   });
+
+/**
+ * Threads our kernels are split over (XREG_WASM_THREADS, set when the threaded binary started: only
+ * its heap can be shared with our workers). XNNPACK's own pool stays at one thread then: it split
+ * every small elementwise operation of a step too, and waking its threads cost more than they saved
+ * (an MLP step's Add 0.09 → 0.4–0.9 ms, Multiply 0.13 → 0.3–0.5; bench/README.md).
+ */
+let kernelThreads = 1;
+export const setKernelThreads = (n: number): void => {
+  kernelThreads = Math.max(1, Math.floor(n));
+};
+
+/** The pool for `key` where threads are set and the call is `worthSplitting`; otherwise undefined (run it here). */
+export const splitPool = (b: WasmHeapBackend, key: string, fn: () => WasmFunction, worthSplitting: boolean): KernelPool | undefined =>
+  kernelThreads > 1 && worthSplitting ? poolOn(b, key, fn, kernelThreads) : undefined;

@@ -22,6 +22,8 @@ import { assemble, type WasmFunction } from './assemble.js';
 const ARGS = 16;
 /** Loads of the control block before sleeping (some µs), worker and caller alike. */
 const SPIN = 4000;
+/** How long the caller looks for the workers' last chunks before sleeping (ms). */
+const WAIT_SPIN_MS = 0.5;
 const [JOB, CLAIM, DONE, CHUNKS, COUNT_AT, COUNT_STEP, COUNT_TOTAL] = [0, 1, 2, 3, 4, 5, 6];
 const BASE_AT = 16;
 const STEP_AT = BASE_AT + ARGS;
@@ -136,8 +138,10 @@ export const startPool = (memory: SharedHeap, ctrl: number, fn: WasmFunction, th
       Atomics.store(c, JOB, job);
       Atomics.notify(c, JOB);
       claimHere(c, job, call);
-      // Chunks claimed by a worker may still be running.
-      for (let spin = 0; spin < SPIN && Atomics.load(c, DONE) !== chunks; spin++);
+      // Chunks claimed by a worker may still be running: at most one chunk's time (tens of µs),
+      // less than this thread would lose to waking from Atomics.wait, so look until then.
+      const until = performance.now() + WAIT_SPIN_MS;
+      for (let spin = 1; Atomics.load(c, DONE) !== chunks && (spin % 64 !== 0 || performance.now() < until); spin++);
       for (let done = Atomics.load(c, DONE); done !== chunks; done = Atomics.load(c, DONE)) Atomics.wait(c, DONE, done);
     },
   };

@@ -1,6 +1,7 @@
 /**
  * XREG_WASM_THREADS (runtime/backend/wasm-threads.ts): the threaded wasm binary started by our own
- * loader trains an MLP to the same bits as the single-threaded one, our products split over 2 threads, and
+ * loader trains an MLP (and xreg's Adam on a large parameter) to the same bits as the single-threaded one, our
+ * products and Adam's updates split over 2 threads, and
  * leaves the globals it borrows during initialization as they were. Each setting runs in its own
  * process: the wasm backend initializes once per process.
  */
@@ -12,7 +13,16 @@ import { wasmThreadsRequested } from '../../runtime/backend/wasm-threads.js';
 
 const root = path.join(import.meta.dirname, '..', '..');
 
-const child = (env: Record<string, string>): { detail: string; restored: boolean; productThreads: number; digest: string } => {
+interface ChildResult {
+  readonly detail: string;
+  readonly restored: boolean;
+  readonly productThreads: number;
+  readonly adamSplits: number;
+  readonly finite: readonly (boolean | null)[];
+  readonly digest: string;
+}
+
+const child = (env: Record<string, string>): ChildResult => {
   const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'helpers', 'wasm-threads-child.ts')], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -20,7 +30,7 @@ const child = (env: Record<string, string>): { detail: string; restored: boolean
   });
   const line = out.split('\n').find((l) => l.startsWith('{'));
   if (line === undefined) throw new Error(`no result from the child: ${out}`);
-  return JSON.parse(line) as { detail: string; restored: boolean; productThreads: number; digest: string };
+  return JSON.parse(line) as ChildResult;
 };
 
 describe('XREG_WASM_THREADS', () => {
@@ -28,11 +38,17 @@ describe('XREG_WASM_THREADS', () => {
     const one = child({ XREG_WASM_THREADS: '' });
     const two = child({ XREG_WASM_THREADS: '2' });
     expect(one.detail).toMatch(/^WebAssembly \(XNNPACK, SIMD, 1 thread\)/);
-    expect(two.detail).toMatch(/^WebAssembly \(XNNPACK, SIMD, 2 threads: xreg's products on 2, XNNPACK's operations on 1\)/);
+    expect(two.detail).toMatch(/^WebAssembly \(XNNPACK, SIMD, 2 threads: xreg's products and Adam on 2, XNNPACK's operations on 1\)/);
     expect(two.restored).toBe(true);
     // Our product ran, split over two threads there and on one here.
     expect(one.productThreads).toBe(1);
     expect(two.productThreads).toBe(2);
+    // xreg's Adam on a 90,300-value parameter: split there, not here; the NaN of the last step's
+    // gradient is flagged in both.
+    expect(one.adamSplits).toBe(0);
+    expect(two.adamSplits).toBe(3);
+    expect(one.finite).toEqual([true, true, false]);
+    expect(two.finite).toEqual([true, true, false]);
     expect(two.digest).toBe(one.digest);
   }, 120_000);
 

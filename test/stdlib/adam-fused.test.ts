@@ -11,9 +11,9 @@ import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { adam, adamw } from '../../stdlib/optimizers/index.js';
 import { ADAM_KERNEL, fusedAdamAvailable, wasmAdam } from '../../stdlib/optimizers/adam-fused.js';
-import { adamF32, scalarOrder, type AdamScalars } from '../../stdlib/optimizers/adam-f32.js';
+import { adamChunkWasm, adamF32, CHUNK_BLOCK_BYTES, scalarOrder, type AdamScalars } from '../../stdlib/optimizers/adam-f32.js';
 import { knownFinite } from '../../stdlib/optimizers/finite-known.js';
-import { floatsOf, offsetOf, type WasmHeapBackend } from '../../stdlib/wasm/heap.js';
+import { floatsOf, heapBuffer, kernelsOn, offsetOf, type WasmHeapBackend } from '../../stdlib/wasm/heap.js';
 import type { OptimizerDef } from '../../stdlib/types.js';
 import { cpuForThisFile, values } from './helpers/setup.js';
 
@@ -78,6 +78,44 @@ describe('fused Adam update', () => {
           tensors.forEach((t) => t.dispose());
           outs.forEach((t) => b.disposeData(t.dataId));
         }
+      }
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
+
+  it('the chunk function (for the threads) equals the twin chunk by chunk, reads its scalars from the heap and raises its flag', async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    try {
+      const b = tf.backend() as unknown as WasmHeapBackend & { disposeData: (id: object) => void; wasm: { _malloc: (n: number) => number; _free: (p: number) => void } };
+      const chunk = kernelsOn(b, 'adam_chunk_test', () => [adamChunkWasm()])?.['adam_chunk'];
+      expect(chunk).toBeTypeOf('function');
+      const n = 1003;
+      const per = 96;
+      for (const poison of [undefined, 500]) {
+        const g = Float32Array.from(values(n, 4));
+        if (poison !== undefined) g[poison] = NaN;
+        const ins = [Float32Array.from(values(n, 1)), g, Float32Array.from(values(n, 6)), Float32Array.from(values(n, 8)).map(Math.abs)];
+        const tensors = ins.map((x) => tf.tensor(x));
+        const outs = [0, 1, 2].map(() => b.makeOutput([n], 'float32'));
+        const block = b.wasm._malloc(CHUNK_BLOCK_BYTES);
+        const heap = heapBuffer(b);
+        if (heap === undefined) throw new Error('no heap');
+        new Float32Array(heap, block, scalarOrder.length).set(scalarOrder.map((k) => scalars[k]));
+        const flag = new Int32Array(heap, block + 4 * scalarOrder.length, 1);
+        flag[0] = 0;
+        const ptrs = [...tensors, ...outs].map((t) => offsetOf(b, t));
+        // Chunks out of order, as threads would take them.
+        for (const k of [3, 0, 10, 7, 1, 2, 4, 5, 6, 9, 8])
+          (chunk as (...a: number[]) => void)(...ptrs.map((p) => p + 4 * k * per), Math.min(per, n - k * per), block, block + 4 * scalarOrder.length);
+        const twin = [new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
+        const [p0, g0, m0, v0] = ins as [Float32Array, Float32Array, Float32Array, Float32Array];
+        adamF32(scalars, p0, g0, m0, v0, ...twin);
+        expect(outs.map((t) => Array.from(floatsOf(b, t)))).toEqual(twin.map((x) => Array.from(x)));
+        expect(new Int32Array(heapBuffer(b) ?? new ArrayBuffer(0), block + 4 * scalarOrder.length, 1)[0]).toBe(poison === undefined ? 0 : 1);
+        b.wasm._free(block);
+        tensors.forEach((t) => t.dispose());
+        outs.forEach((t) => b.disposeData(t.dataId));
       }
     } finally {
       await tf.setBackend('cpu');

@@ -7,7 +7,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-backprop-i
 import { withBatchedBiasFix } from './fused-mat-mul.js';
 import { withMaterializedTranspose } from './transposed-mat-mul.js';
 import { withOwnProduct } from './own-mat-mul.js';
-export { setKernelThreads } from './own-mat-mul.js';
+export { setKernelThreads } from '../../../stdlib/wasm/heap.js';
 import { withOwnMaxPoolGrad } from './max-pool-grad.js';
 import { withOwnSum } from './sum-rows.js';
 import { withSharedIdentity } from './identity.js';

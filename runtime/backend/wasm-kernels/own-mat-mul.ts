@@ -5,23 +5,12 @@
  * the bits do not depend on N. Measured in bench/README.md ("our own SIMD kernels").
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { isWasmHeapBackend, kernelsOn, offsetOf, poolOn } from '../../../stdlib/wasm/heap.js';
+import { isWasmHeapBackend, kernelsOn, offsetOf, splitPool } from '../../../stdlib/wasm/heap.js';
 import type { Job } from '../../../stdlib/wasm/workers.js';
 import { gemmPlan, gemmWasm, TILE_M, type GemmPlan } from './outer-gemm.js';
 import { composed, replacing } from './wasm-ops.js';
 
 type Gemm = (pa: number, pb: number, pc: number, K: number, M: number, N: number, smBytes: number, skBytes: number) => void;
-
-/**
- * Threads our product is split over (XREG_WASM_THREADS, set when the threaded binary started: only
- * its heap can be shared with our workers). XNNPACK's own pool stays at one thread then: it split
- * every small elementwise operation of a step too, and waking its threads cost more than they saved
- * (an MLP step's Add 0.09 → 0.4–0.9 ms, Multiply 0.13 → 0.3–0.5; bench/README.md).
- */
-let kernelThreads = 1;
-export const setKernelThreads = (n: number): void => {
-  kernelThreads = Math.max(1, Math.floor(n));
-};
 
 /** Below this many multiply-adds a product is not split: waking a worker costs more than it saves. */
 const SPLIT_WORK = 1 << 20;
@@ -65,7 +54,7 @@ export function withOwnProduct(fallback: tf.KernelConfig, used?: (plan: GemmPlan
       const rhs = plan.transposeB ? s.transposeLastTwo(b) : b;
       const c = s.own(backend.makeOutput(plan.outShape, 'float32'));
       const [pa, pb, pc] = [offsetOf(backend, a), offsetOf(backend, rhs), offsetOf(backend, c)];
-      const pool = kernelThreads > 1 && plan.M * plan.N * plan.K >= SPLIT_WORK ? poolOn(backend, 'gemm', gemmWasm, kernelThreads) : undefined;
+      const pool = splitPool(backend, 'gemm', gemmWasm, plan.M * plan.N * plan.K >= SPLIT_WORK);
       used?.(plan, pool?.threads ?? 1);
       if (pool !== undefined) pool.run(rowChunks(plan, pa, pb, pc, pool.threads));
       else gemm(pa, pb, pc, plan.K, plan.M, plan.N, plan.sm * 4, plan.sk * 4);
