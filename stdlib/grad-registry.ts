@@ -13,6 +13,12 @@
  * the gradients of clip, relu6, abs, ... use them: differentiating such a gradient again failed with
  * "gradient function not found for LogicalAnd". They are registered as zeros for every input.
  *
+ * The gradients of mean and sum broadcast dy against `ones(x.shape)`, which TensorFlow.js builds as a
+ * JavaScript array and uploads: with layer_norm's two means per layer, 3.1 MB of new ArrayBuffers in
+ * every training step of pbt.xreg, and V8 runs a full collection per 64 MB of those
+ * (filled-tensor.ts). The same product with the ones made by the backend (`fill`, a kernel) gives
+ * the same values to the bit and the same second derivatives.
+ *
  * The module takes the engine as an argument and imports none, so that `xreg check` (which must
  * not load TensorFlow.js) can import the module that calls it.
  */
@@ -58,6 +64,32 @@ export const registerXregGradients = (tf: typeof Core): void => {
     gradFunc: (dy: Dy, saved: Saved) => {
       const x = saved[0] as Core.Tensor;
       return { x: () => tf.mul(dy as Core.Tensor, x.dtype === 'float32' ? tf.step(x) : tf.cast(tf.step(x), 'float32')) };
+    },
+  });
+  // dy reshaped to x's rank (1 along the reduced axes), times ones of x's shape: TensorFlow.js's own
+  // Sum and Mean gradients, with the ones from the backend's fill kernel instead of a JavaScript array.
+  const spread = (dy: Core.Tensor, x: Core.Tensor, axes: readonly number[]): Core.Tensor => {
+    const expanded = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    return tf.mul(tf.reshape(dy, expanded), tf.fill(x.shape, 1, 'float32'));
+  };
+  const axesOf = (x: Core.Tensor, attrs?: Core.NamedAttrMap): number[] => tf.util.parseAxisParam(attrs?.['axis'] as number | number[], x.shape);
+  tf.registerGradient({
+    kernelName: 'Sum',
+    inputsToSave: ['x'],
+    gradFunc: (dy: Dy, saved: Saved, attrs?: Core.NamedAttrMap) => {
+      const x = saved[0] as Core.Tensor;
+      const d = spread(dy as Core.Tensor, x, axesOf(x, attrs));
+      return { x: () => d };
+    },
+  });
+  tf.registerGradient({
+    kernelName: 'Mean',
+    inputsToSave: ['x'],
+    gradFunc: (dy: Dy, saved: Saved, attrs?: Core.NamedAttrMap) => {
+      const x = saved[0] as Core.Tensor;
+      const axes = axesOf(x, attrs);
+      const reduceSize = axes.reduce((n, a) => n * (x.shape[a] ?? 1), 1);
+      return { x: () => tf.div(spread(dy as Core.Tensor, x, axes), reduceSize) };
     },
   });
   tf.registerGradient({

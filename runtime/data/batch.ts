@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../../stdlib/types.js';
 import { exampleSize } from '../../stdlib/data/dataset.js';
+import { filledTensor } from '../../stdlib/filled-tensor.js';
 import { makeRng, mixSeeds, permutation } from '../../stdlib/data/random.js';
 
 /** The visiting order of `n` examples in `epoch`: the same for the same (n, seed, epoch). */
@@ -41,16 +42,15 @@ const gather = (dst: Float32Array | Int32Array, src: Float32Array | Int32Array, 
 
 /**
  * Tensors [b, ...fieldShape] of the examples at `indices`, one per field, each gathered into one
- * buffer allocated for the whole batch. The buffer is new each time: the cpu backend keeps the
- * array it is given as the tensor's storage. The caller disposes them.
+ * buffer for the whole batch: on wasm the same buffer for every batch of a size, elsewhere a new one
+ * (the cpu backend keeps the array it is given as the tensor's storage; stdlib/filled-tensor.ts).
+ * The caller disposes them.
  */
 export const makeBatch = (ds: Dataset, indices: ArrayLike<number>): Record<string, tf.Tensor> => {
   const out: Record<string, tf.Tensor> = {};
   for (const [name, f] of Object.entries(ds.fields)) {
     const k = exampleSize(f.shape);
-    const data = f.dtype === 'int32' ? new Int32Array(indices.length * k) : new Float32Array(indices.length * k);
-    gather(data, f.data, indices, k);
-    out[name] = tf.tensor(data, [indices.length, ...f.shape], f.dtype);
+    out[name] = filledTensor([indices.length, ...f.shape], f.dtype, (data) => gather(data, f.data, indices, k));
   }
   return out;
 };

@@ -8,7 +8,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { ArgSpec, ConstArgs, LayerDef } from '../types.js';
 import { must, numArg } from '../functions/args.js';
 import { need, param } from './params.js';
-import { gaussianFill } from '../random/gaussian.js';
+import { gaussianInto } from '../random/gaussian.js';
+import { filledTensor } from '../filled-tensor.js';
 import { tfSeed } from '../random/tf-seed.js';
 
 const noiseSpecs: readonly ArgSpec[] = [{ name: 'init', type: 'number', default: -3, doc: 'initial log σ' }];
@@ -26,7 +27,8 @@ const noiseLayer = (name: 'noise' | 'mult_noise', combine: (x: tf.Tensor, scaled
   apply: (p, x, _a, ctx) =>
     tf.tidy(() => {
       if (!ctx.stochastic) return tf.clone(x);
-      const eps = tf.tensor(gaussianFill(x.size, ctx.nextSeed()), x.shape, 'float32');
+      const seed = ctx.nextSeed();
+      const eps = filledTensor(x.shape, 'float32', (v) => void gaussianInto(v, seed));
       return combine(x, tf.mul(tf.exp(need(p, 'log_sigma', name)), eps));
     }),
 });

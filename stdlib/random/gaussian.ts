@@ -80,13 +80,13 @@ const slow = (rng: Rng, hz0: number, iz0: number): number => {
 };
 
 /**
- * `n` standard normal draws from `seed` (any number; the low 32 bits of its integer part count).
- * The generator's step is written out in the loop, its state in locals: through a closure it costs
- * as much again as the rest of the draw.
+ * `out.length` standard normal draws from `seed` (any number; the low 32 bits of its integer part
+ * count), written into `out`, which is returned. The generator's step is written out in the loop, its
+ * state in locals: through a closure it costs as much again as the rest of the draw.
  */
-export const gaussianFill = (n: number, seed: number): Float32Array => {
+export const gaussianInto = (out: Float32Array, seed: number): Float32Array => {
   const { kn, wn } = tables;
-  const out = new Float32Array(n);
+  const n = out.length;
   const seed32 = Math.trunc(seed);
   const st = seedState(seed32);
   let rng: Rng | undefined;
@@ -114,3 +114,6 @@ export const gaussianFill = (n: number, seed: number): Float32Array => {
   }
   return out;
 };
+
+/** `n` standard normal draws from `seed` in a new array (the same values as `gaussianInto`). */
+export const gaussianFill = (n: number, seed: number): Float32Array => gaussianInto(new Float32Array(n), seed);
