@@ -10,9 +10,8 @@
  * the rounds, with the load average.
  */
 import { execFileSync } from 'node:child_process';
-import { loadavg } from 'node:os';
 import * as path from 'node:path';
-import { intOption } from './wasm-timing.js';
+import { intOption, loadAverage, median } from './stats.js';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,7 +22,6 @@ const trees = arg('trees', root).split(',').map((t) => path.resolve(t));
 const threads = arg('threads', '1').split(',').map(Number);
 const rounds = intOption('rounds', 4);
 const steps = intOption('steps', 300);
-const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 interface Times {
   readonly median: number;
@@ -40,14 +38,8 @@ const measure = (tree: string, n: number): Times => {
   if (line === undefined) throw new Error(`no timing from ${tree}: ${out}`);
   return JSON.parse(line) as Times;
 };
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-};
-
 const seen = new Map<string, Times[]>();
-console.log(`load average before: ${load()}`);
+console.log(`load average before: ${loadAverage()}`);
 for (let r = 0; r < rounds; r++)
   for (const n of threads)
     // Alternate the order, so that neither tree always meets the same moment of the load.
@@ -55,9 +47,9 @@ for (let r = 0; r < rounds; r++)
       const t = measure(tree, n);
       const key = `${path.relative(process.cwd(), tree) || '.'} | ${n}`;
       seen.set(key, [...(seen.get(key) ?? []), t]);
-      console.log(`round ${r + 1}: ${key} thread(s): ${t.median.toFixed(2)} ms a step (quartile ${t.p25.toFixed(2)}), ${t.cpuPerStep.toFixed(2)} CPU ms; load ${load()}`);
+      console.log(`round ${r + 1}: ${key} thread(s): ${t.median.toFixed(2)} ms a step (quartile ${t.p25.toFixed(2)}), ${t.cpuPerStep.toFixed(2)} CPU ms; load ${loadAverage()}`);
     }
-console.log(`\nMLP step of xreg run, ${rounds} rounds of ${steps} steps; node ${process.version}; load average after: ${load()}`);
+console.log(`\nMLP step of xreg run, ${rounds} rounds of ${steps} steps; node ${process.version}; load average after: ${loadAverage()}`);
 console.log('| tree | threads | median ms a step (rounds) | median CPU ms a step |');
 console.log('|---|---:|---|---:|');
 for (const [key, ts] of seen) console.log(`| ${key} | ${median(ts.map((t) => t.median)).toFixed(2)} (${ts.map((t) => t.median.toFixed(2)).join(', ')}) | ${median(ts.map((t) => t.cpuPerStep)).toFixed(2)} |`);

@@ -1,8 +1,9 @@
 // Timing helpers shared by the wasm benchmarks.
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
-import { loadavg } from 'node:os';
 import { selectBackend } from '../runtime/backend/select.js';
+
+export { intOption, loadAverage, median } from './stats.js';
 
 export interface Timing {
   readonly medianMs: number;
@@ -29,30 +30,9 @@ export function fmt(ms: number): string {
   return ms.toFixed(ms < 10 ? 2 : 1).padStart(8);
 }
 
-/** Parses `--name value` integer options with a default; exits with a message on a bad value. */
-export function intOption(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v < 1) {
-    console.error(`--${name} needs a positive integer`);
-    process.exit(2);
-  }
-  return v;
-}
-
 export function environment(): string {
   return `node ${process.version}, tfjs-core ${tf.version_core}`;
 }
-
-/** The load average, as printed beside every timing. */
-export const loadAverage = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
-
-export const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-};
 
 /** Activates the wasm backend with our kernels, or ends the bench saying why it cannot. */
 export async function requireWasm(): Promise<void> {

@@ -13,11 +13,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { loadAverage, median } from '../stats.js';
 
 const root = path.join(import.meta.dirname, '..', '..');
-const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 /** pbt.xreg with its import made absolute (the copies live in a scratch folder). */
 export const pbtText = (): string =>
@@ -67,7 +67,7 @@ export const populationRound = (o: { readonly bin: string; readonly workers: num
   const one = path.join(o.scratch, 'one.xreg');
   writeFileSync(pop, pbt);
   writeFileSync(one, oneModelText(pbt));
-  const before = load();
+  const before = loadAverage();
   let spe = NaN;
   /** `times` runs of each length, the fastest kept (a load spike only ever slows a run down). */
   const runs = (file: string, extra: readonly string[], times: number): { wall: number; cpu: number } => {
@@ -76,19 +76,13 @@ export const populationRound = (o: { readonly bin: string; readonly workers: num
     const a = fastest(1);
     const b = fastest(2);
     spe = a.spe;
-    o.log?.(`  ${path.basename(file)}: 1 epoch ${a.wall.toFixed(1)} s wall (${a.cpu.toFixed(1)} s CPU), 2 epochs ${b.wall.toFixed(1)} s wall (${b.cpu.toFixed(1)} s CPU); load ${load()}`);
+    o.log?.(`  ${path.basename(file)}: 1 epoch ${a.wall.toFixed(1)} s wall (${a.cpu.toFixed(1)} s CPU), 2 epochs ${b.wall.toFixed(1)} s wall (${b.cpu.toFixed(1)} s CPU); load ${loadAverage()}`);
     return { wall: b.wall - a.wall, cpu: b.cpu - a.cpu };
   };
   const population = runs(pop, ['--workers', String(o.workers)], 1);
   // The one model's runs are short (seconds), so a moment of load weighs on them most: the fastest of three.
   const oneModel = runs(one, [], 3);
-  return { population: population.wall, one: oneModel.wall, populationCpu: population.cpu, oneCpu: oneModel.cpu, spe, load: `${before} → ${load()}` };
-};
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
+  return { population: population.wall, one: oneModel.wall, populationCpu: population.cpu, oneCpu: oneModel.cpu, spe, load: `${before} → ${loadAverage()}` };
 };
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
@@ -114,7 +108,7 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.reso
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  console.log(`population of 20 on ${workers} workers against one model, per epoch of pbt.xreg; ${rounds} rounds; node ${process.version}; load now ${load()}`);
+  console.log(`population of 20 on ${workers} workers against one model, per epoch of pbt.xreg; ${rounds} rounds; node ${process.version}; load now ${loadAverage()}`);
   console.log('| build | round | population s/epoch | one model s/epoch | ratio | population CPU s/epoch | one model CPU s/epoch | load before → after |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---|');
   for (const [bin, ts] of seen) {

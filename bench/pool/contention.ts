@@ -10,12 +10,12 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { oneModelText, pbtText } from '../peers/population.js';
+import { loadAverage, median } from '../stats.js';
 
 const root = path.join(import.meta.dirname, '..', '..');
-const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => {
   const i = args.indexOf(`--${name}`);
@@ -62,7 +62,7 @@ const epochOf = (a: Timed, b: Timed): Timed => ({ wall: b.wall - a.wall, cpu: b.
 const seen = new Map<string, Timed[]>();
 const note = (name: string, t: Timed): void => {
   seen.set(name, [...(seen.get(name) ?? []), t]);
-  console.error(`  ${name}: ${t.cpu.toFixed(2)} s CPU, ${t.wall.toFixed(2)} s wall per epoch (load ${load()})`);
+  console.error(`  ${name}: ${t.cpu.toFixed(2)} s CPU, ${t.wall.toFixed(2)} s wall per epoch (load ${loadAverage()})`);
 };
 try {
   for (let r = 0; r < rounds; r++) {
@@ -85,12 +85,7 @@ try {
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-};
-console.log(`pbt.xreg's network, CPU and wall seconds per epoch; ${rounds} round(s); node ${process.version}; bin ${path.relative(process.cwd(), bin)}; load now ${load()}`);
+console.log(`pbt.xreg's network, CPU and wall seconds per epoch; ${rounds} round(s); node ${process.version}; bin ${path.relative(process.cwd(), bin)}; load now ${loadAverage()}`);
 console.log('| run | n | median CPU s per epoch | median wall s per epoch |');
 console.log('|---|---:|---:|---:|');
 for (const [name, ts] of seen) console.log(`| ${name} | ${ts.length} | ${median(ts.map((t) => t.cpu)).toFixed(2)} | ${median(ts.map((t) => t.wall)).toFixed(2)} |`);

@@ -15,13 +15,13 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { oneModelText, pbtText } from '../peers/population.js';
 import { ThreadSampler } from './thread-cpu.js';
+import { loadAverage, median } from '../stats.js';
 
 const root = path.join(import.meta.dirname, '..', '..');
-const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 const args = process.argv.slice(2);
 const option = (name: string): string[] => args.flatMap((a, i) => (a === `--${name}` && args[i + 1] !== undefined ? [args[i + 1] ?? ''] : []));
 const rounds = Number(option('rounds')[0] ?? '1');
@@ -96,7 +96,7 @@ try {
         const dir = path.join(scratch, `${round}-${side}`);
         mkdirSync(dir, { recursive: true });
         const extra = side === 'population' ? ['--workers', String(workers)] : [];
-        const before = load();
+        const before = loadAverage();
         const a = await timedRun(v.bin, files[side], 1, v.flags, extra, dir);
         const b = await timedRun(v.bin, files[side], 2, v.flags, extra, dir);
         const ra = rows(a);
@@ -108,7 +108,7 @@ try {
         epoch.set('(CPU, all threads)', b.cpu - a.cpu);
         const key = `${v.name} | ${side}`;
         epochOf.set(key, [...(epochOf.get(key) ?? []), epoch]);
-        console.error(`round ${round + 1}, ${key}: 1 epoch ${a.wall.toFixed(1)} s wall ${a.cpu.toFixed(1)} s CPU, 2 epochs ${b.wall.toFixed(1)} s wall ${b.cpu.toFixed(1)} s CPU; processes ${[...b.processes].map(([r, n]) => `${r} ${n}`).join(', ')}; load ${before} → ${load()}`);
+        console.error(`round ${round + 1}, ${key}: 1 epoch ${a.wall.toFixed(1)} s wall ${a.cpu.toFixed(1)} s CPU, 2 epochs ${b.wall.toFixed(1)} s wall ${b.cpu.toFixed(1)} s CPU; processes ${[...b.processes].map(([r, n]) => `${r} ${n}`).join(', ')}; load ${before} → ${loadAverage()}`);
       }
     }
   }
@@ -116,12 +116,7 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-};
-console.log(`CPU s of one epoch of pbt.xreg by thread (2-epoch run less 1-epoch run; median of ${rounds} round(s)); ${workers} workers; node ${process.version}; bin ${path.relative(process.cwd(), bin)}; load now ${load()}`);
+console.log(`CPU s of one epoch of pbt.xreg by thread (2-epoch run less 1-epoch run; median of ${rounds} round(s)); ${workers} workers; node ${process.version}; bin ${path.relative(process.cwd(), bin)}; load now ${loadAverage()}`);
 for (const [key, epochs] of epochOf) {
   console.log(`\n${key}`);
   console.log('| thread(s) | CPU s per epoch | per member (population) |');
