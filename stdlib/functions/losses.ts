@@ -75,8 +75,9 @@ export const losses: readonly FnDef[] = [
       const c = classesOf(logits);
       const s = must(smoothingOf(o));
       // Without smoothing q·1 + 0 is q to the bit, and the rows of a one-hot q sum to exactly 1.
-      const smooth = (t: tf.Tensor): tf.Tensor => (s === 0 ? t : tf.add(tf.mul(t, 1 - s), s / c));
-      return y.rank === 2 ? crossEntropy(logits, smooth(targetDistribution(y, c))) : crossEntropyFixedTargets(logits, smooth(targetDistribution(y, c)), s === 0);
+      const t = targetDistribution(y, c);
+      const q = s === 0 ? t : tf.add(tf.mul(t, 1 - s), s / c);
+      return y.rank === 2 ? crossEntropy(logits, q) : crossEntropyFixedTargets(logits, q, s === 0);
     },
     { options: smoothingSpec },
   ),

@@ -109,7 +109,7 @@ const pools = new WeakMap<object, Map<string, KernelPool | undefined>>();
  * backend and key; undefined where the heap is not shared (the single-threaded binary) or the
  * module cannot run.
  */
-export const poolOn = (b: WasmHeapBackend, key: string, fn: () => WasmFunction, threads: number): KernelPool | undefined =>
+const poolOn = (b: WasmHeapBackend, key: string, fn: () => WasmFunction, threads: number): KernelPool | undefined =>
   perBackend(pools, b, key, () => {
     const memory = memoryOf(b);
     const f = fn();

@@ -16,7 +16,7 @@ type Gemm = (pa: number, pb: number, pc: number, K: number, M: number, N: number
 const SPLIT_WORK = 1 << 20;
 
 /** The kernel's arguments for rows [i0, i1) of C. */
-export const rowsOf = (plan: GemmPlan, pa: number, pb: number, pc: number, i0: number, i1: number): number[] => [
+const rowsOf = (plan: GemmPlan, pa: number, pb: number, pc: number, i0: number, i1: number): number[] => [
   pa + i0 * plan.sm * 4, pb, pc + i0 * plan.N * 4, plan.K, Math.max(0, i1 - i0), plan.N, plan.sm * 4, plan.sk * 4,
 ];
 
