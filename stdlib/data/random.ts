@@ -24,8 +24,6 @@ export const splitmix32 = (seed: number): (() => number) => {
   };
 };
 
-const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
-
 /**
  * Mixes several integers (a seed and, say, an epoch number) into one 32-bit seed, so that streams
  * for different (seed, epoch) pairs are unrelated rather than shifted copies of each other.
@@ -44,24 +42,30 @@ export const mixSeeds = (...parts: readonly number[]): number => {
   return h;
 };
 
+/**
+ * xoshiro128**'s next output word, as int32 (read it with >>>), advancing `s`: its four words as
+ * int32. Held as unsigned numbers, words of 2³¹ or more would be boxed doubles in V8, a new object
+ * at every step.
+ */
+export const xoshiroNext = (s: Int32Array): number => {
+  const s0 = s[0]!;
+  const s1 = s[1]!;
+  const b5 = Math.imul(s1, 5);
+  const result = Math.imul((b5 << 7) | (b5 >>> 25), 9);
+  const s2 = s[2]! ^ s0;
+  const s3 = s[3]! ^ s1;
+  s[1] = s1 ^ s2;
+  s[0] = s0 ^ s3;
+  s[2] = s2 ^ (s1 << 9);
+  s[3] = (s3 << 11) | (s3 >>> 21);
+  return result;
+};
+
 export const makeRng = (seed: number): Rng => {
   const sm = splitmix32(mixSeeds(seed));
-  let s0 = sm();
-  let s1 = sm();
-  let s2 = sm();
-  let s3 = sm();
-  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
-  const next32 = (): number => {
-    const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = (s1 << 9) >>> 0;
-    s2 = (s2 ^ s0) >>> 0;
-    s3 = (s3 ^ s1) >>> 0;
-    s1 = (s1 ^ s2) >>> 0;
-    s0 = (s0 ^ s3) >>> 0;
-    s2 = (s2 ^ t) >>> 0;
-    s3 = rotl(s3, 11);
-    return result;
-  };
+  const st = Int32Array.of(sm(), sm(), sm(), sm());
+  if ((st[0]! | st[1]! | st[2]! | st[3]!) === 0) st[0] = 1;
+  const next32 = (): number => xoshiroNext(st);
   const uniform = (): number => {
     const hi = next32() >>> 5; // 27 bits
     const lo = next32() >>> 6; // 26 bits

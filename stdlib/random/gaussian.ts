@@ -7,7 +7,7 @@
  * drawn exactly by rejection. Written straight into a Float32Array. The same seed gives the same
  * numbers on every machine (integer state; the tables and the rare rejection steps are float64).
  */
-import { makeRng, mixSeeds, splitmix32, type Rng } from '../data/random.js';
+import { makeRng, mixSeeds, splitmix32, xoshiroNext, type Rng } from '../data/random.js';
 
 /** xoshiro128**'s state (four 32-bit words, never all zero), spread from one seed by splitmix32. */
 const seedState = (seed: number): Uint32Array => {
@@ -47,6 +47,9 @@ const tables = (() => {
   return { kn, wn, fn };
 })();
 
+/** A uniform draw that is never 0 (log of it is finite). */
+const positive = (u: number): number => (u > 0 ? u : Number.MIN_VALUE);
+
 /**
  * One standard normal draw that missed the fast path (1.2% of them): the wedge of layer `iz` or the
  * tail beyond R, drawn by rejection from `rng`, a stream of its own.
@@ -55,10 +58,6 @@ const slow = (rng: Rng, hz0: number, iz0: number): number => {
   const { kn, wn, fn } = tables;
   let hz = hz0;
   let iz = iz0;
-  const uni = (): number => {
-    const u = rng.uniform();
-    return u > 0 ? u : Number.MIN_VALUE;
-  };
   for (;;) {
     const x = hz * wn[iz]!;
     if (iz === 0) {
@@ -66,13 +65,13 @@ const slow = (rng: Rng, hz0: number, iz0: number): number => {
       let tx: number;
       let ty: number;
       do {
-        tx = -Math.log(uni()) / R;
-        ty = -Math.log(uni());
+        tx = -Math.log(positive(rng.uniform())) / R;
+        ty = -Math.log(positive(rng.uniform()));
       } while (ty + ty < tx * tx);
       return hz > 0 ? R + tx : -R - tx;
     }
     const f0 = fn[iz]!;
-    if (f0 + uni() * (fn[iz - 1]! - f0) < Math.exp(-0.5 * x * x)) return x;
+    if (f0 + positive(rng.uniform()) * (fn[iz - 1]! - f0) < Math.exp(-0.5 * x * x)) return x;
     hz = rng.int(4294967296) | 0;
     iz = hz & 127;
     if (Math.abs(hz) < kn[iz]!) return hz * wn[iz]!;
@@ -81,29 +80,16 @@ const slow = (rng: Rng, hz0: number, iz0: number): number => {
 
 /**
  * `out.length` standard normal draws from `seed` (any number; the low 32 bits of its integer part
- * count), written into `out`, which is returned. The generator's step is written out in the loop, its
- * state in locals: through a closure it costs as much again as the rest of the draw.
+ * count), written into `out`, which is returned.
  */
 export const gaussianInto = (out: Float32Array, seed: number): Float32Array => {
   const { kn, wn } = tables;
   const n = out.length;
   const seed32 = Math.trunc(seed);
-  const st = seedState(seed32);
+  const words = new Int32Array(seedState(seed32).buffer);
   let rng: Rng | undefined;
-  let s0 = st[0]!;
-  let s1 = st[1]!;
-  let s2 = st[2]!;
-  let s3 = st[3]!;
   for (let i = 0; i < n; i++) {
-    const b5 = Math.imul(s1, 5);
-    const hz = Math.imul((b5 << 7) | (b5 >>> 25), 9);
-    const t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = (s3 << 11) | (s3 >>> 21);
+    const hz = xoshiroNext(words);
     const iz = hz & 127;
     const k = kn[iz]!;
     if (Math.abs(hz) < k) {
