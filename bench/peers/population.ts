@@ -1,8 +1,8 @@
 /**
  * bench/peers' population row: `programs/noise/pbt.xreg` (a population of 20) on `--workers N`
  * against the same network trained as one model, per epoch of the program as written. Each side
- * runs `xreg run` (a built `bin/xreg.js`) for 1 and for 2 epochs, and the difference of the two
- * wall times is one epoch: start-up (Node, data, compile), the final save and the pool's merge
+ * runs `xreg run` (a built `bin/xreg.js`) for 1 and for 2 epochs (the one model for 1 and 3), and the
+ * difference of the wall times is one epoch (two for the one model): start-up (Node, data, compile), the final save and the pool's merge
  * cancel out, and the epoch holds what the program asks of it — every member's steps, its report
  * (`report every 1 epoch`, as the one model's) and, for the population, one exploit (the 2-epoch
  * run exploits at the end of the first; a run never exploits at its last step).
@@ -57,7 +57,7 @@ const timed = (bin: string, file: string, epochs: number, out: string, extra: re
 };
 
 /**
- * One round: population on `workers` for 1 and 2 epochs, the one model for 1 and 2 epochs (each
+ * One round: population on `workers` for 1 and 2 epochs, the one model for 1 and 3 epochs (each
  * pair back to back, so a load change hits both runs of a difference alike).
  */
 export const populationRound = (o: { readonly bin: string; readonly workers: number; readonly scratch: string; readonly log?: (line: string) => void }): EpochTimes => {
@@ -69,19 +69,23 @@ export const populationRound = (o: { readonly bin: string; readonly workers: num
   writeFileSync(one, oneModelText(pbt));
   const before = loadAverage();
   let spe = NaN;
-  /** `times` runs of each length, the fastest kept (a load spike only ever slows a run down). */
-  const runs = (file: string, extra: readonly string[], times: number): { wall: number; cpu: number } => {
-    const fastest = (epochs: number): { wall: number; cpu: number; spe: number } =>
-      Array.from({ length: times }, () => timed(o.bin, file, epochs, path.join(o.scratch, `e${epochs}`), extra)).reduce((x, y) => (y.wall < x.wall ? y : x));
+  /**
+   * `times` runs of 1 and of `epochs` epochs, the fastest of each kept (a load spike only ever slows
+   * a run down); their difference over `epochs − 1` is one epoch.
+   */
+  const runs = (file: string, extra: readonly string[], times: number, epochs: number): { wall: number; cpu: number } => {
+    const fastest = (e: number): { wall: number; cpu: number; spe: number } =>
+      Array.from({ length: times }, () => timed(o.bin, file, e, path.join(o.scratch, `e${e}`), extra)).reduce((x, y) => (y.wall < x.wall ? y : x));
     const a = fastest(1);
-    const b = fastest(2);
+    const b = fastest(epochs);
     spe = a.spe;
-    o.log?.(`  ${path.basename(file)}: 1 epoch ${a.wall.toFixed(1)} s wall (${a.cpu.toFixed(1)} s CPU), 2 epochs ${b.wall.toFixed(1)} s wall (${b.cpu.toFixed(1)} s CPU); load ${loadAverage()}`);
-    return { wall: b.wall - a.wall, cpu: b.cpu - a.cpu };
+    o.log?.(`  ${path.basename(file)}: 1 epoch ${a.wall.toFixed(1)} s wall (${a.cpu.toFixed(1)} s CPU), ${epochs} epochs ${b.wall.toFixed(1)} s wall (${b.cpu.toFixed(1)} s CPU); load ${loadAverage()}`);
+    return { wall: (b.wall - a.wall) / (epochs - 1), cpu: (b.cpu - a.cpu) / (epochs - 1) };
   };
-  const population = runs(pop, ['--workers', String(o.workers)], 1);
-  // The one model's runs are short (seconds), so a moment of load weighs on them most: the fastest of three.
-  const oneModel = runs(one, [], 3);
+  const population = runs(pop, ['--workers', String(o.workers)], 1, 2);
+  // The one model's epoch is a few seconds, and its runs' start-up (data, compile) varies by a few
+  // tenths: its difference is taken over 2 epochs, each length the fastest of three runs.
+  const oneModel = runs(one, [], 3, 3);
   return { population: population.wall, one: oneModel.wall, populationCpu: population.cpu, oneCpu: oneModel.cpu, spe, load: `${before} → ${loadAverage()}` };
 };
 

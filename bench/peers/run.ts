@@ -1,5 +1,5 @@
 /**
- * xreg against its peers, in one sitting: `npx tsx bench/peers/run.ts [--rounds 3] [--steps 40]`.
+ * xreg against its peers, in one sitting: `npx tsx bench/peers/run.ts [--rounds 3] [--steps 200]`.
  * Each round measures, one after another (so load changes hit every contender of the round):
  *
  * - the MLP step (784-256-256-10, ReLU, batch 128, Adam, cross-entropy; Fashion-MNIST for xreg) in
@@ -19,12 +19,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { renderAll } from '../../cli/commands/run.js';
 import { runProgram } from '../../runtime/run.js';
 import { standardLibrary } from '../../stdlib/registry.js';
-import { intOption } from '../wasm-timing.js';
+import { intOption, loadAverage, median } from '../stats.js';
 import { populationRound } from './population.js';
 
 const rounds = intOption('rounds', 3);
@@ -34,16 +34,14 @@ const onlySteps = process.argv.includes('--only-steps');
 const onlyPopulation = process.argv.includes('--only-population');
 /** `--only-noise`: crossreg_noise against σ frozen alone. */
 const onlyNoise = process.argv.includes('--only-noise');
-const steps = intOption('steps', 40);
+/**
+ * Steps timed per round. A round of 40 MLP steps lasts 0.1 s, and one slow stretch moved a round's
+ * median by a third (bench/README.md): 200 hold still.
+ */
+const steps = intOption('steps', 200);
 const warmup = 5;
 const scratch = mkdtempSync(path.join(tmpdir(), 'xreg-peers-'));
-const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-};
+const load = loadAverage;
 
 const program = (model: string): string => `seed 0
 data d = fashion_mnist()
@@ -167,7 +165,7 @@ for (let r = 0; r < rounds; r++) {
 }
 rmSync(scratch, { recursive: true, force: true });
 
-const m = (name: string): number => median(results.get(name) ?? []);
+const m = (name: string): number => median((results.get(name) ?? []).filter(Number.isFinite));
 console.log(`bench/peers: ${rounds} rounds, ${steps} timed steps each; backend ${tf.getBackend()}; node ${process.version}; ${cores} cores`);
 console.log(`load average: ${loadBefore} before, ${load()} after`);
 console.log('| measurement | median ms per step |');
