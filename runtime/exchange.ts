@@ -28,7 +28,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { checkpointPath, loadCheckpoint, saveCheckpoint, writeAtomic } from './checkpoint/store.js';
+import { checkpointPath, loadCheckpoint, saveCheckpoint, writeAtomic, writeExclusive } from './checkpoint/store.js';
 import type { Identity } from './checkpoint/serialize.js';
 import { AnyNumber } from './checkpoint/format.js';
 import { SettingsC, settingsFile, type ExchangeSettings } from './exchange-settings.js';
@@ -124,9 +124,15 @@ export const folderExchange = (x: ExchangeOptions): Exchange => {
       const full = all.map((s) => s ?? NaN);
       const mineFirst = mine[0]?.index ?? -1;
       const ours: Plan = { step: at, scores: full, copies: planExploit(full, hyper, o), late, decidedBy: mineFirst };
-      try {
-        // Exclusive create: of parts deciding at once, one plan wins and all follow it.
-        await fs.writeFile(planFile, JSON.stringify(PlanC.encode(ours)), { flag: 'wx' });
+      // Exclusive and whole: of parts deciding at once, one plan wins and all follow it, and none
+      // reads a plan half written.
+      if (!(await writeExclusive(planFile, Buffer.from(JSON.stringify(PlanC.encode(ours)))))) {
+        // Another part's plan. Whole once there, except on a file system without hard links, where
+        // it can be read half written for a moment: read until it decodes.
+        let theirs: Plan | undefined;
+        if ((await waitFor(async () => (theirs = await readJson(planFile, PlanC)) !== undefined, x)) === undefined) return undefined;
+        plan = theirs;
+      } else {
         plan = ours;
         // Only the states copied are read again (now, or by a part resumed into this exploit): the
         // others go, so the folder keeps a few states per exploit rather than the whole population's
@@ -141,8 +147,6 @@ export const folderExchange = (x: ExchangeOptions): Exchange => {
             `exploit at step ${at}: member${late.length === 1 ? '' : 's'} ${late.join(', ')} had not reported after ${(x.timeoutMs / 1000).toFixed(0)} s; ranked last${replaced.length > 0 ? `, replaced when ${late.length === 1 ? 'it comes' : 'they come'} back: ${replaced.join(', ')}` : ''}`,
           );
         }
-      } catch {
-        plan = await readJson(planFile, PlanC);
       }
     }
     if (plan === undefined) throw new Error(`${planFile}: unreadable exploit plan`);
