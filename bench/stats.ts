@@ -23,3 +23,11 @@ export const median = (xs: readonly number[]): number => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
 };
+
+/**
+ * The environment for a spawned `xreg run` of the population benches: one wasm thread per process
+ * unless XREG_WASM_THREADS says otherwise. `xreg run` now gives a process training alone every core;
+ * these benches compare members spread over the cores with one model on one core (issue 10's
+ * 20 ÷ cores), as they did before that default.
+ */
+export const oneThreadEach = (): NodeJS.ProcessEnv => ({ ...process.env, XREG_WASM_THREADS: (process.env['XREG_WASM_THREADS'] ?? '').trim() || '1' });

@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { loadAverage, median } from '../stats.js';
+import { loadAverage, median, oneThreadEach } from '../stats.js';
 
 const root = path.join(import.meta.dirname, '..', '..');
 
@@ -47,6 +47,7 @@ const timed = (bin: string, file: string, epochs: number, out: string, extra: re
   const times = `${out}.time`;
   const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', '-o', times, process.execPath, bin, 'run', file, '--epochs', String(epochs), '--out', out, '--quiet', ...extra], {
     cwd: root,
+    env: oneThreadEach(),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   if (r.status !== 0) throw new Error(`${bin} run ${file} --epochs ${epochs} failed (${String(r.status)}): ${r.stderr.toString('utf8').slice(-2000)}`);

@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { oneModelText, pbtText } from '../peers/population.js';
-import { loadAverage, median } from '../stats.js';
+import { loadAverage, median, oneThreadEach } from '../stats.js';
 
 const root = path.join(import.meta.dirname, '..', '..');
 const args = process.argv.slice(2);
@@ -44,6 +44,7 @@ const run = (file: string, epochs: number, extra: readonly string[] = []): Promi
   const times = path.join(scratch, `time-${id}`);
   const child = spawn('/usr/bin/time', ['-f', '%e %U %S', '-o', times, process.execPath, bin, 'run', file, '--epochs', String(epochs), '--out', out, '--quiet', ...extra], {
     cwd: root,
+    env: oneThreadEach(),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { oneThreadEach } from '../stats.js';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,6 +48,7 @@ const run = (workers: number, round: number): Sample => {
   const before = load();
   const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', '-o', times, 'node', 'bin/xreg.js', 'run', file, '--steps', steps, '--workers', String(workers), '--out', out, '--quiet'], {
     cwd: root,
+    env: oneThreadEach(),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (r.status !== 0) throw new Error(`--workers ${workers} exited with ${String(r.status)}`);

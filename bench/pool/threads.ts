@@ -19,7 +19,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { oneModelText, pbtText } from '../peers/population.js';
 import { ThreadSampler } from './thread-cpu.js';
-import { loadAverage, median } from '../stats.js';
+import { loadAverage, median, oneThreadEach } from '../stats.js';
 
 const root = path.join(import.meta.dirname, '..', '..');
 const args = process.argv.slice(2);
@@ -52,6 +52,7 @@ const timedRun = async (bin: string, file: string, epochs: number, flags: readon
   const times = path.join(scratch, 'time');
   const child = spawn('/usr/bin/time', ['-f', '%e %U %S', '-o', times, process.execPath, ...flags, bin, 'run', file, '--epochs', String(epochs), '--out', out, '--quiet', ...extra], {
     cwd: root,
+    env: oneThreadEach(),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

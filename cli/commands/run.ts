@@ -8,6 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Diagnostic } from '../../dsl/diagnostic.js';
 import { renderDiagnostic } from '../../dsl/render.js';
 import { BackendRequest } from '../../runtime/backend/select.js';
@@ -30,6 +31,7 @@ import { standardLibrary } from '../../stdlib/registry.js';
 import { readTextSync } from '../check.js';
 import { registryForFile } from '../plugins/registry.js';
 import { defaultWorkers, runPool } from './run-pool.js';
+import { applyWasmThreadsDefault } from './wasm-threads-default.js';
 import { poolPlan } from './pool-plan.js';
 
 /** A positive integer given as text on the command line. */
@@ -285,6 +287,7 @@ export const registerRun = (program: Command): Command =>
         const io = terminalIO(o.right.quiet, () => interrupted);
         const out = o.right.resume ?? o.right.out ?? defaultOutDir(file, new Date());
         const pool = poolPlan(o.right, registry.right, out);
+        applyWasmThreadsDefault(process.env, availableParallelism(), pool.workers);
         io.info(pool.line);
         process.exitCode =
           pool.workers > 1
