@@ -4,7 +4,8 @@
  *
  * - the MLP step (784-256-256-10, ReLU, batch 128, Adam, cross-entropy; Fashion-MNIST for xreg) in
  *   xreg (`xreg run`'s own step loop, timed between steps), by hand in TensorFlow.js (same backend:
- *   wasm, one thread), and in PyTorch on the CPU at 1 thread and at all threads
+ *   wasm, with the threads `xreg run` gives a process training alone, XREG_WASM_THREADS where set),
+ *   and in PyTorch on the CPU at 1 thread and at all threads
  *   (bench/peers/torch_step.py; skipped with a message where PyTorch is missing);
  * - the conv step (conv 3×3×32 same, ReLU, max pool 2, dense 10) likewise;
  * - `programs/noise/crossreg_noise.xreg` against the same program with σ frozen (its `update
@@ -22,11 +23,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { renderAll } from '../../cli/commands/run.js';
+import { applyWasmThreadsDefault } from '../../cli/commands/wasm-threads-default.js';
 import { runProgram } from '../../runtime/run.js';
 import { standardLibrary } from '../../stdlib/registry.js';
 import { intOption, loadAverage, median } from '../stats.js';
 import { populationRound } from './population.js';
 
+// The step as `xreg run` takes it: one process training alone gets every core's thread unless
+// XREG_WASM_THREADS says otherwise. Set before the first run selects the backend.
+applyWasmThreadsDefault(process.env, availableParallelism(), 1);
 const rounds = intOption('rounds', 3);
 /** `--only-steps`: the MLP and conv comparisons alone (minutes instead of the population's hour). */
 const onlySteps = process.argv.includes('--only-steps');
@@ -166,7 +171,7 @@ for (let r = 0; r < rounds; r++) {
 rmSync(scratch, { recursive: true, force: true });
 
 const m = (name: string): number => median((results.get(name) ?? []).filter(Number.isFinite));
-console.log(`bench/peers: ${rounds} rounds, ${steps} timed steps each; backend ${tf.getBackend()}; node ${process.version}; ${cores} cores`);
+console.log(`bench/peers: ${rounds} rounds, ${steps} timed steps each; backend ${tf.getBackend()}, XREG_WASM_THREADS=${process.env['XREG_WASM_THREADS'] ?? ''}; node ${process.version}; ${cores} cores`);
 console.log(`load average: ${loadBefore} before, ${load()} after`);
 console.log('| measurement | median ms per step |');
 console.log('|---|---:|');
