@@ -43,11 +43,11 @@ export interface EpochTimes {
 }
 
 /** Wall seconds of `xreg run FILE --epochs N` (and the process tree's CPU seconds). */
-const timed = (bin: string, file: string, epochs: number, out: string, extra: readonly string[]): { wall: number; cpu: number; spe: number } => {
+const timed = (bin: string, file: string, epochs: number, out: string, extra: readonly string[], env: NodeJS.ProcessEnv): { wall: number; cpu: number; spe: number } => {
   const times = `${out}.time`;
   const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', '-o', times, process.execPath, bin, 'run', file, '--epochs', String(epochs), '--out', out, '--quiet', ...extra], {
     cwd: root,
-    env: oneThreadEach(),
+    env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   if (r.status !== 0) throw new Error(`${bin} run ${file} --epochs ${epochs} failed (${String(r.status)}): ${r.stderr.toString('utf8').slice(-2000)}`);
@@ -61,7 +61,15 @@ const timed = (bin: string, file: string, epochs: number, out: string, extra: re
  * One round: population on `workers` for 1 and 2 epochs, the one model for 1 and 3 epochs (each
  * pair back to back, so a load change hits both runs of a difference alike).
  */
-export const populationRound = (o: { readonly bin: string; readonly workers: number; readonly scratch: string; readonly log?: (line: string) => void }): EpochTimes => {
+export const populationRound = (o: {
+  readonly bin: string;
+  readonly workers: number;
+  readonly scratch: string;
+  readonly log?: (line: string) => void;
+  /** The runs' environment: one wasm thread per process unless the caller's user asked otherwise (oneThreadEach). */
+  readonly env?: NodeJS.ProcessEnv;
+}): EpochTimes => {
+  const env = o.env ?? oneThreadEach();
   mkdirSync(o.scratch, { recursive: true });
   const pbt = pbtText();
   const pop = path.join(o.scratch, 'pbt.xreg');
@@ -76,7 +84,7 @@ export const populationRound = (o: { readonly bin: string; readonly workers: num
    */
   const runs = (file: string, extra: readonly string[], times: number, epochs: number): { wall: number; cpu: number } => {
     const fastest = (e: number): { wall: number; cpu: number; spe: number } =>
-      Array.from({ length: times }, () => timed(o.bin, file, e, path.join(o.scratch, `e${e}`), extra)).reduce((x, y) => (y.wall < x.wall ? y : x));
+      Array.from({ length: times }, () => timed(o.bin, file, e, path.join(o.scratch, `e${e}`), extra, env)).reduce((x, y) => (y.wall < x.wall ? y : x));
     const a = fastest(1);
     const b = fastest(epochs);
     spe = a.spe;

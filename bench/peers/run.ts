@@ -26,12 +26,16 @@ import { renderAll } from '../../cli/commands/run.js';
 import { applyWasmThreadsDefault } from '../../cli/commands/wasm-threads-default.js';
 import { runProgram } from '../../runtime/run.js';
 import { standardLibrary } from '../../stdlib/registry.js';
-import { intOption, loadAverage, median } from '../stats.js';
+import { intOption, loadAverage, median, oneThreadEach } from '../stats.js';
 import { populationRound } from './population.js';
 
+const cores = availableParallelism();
+// The population's runs keep one thread per process unless the user set XREG_WASM_THREADS, so their
+// environment is taken before this process's own default goes into process.env.
+const populationEnv = oneThreadEach();
 // The step as `xreg run` takes it: one process training alone gets every core's thread unless
 // XREG_WASM_THREADS says otherwise. Set before the first run selects the backend.
-applyWasmThreadsDefault(process.env, availableParallelism(), 1);
+applyWasmThreadsDefault(process.env, cores, 1);
 const rounds = intOption('rounds', 3);
 /** `--only-steps`: the MLP and conv comparisons alone (minutes instead of the population's hour). */
 const onlySteps = process.argv.includes('--only-steps');
@@ -132,7 +136,6 @@ const torch = (kind: 'mlp' | 'conv', threads: number): number | string => {
 const noiseText = readFileSync('programs/noise/crossreg_noise.xreg', 'utf8').replace('import "../lib/blocks.xreg"', `import "${path.resolve('programs/lib/blocks.xreg')}"`);
 const frozenText = noiseText.replace(/^update noise_scales\(net\).*$/m, 'freeze noise_scales(net)');
 
-const cores = availableParallelism();
 const results = new Map<string, number[]>();
 const skips = new Map<string, string>();
 const note = (name: string, v: number | string): void => {
@@ -163,7 +166,7 @@ for (let r = 0; r < rounds; r++) {
   }
   // Per epoch, as the program reports and exploits (an epoch holds as many steps for both), in ms
   // per step so that the table reads alike.
-  const pop = populationRound({ bin: path.resolve('bin/xreg.js'), workers: cores, scratch: path.join(scratch, `pop${r}`), log: (l) => console.error(l) });
+  const pop = populationRound({ bin: path.resolve('bin/xreg.js'), workers: cores, scratch: path.join(scratch, `pop${r}`), env: populationEnv, log: (l) => console.error(l) });
   note(`population of 20 on ${cores} workers (per step of all members)`, (1000 * pop.population) / pop.spe);
   note('one model', (1000 * pop.one) / pop.spe);
   console.error(`round ${r + 1}/${rounds} done; load average ${load()}`);
